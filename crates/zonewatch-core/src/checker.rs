@@ -1,0 +1,231 @@
+//! The checker: an agreement prepared once, then every report judged against its rules.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::zone_index::ZoneIndex;
+use crate::{Agreement, Confidence, Report, RuleIndex, RuleKind, Violation, ZoneRef};
+
+/// Why a report could not be checked. The report is rejected, counted, and reported with
+/// this reason; it is never silently dropped.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CheckError {
+    /// The report's unit is not in the agreement's units table.
+    #[error("unknown unit '{0}' (not in the units table)")]
+    UnknownUnit(String),
+    /// A `stay_in "home"` rule covers the report's unit, but the unit has no home zone.
+    #[error("rule '{rule}' (stay_in \"home\") covers unit '{unit}', which has no home zone")]
+    MissingHome {
+        /// The rule.
+        rule: String,
+        /// The unit.
+        unit: String,
+    },
+    /// The position is not a valid lon/lat.
+    #[error("position out of range (lon {lon}, lat {lat})")]
+    BadPosition {
+        /// Longitude.
+        lon: f64,
+        /// Latitude.
+        lat: f64,
+    },
+    /// The accuracy is negative or not finite.
+    #[error("accuracy_m must be a finite number ≥ 0, not {0}")]
+    BadAccuracy(f64),
+}
+
+/// A `stay_in` rule, resolved to zone handles.
+#[derive(Clone, Debug)]
+struct StayIn {
+    rule: RuleIndex,
+    zones: Vec<ZoneRef>,
+    home: bool,
+}
+
+/// An [`Agreement`] prepared for checking: zones in a [`ZoneIndex`], rules resolved to
+/// zone handles, units by id. Preparation is paid once; [`check`](Checker::check) is then
+/// cheap and allocation-free apart from the violations it returns, and
+/// [`check_batch`](Checker::check_batch) spreads a batch over all cores.
+#[derive(Clone, Debug)]
+pub struct Checker {
+    agreement: Agreement,
+    index: ZoneIndex,
+    /// For each zone, the `keep_out` rules that name it, with their margins.
+    keep_out_by_zone: Vec<Vec<(RuleIndex, f64)>>,
+    /// The largest `keep_out` margin of any rule.
+    max_margin_m: f64,
+    stay_in: Vec<StayIn>,
+    unit_by_id: HashMap<String, usize>,
+    unit_home: Vec<Option<ZoneRef>>,
+}
+
+impl Checker {
+    /// Prepares an agreement for checking.
+    pub fn new(agreement: Agreement) -> Checker {
+        let zone_pos = agreement.zone_positions();
+        let zref = |id: &str| ZoneRef(zone_pos[id] as u32);
+        let mut keep_out_by_zone = vec![Vec::new(); agreement.zones().len()];
+        let mut reach = vec![0.0f64; agreement.zones().len()];
+        let mut max_margin_m = 0.0f64;
+        let mut stay_in = Vec::new();
+        for (i, rule) in agreement.rules().iter().enumerate() {
+            let ri = RuleIndex(i as u32);
+            match &rule.kind {
+                RuleKind::KeepOut { zones, margin_m } => {
+                    for z in zones {
+                        let zr = zref(z);
+                        keep_out_by_zone[zr.0 as usize].push((ri, *margin_m));
+                        reach[zr.0 as usize] = reach[zr.0 as usize].max(*margin_m);
+                    }
+                    max_margin_m = max_margin_m.max(*margin_m);
+                }
+                RuleKind::StayIn { zones, home } => {
+                    stay_in.push(StayIn { rule: ri, zones: zones.iter().map(|z| zref(z)).collect(), home: *home });
+                }
+            }
+        }
+        let index = ZoneIndex::build_with_reach(agreement.zones(), &reach);
+        let unit_by_id = agreement.units().iter().enumerate().map(|(i, u)| (u.id.clone(), i)).collect();
+        let unit_home = agreement.units().iter().map(|u| u.home.as_deref().map(zref)).collect();
+        Checker { agreement, index, keep_out_by_zone, max_margin_m, stay_in, unit_by_id, unit_home }
+    }
+
+    /// The agreement being checked.
+    pub fn agreement(&self) -> &Agreement {
+        &self.agreement
+    }
+
+    /// The prepared zones.
+    pub fn zone_index(&self) -> &ZoneIndex {
+        &self.index
+    }
+
+    /// Every violation of `report`, ordered by rule id then zone id.
+    ///
+    /// # Errors
+    /// A [`CheckError`] when the report cannot be judged (unknown unit, a homeless unit
+    /// under a `stay_in "home"` rule, an invalid position or accuracy).
+    pub fn check(&self, report: &Report) -> Result<Vec<Violation>, CheckError> {
+        let mut out = Vec::new();
+        self.check_into(report, &mut out)?;
+        Ok(out)
+    }
+
+    /// Like [`check`](Self::check), appending to `out` (which it does not clear). On error
+    /// nothing is appended.
+    pub fn check_into(&self, report: &Report, out: &mut Vec<Violation>) -> Result<(), CheckError> {
+        let p = report.position;
+        if !(p.x.is_finite() && p.y.is_finite() && (-180.0..=180.0).contains(&p.x) && (-90.0..=90.0).contains(&p.y)) {
+            return Err(CheckError::BadPosition { lon: p.x, lat: p.y });
+        }
+        let a = report.accuracy_m;
+        if !(a.is_finite() && a >= 0.0) {
+            return Err(CheckError::BadAccuracy(a));
+        }
+        let unit = match self.unit_by_id.get(report.unit_id.as_str()) {
+            Some(&u) => Some(u),
+            None if self.unit_by_id.is_empty() => None,
+            None => return Err(CheckError::UnknownUnit(report.unit_id.clone())),
+        };
+        let base = unit.map(|u| self.agreement.units()[u].attributes.view()).unwrap_or_default();
+        let attrs = base.overridden_by(report.attributes.view());
+        let home = unit.and_then(|u| self.unit_home[u]);
+        let applies = |ri: RuleIndex| {
+            let rule = &self.agreement.rules()[ri.0 as usize];
+            rule.in_force(report.time) && rule.covers_unit(&report.unit_id, attrs)
+        };
+
+        // Validate before appending anything, so an error leaves `out` untouched.
+        for s in &self.stay_in {
+            if s.home && home.is_none() && applies(s.rule) {
+                return Err(CheckError::MissingHome {
+                    rule: self.agreement.rules()[s.rule.0 as usize].id.clone(),
+                    unit: report.unit_id.clone(),
+                });
+            }
+        }
+
+        let start = out.len();
+        self.index.for_each_candidate(p, a, |z| {
+            for &(ri, margin) in &self.keep_out_by_zone[z.0 as usize] {
+                if !applies(ri) {
+                    continue;
+                }
+                let Some(pl) = self.index.zone(z).place_near(p, margin, a) else { continue };
+                let s = if pl.covered { pl.edge_m } else { -pl.edge_m };
+                if let Some(confidence) = Confidence::of(s, a, true) {
+                    out.push(Violation { rule: ri, zone: z, confidence, depth_m: s });
+                }
+            }
+        });
+        for s in &self.stay_in {
+            if !applies(s.rule) {
+                continue;
+            }
+            let allowed = s.zones.iter().copied().chain(if s.home { home } else { None });
+            if let Some(v) = self.judge_stay_in(s.rule, allowed, report, a) {
+                out.push(v);
+            }
+        }
+        out[start..].sort_unstable_by_key(|v| (v.rule, self.index.rank(v.zone)));
+        Ok(())
+    }
+
+    /// Judges one `stay_in` rule: outside every allowed zone → a violation at the distance
+    /// to the nearest; inside → possibly flagged when the accuracy disc reaches the edge of
+    /// every covering zone.
+    fn judge_stay_in(
+        &self,
+        rule: RuleIndex,
+        allowed: impl Iterator<Item = ZoneRef> + Clone,
+        report: &Report,
+        a: f64,
+    ) -> Option<Violation> {
+        let p = report.position;
+        let covering = allowed.clone().filter(|&z| self.index.zone(z).covers(p, 0.0));
+        if covering.clone().next().is_some() {
+            if a == 0.0 {
+                return None;
+            }
+            // s = −(largest edge distance among covering zones); ties go to the first in
+            // zone-id order.
+            let (zone, edge) = covering
+                .map(|z| (z, self.index.zone(z).place(p, 0.0).edge_m))
+                .max_by(|x, y| x.1.total_cmp(&y.1).then(self.index.rank(y.0).cmp(&self.index.rank(x.0))))?;
+            let s = -edge;
+            return Confidence::of(s, a, false).map(|confidence| Violation { rule, zone, confidence, depth_m: s });
+        }
+        let (zone, s) = allowed
+            .map(|z| (z, self.index.zone(z).place(p, 0.0).edge_m))
+            .min_by(|x, y| x.1.total_cmp(&y.1).then(self.index.rank(x.0).cmp(&self.index.rank(y.0))))?;
+        Confidence::of(s, a, false).map(|confidence| Violation { rule, zone, confidence, depth_m: s })
+    }
+
+    /// Checks every report in parallel; results are in input order whatever the number
+    /// of threads.
+    pub fn check_batch(&self, reports: &[Report]) -> Vec<Result<Vec<Violation>, CheckError>> {
+        reports.par_iter().with_min_len(256).map(|r| self.check(r)).collect()
+    }
+
+    /// The id of a rule.
+    pub fn rule_id(&self, rule: RuleIndex) -> &str {
+        &self.agreement.rules()[rule.0 as usize].id
+    }
+
+    /// The kind name (`keep_out`, `stay_in`) of a rule.
+    pub fn rule_kind(&self, rule: RuleIndex) -> &'static str {
+        self.agreement.rules()[rule.0 as usize].kind.name()
+    }
+
+    /// The id of a zone.
+    pub fn zone_id(&self, zone: ZoneRef) -> &str {
+        &self.agreement.zones()[zone.0 as usize].id
+    }
+
+    /// The largest `keep_out` margin in the agreement, metres.
+    pub fn max_margin_m(&self) -> f64 {
+        self.max_margin_m
+    }
+}

@@ -1,0 +1,85 @@
+//! # zonewatch-core
+//!
+//! The pure engine of zonewatch: no files, no network, no clock, no environment. Time
+//! arrives as data.
+//!
+//! ## Map
+//! - [`Zone`] / [`Shape`]: the agreed areas — polygons (holes allowed, optionally grown by
+//!   a buffer), circles (a camp: centre + radius), bands (a line + half-width).
+//! - [`Rule`]: `keep_out` / `stay_in`, for whom ([`UnitFilter`]) and when.
+//! - [`Unit`]: who is reported, with the attributes rules select on.
+//! - [`Agreement`]: zones, rules and units validated together (every problem reported).
+//! - [`ZoneIndex`]: zones prepared for exact point queries (the spatial join).
+//! - [`Checker`]: an agreement prepared once; [`Checker::check`] judges one [`Report`],
+//!   [`Checker::check_batch`] a batch across all cores, both giving [`Violation`]s.
+//! - [`geodesic`]: WGS84 distances in metres (point–point, point–segment, bounds).
+//!
+//! Data flows one way: zones + rules + units → [`Agreement::new`] → [`Checker::new`]
+//! (paid once) → `check` per report → violations (ordered by rule id, then zone id).
+//!
+//! ## Semantics
+//! A point on a zone's edge is inside it (covers). Distances are geodesic on WGS84. The
+//! signed depth `s` is positive on the violating side; [`Confidence`] grades a flag by
+//! comparing `s` with the report's accuracy. A rule applies when `from ≤ time < until`.
+//!
+//! ## Example
+//! ```
+//! use zonewatch_core::*;
+//!
+//! let dmz = Zone {
+//!     id: "dmz".into(),
+//!     name: None,
+//!     shape: Shape::Circle { centre: Coord { x: 16.5886, y: 31.2050 }, radius_m: 10_000.0 },
+//! };
+//! let rule = Rule {
+//!     id: "no-dmz".into(),
+//!     kind: RuleKind::KeepOut { zones: vec!["dmz".into()], margin_m: 0.0 },
+//!     from: None,
+//!     until: None,
+//!     who: UnitFilter::default(),
+//!     except: None,
+//! };
+//! let checker = Checker::new(Agreement::new(vec![dmz], vec![rule], vec![]).unwrap());
+//! let report = Report {
+//!     id: "r1".into(),
+//!     unit_id: "LAAF-ARTY-2".into(),
+//!     time: Timestamp::from_unix_seconds(1_611_360_000).unwrap(),
+//!     position: Coord { x: 16.59, y: 31.21 },
+//!     accuracy_m: 50.0,
+//!     source: None,
+//!     attributes: UnitAttributes::default(),
+//! };
+//! let flags = checker.check(&report).unwrap();
+//! assert_eq!(flags.len(), 1);
+//! assert_eq!(flags[0].confidence, Confidence::Confirmed);
+//! assert!(flags[0].depth_m > 9_000.0); // about 9.4 km inside the 10 km circle
+//! ```
+#![warn(missing_docs)]
+
+mod agreement;
+mod area;
+mod checker;
+pub mod geodesic;
+mod report;
+mod rule;
+mod time;
+mod unit;
+mod violation;
+mod zone;
+mod zone_index;
+mod zone_validation;
+
+pub use agreement::{Agreement, AgreementError};
+pub use area::{Area, Position, polygon_position, ring_position};
+pub use checker::{CheckError, Checker};
+pub use geo_types::Coord as GeoCoord;
+pub use report::Report;
+pub use rule::{Rule, RuleKind, UnitFilter};
+pub use time::Timestamp;
+pub use unit::{AttributeView, Unit, UnitAttributes};
+pub use violation::{Confidence, RuleIndex, Violation, ZoneRef};
+pub use zone::{GeometryPath, Shape, Zone, ZoneProblem};
+pub use zone_index::{Predicate, ZoneIndex};
+
+/// A lon/lat position in degrees: `x` = longitude, `y` = latitude (WGS84, GeoJSON order).
+pub type Coord = geo_types::Coord<f64>;

@@ -1,0 +1,97 @@
+//! Rules: who must keep out of, or stay in, which zones, and when.
+
+use crate::{AttributeView, Timestamp};
+
+/// One rule of the agreement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    /// Unique id; output rows are ordered by it.
+    pub id: String,
+    /// What the rule demands.
+    pub kind: RuleKind,
+    /// In force from this instant (inclusive); `None` = always has been.
+    pub from: Option<Timestamp>,
+    /// In force until this instant (exclusive); `None` = for ever.
+    pub until: Option<Timestamp>,
+    /// Who the rule covers: every filter present must match.
+    pub who: UnitFilter,
+    /// Who is exempt: a unit matching every filter present here is not covered.
+    /// `None` exempts nobody.
+    pub except: Option<UnitFilter>,
+}
+
+/// What a rule demands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RuleKind {
+    /// Keep out of every listed zone, and out of `margin_m` around it.
+    KeepOut {
+        /// Zone ids.
+        zones: Vec<String>,
+        /// Extra forbidden distance around each zone, metres (≥ 0).
+        margin_m: f64,
+    },
+    /// Stay inside at least one of the allowed zones.
+    StayIn {
+        /// Listed zone ids.
+        zones: Vec<String>,
+        /// Whether each unit's own home zone is allowed too (the word `"home"` in the list).
+        home: bool,
+    },
+}
+
+impl RuleKind {
+    /// The name used in files and output: `keep_out` or `stay_in`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            RuleKind::KeepOut { .. } => "keep_out",
+            RuleKind::StayIn { .. } => "stay_in",
+        }
+    }
+}
+
+/// Selects units by their attributes. Every filter present must match; a filter on an
+/// attribute the unit does not have does not match. An empty filter matches everybody.
+/// Matching is exact (case-sensitive).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UnitFilter {
+    /// The unit's side is one of these.
+    pub sides: Option<Vec<String>>,
+    /// The unit's class is one of these.
+    pub classes: Option<Vec<String>>,
+    /// The unit's role is one of these.
+    pub roles: Option<Vec<String>>,
+    /// The unit's foreign flag equals this.
+    pub foreign: Option<bool>,
+    /// The unit's id is one of these.
+    pub units: Option<Vec<String>>,
+}
+
+impl UnitFilter {
+    /// Whether a unit with this id and these attributes matches every filter present.
+    pub fn matches(&self, unit_id: &str, attrs: AttributeView<'_>) -> bool {
+        fn one_of(list: &Option<Vec<String>>, value: Option<&str>) -> bool {
+            match list {
+                None => true,
+                Some(list) => value.is_some_and(|v| list.iter().any(|x| x == v)),
+            }
+        }
+        one_of(&self.sides, attrs.side)
+            && one_of(&self.classes, attrs.class)
+            && one_of(&self.roles, attrs.role)
+            && one_of(&self.units, Some(unit_id))
+            && self.foreign.is_none_or(|f| attrs.foreign == Some(f))
+    }
+}
+
+impl Rule {
+    /// Whether the rule is in force at `time`: `from ≤ time < until`.
+    pub fn in_force(&self, time: Timestamp) -> bool {
+        self.from.is_none_or(|f| f <= time) && self.until.is_none_or(|u| time < u)
+    }
+
+    /// Whether the rule covers a unit: `who` matches and `except` does not.
+    pub fn covers_unit(&self, unit_id: &str, attrs: AttributeView<'_>) -> bool {
+        self.who.matches(unit_id, attrs)
+            && !self.except.as_ref().is_some_and(|e| e.matches(unit_id, attrs))
+    }
+}

@@ -1,0 +1,87 @@
+//! Instants in time, as data: the engine never reads a clock.
+
+use std::fmt;
+
+/// An instant, in nanoseconds since 1970-01-01T00:00:00Z (UTC, leap seconds not counted).
+///
+/// The range is about 1678–2262, ample for position reports; the io crate rejects times
+/// outside it with a located error rather than wrapping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    /// The instant `nanos` nanoseconds after the Unix epoch.
+    pub const fn from_unix_nanos(nanos: i64) -> Self {
+        Timestamp(nanos)
+    }
+
+    /// The instant `secs` seconds after the Unix epoch, or `None` if it is out of range.
+    pub const fn from_unix_seconds(secs: i64) -> Option<Self> {
+        match secs.checked_mul(1_000_000_000) {
+            Some(n) => Some(Timestamp(n)),
+            None => None,
+        }
+    }
+
+    /// Nanoseconds since the Unix epoch.
+    pub const fn unix_nanos(self) -> i64 {
+        self.0
+    }
+}
+
+/// Formats as RFC 3339 in UTC (`2021-01-23T00:00:00Z`), with fractional seconds only when
+/// they are not zero (`2021-01-23T00:00:00.25Z`).
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secs = self.0.div_euclid(1_000_000_000);
+        let nanos = self.0.rem_euclid(1_000_000_000);
+        let days = secs.div_euclid(86_400);
+        let sod = secs.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        write!(
+            f,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            sod / 3600,
+            sod / 60 % 60,
+            sod % 60
+        )?;
+        if nanos != 0 {
+            let frac = format!("{nanos:09}");
+            write!(f, ".{}", frac.trim_end_matches('0'))?;
+        }
+        f.write_str("Z")
+    }
+}
+
+/// Days since 1970-01-01 → proleptic Gregorian (year, month, day).
+/// Howard Hinnant's `civil_from_days`, exact for the whole i64 range used here.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_known_instants() {
+        // 2021-01-23T00:00:00Z is 1611360000 s after the epoch (date -d ... +%s).
+        let t = Timestamp::from_unix_seconds(1_611_360_000).unwrap();
+        assert_eq!(t.to_string(), "2021-01-23T00:00:00Z");
+        assert_eq!(Timestamp::from_unix_nanos(0).to_string(), "1970-01-01T00:00:00Z");
+        // Leap day 2020-02-29T12:34:56.5Z = 1582979696.5 s.
+        let t = Timestamp::from_unix_nanos(1_582_979_696_500_000_000);
+        assert_eq!(t.to_string(), "2020-02-29T12:34:56.5Z");
+        // Before the epoch: 1969-12-31T23:59:59Z.
+        assert_eq!(Timestamp::from_unix_nanos(-1_000_000_000).to_string(), "1969-12-31T23:59:59Z");
+    }
+}

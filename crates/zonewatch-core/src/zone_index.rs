@@ -1,0 +1,256 @@
+//! The prepared zone index: every zone's region ready for exact point queries, behind an
+//! R-tree over their bounding boxes.
+
+use rstar::{AABB, RTree, RTreeObject};
+
+use crate::area::{Area, Position};
+use crate::geodesic::{self, SegmentSet};
+use crate::{Coord, Shape, Zone, ZoneRef};
+
+/// Which relation a spatial join asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Predicate {
+    /// The point is in the zone or on its edge (PostGIS `ST_Covers`, shapely `covers`).
+    #[default]
+    Covers,
+    /// The point is strictly inside the zone, not on its edge (`ST_Contains`).
+    Contains,
+}
+
+/// One zone prepared for exact queries: region = area ∪ { p : d(p, skeleton) ≤ distance }.
+#[derive(Clone, Debug)]
+pub(crate) struct PreparedZone {
+    /// The polygons, for `Shape::Area`.
+    pub(crate) area: Option<Area>,
+    /// Polygon rings, band lines, or a circle's centre.
+    pub(crate) skeleton: SegmentSet,
+    /// How far the skeleton is grown, metres.
+    pub(crate) distance_m: f64,
+    /// Bounding box of the skeleton (not grown).
+    pub(crate) bounds: (Coord, Coord),
+}
+
+/// Where a point lies relative to a zone grown by some extra distance, with its distance
+/// to the grown region's edge, as DESIGN's signed depth defines it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Placement {
+    /// Inside the grown region or on its edge.
+    pub(crate) covered: bool,
+    /// Distance to the region's edge, metres, ≥ 0.
+    pub(crate) edge_m: f64,
+}
+
+impl PreparedZone {
+    pub(crate) fn new(zone: &Zone) -> PreparedZone {
+        let (area, skeleton) = match &zone.shape {
+            Shape::Area { polygons, .. } => {
+                let rings: Vec<&[Coord]> = polygons
+                    .iter()
+                    .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                    .map(|r| r.0.as_slice())
+                    .collect();
+                (Some(Area::new(polygons)), SegmentSet::new(rings))
+            }
+            Shape::Circle { centre, .. } => (None, SegmentSet::new([std::slice::from_ref(centre)])),
+            Shape::Band { lines, .. } => (None, SegmentSet::new(lines.iter().map(|l| l.0.as_slice()))),
+        };
+        let bounds = skeleton.bounds();
+        PreparedZone { area, skeleton, distance_m: zone.shape.distance_m(), bounds }
+    }
+
+    /// The lon/lat box holding every point of the region grown by `extra_m`.
+    pub(crate) fn reach(&self, extra_m: f64) -> (Coord, Coord) {
+        geodesic::box_grown_by_m(self.bounds.0, self.bounds.1, self.distance_m + extra_m)
+    }
+
+    /// A rigorous lower bound on the distance from `p` to the region grown by `extra_m`
+    /// (0 when `p` may be inside).
+    pub(crate) fn lower_bound_m(&self, p: Coord, extra_m: f64) -> f64 {
+        (geodesic::lower_bound_to_box_m(p, self.bounds.0, self.bounds.1) - self.distance_m - extra_m)
+            .max(0.0)
+    }
+
+    /// Whether `p` is in the region grown by `extra_m` (edge included).
+    pub(crate) fn covers(&self, p: Coord, extra_m: f64) -> bool {
+        if self.lower_bound_m(p, extra_m) > 0.0 {
+            return false;
+        }
+        if self.area.as_ref().is_some_and(|a| a.covers(p)) {
+            return true;
+        }
+        self.skeleton.distance_up_to_m(p, self.distance_m + extra_m).is_some()
+    }
+
+    /// Whether `p` is strictly inside the region (edge excluded).
+    pub(crate) fn contains(&self, p: Coord) -> bool {
+        if self.lower_bound_m(p, 0.0) > 0.0 {
+            return false;
+        }
+        if let Some(area) = &self.area {
+            match area.position(p) {
+                Position::Inside => return true,
+                Position::Boundary => return self.distance_m > 0.0,
+                Position::Outside => {}
+            }
+        }
+        self.skeleton.distance_up_to_m(p, self.distance_m).is_some_and(|d| d < self.distance_m)
+    }
+
+    /// Exact placement of `p` relative to the region grown by `extra_m`.
+    ///
+    /// Edge distance: inside an area, d(p, boundary) + grow; elsewhere |d(p, skeleton) − grow|,
+    /// where grow = the zone's own distance + `extra_m`.
+    pub(crate) fn place(&self, p: Coord, extra_m: f64) -> Placement {
+        let grow = self.distance_m + extra_m;
+        let d = self.skeleton.distance_m(p);
+        if self.area.as_ref().is_some_and(|a| a.covers(p)) {
+            return Placement { covered: true, edge_m: d + grow };
+        }
+        Placement { covered: d <= grow, edge_m: (d - grow).abs() }
+    }
+
+    /// Placement of `p` relative to the region grown by `extra_m`, but only when `p` is in
+    /// it or within `beyond_m` outside it; `None` when it is farther out.
+    pub(crate) fn place_near(&self, p: Coord, extra_m: f64, beyond_m: f64) -> Option<Placement> {
+        if self.lower_bound_m(p, extra_m + beyond_m) > 0.0 {
+            return None;
+        }
+        let grow = self.distance_m + extra_m;
+        if self.area.as_ref().is_some_and(|a| a.covers(p)) {
+            return Some(Placement { covered: true, edge_m: self.skeleton.distance_m(p) + grow });
+        }
+        let d = self.skeleton.distance_up_to_m(p, grow + beyond_m)?;
+        if d <= grow {
+            Some(Placement { covered: true, edge_m: grow - d })
+        } else if d - grow < beyond_m {
+            Some(Placement { covered: false, edge_m: d - grow })
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Entry {
+    zone: u32,
+    envelope: AABB<[f64; 2]>,
+}
+
+impl RTreeObject for Entry {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        self.envelope
+    }
+}
+
+/// Zones prepared once for many point queries: exact, geodesic, boundary-inclusive.
+///
+/// Build cost is paid once ([`ZoneIndex::build`]); a query looks up candidate zones in an
+/// R-tree over their (grown) bounding boxes, then decides each candidate exactly.
+#[derive(Clone, Debug)]
+pub struct ZoneIndex {
+    zones: Vec<PreparedZone>,
+    /// Rank of each zone in byte order of ids: query results come out in this order.
+    rank: Vec<u32>,
+    tree: RTree<Entry>,
+    /// The extra reach each zone's box was grown by (beyond its own distance).
+    extra_reach_m: Vec<f64>,
+}
+
+impl ZoneIndex {
+    /// Prepares `zones` (which must be valid: see [`Zone::problems`]).
+    pub fn build(zones: &[Zone]) -> ZoneIndex {
+        Self::build_with_reach(zones, &vec![0.0; zones.len()])
+    }
+
+    /// Prepares `zones`, growing each zone's index box by `extra_reach_m[i]` beyond its own
+    /// distance, so queries for regions grown by up to that much find it.
+    pub(crate) fn build_with_reach(zones: &[Zone], extra_reach_m: &[f64]) -> ZoneIndex {
+        let prepared: Vec<PreparedZone> = zones.iter().map(PreparedZone::new).collect();
+        let entries = prepared
+            .iter()
+            .zip(extra_reach_m)
+            .enumerate()
+            .map(|(i, (z, &extra))| {
+                let (lo, hi) = z.reach(extra);
+                Entry { zone: i as u32, envelope: AABB::from_corners([lo.x, lo.y], [hi.x, hi.y]) }
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..zones.len()).collect();
+        order.sort_by(|&a, &b| zones[a].id.as_bytes().cmp(zones[b].id.as_bytes()));
+        let mut rank = vec![0u32; zones.len()];
+        for (r, &i) in order.iter().enumerate() {
+            rank[i] = r as u32;
+        }
+        ZoneIndex { zones: prepared, rank, tree: RTree::bulk_load(entries), extra_reach_m: extra_reach_m.to_vec() }
+    }
+
+    /// The number of zones.
+    pub fn len(&self) -> usize {
+        self.zones.len()
+    }
+
+    /// Whether there are no zones.
+    pub fn is_empty(&self) -> bool {
+        self.zones.is_empty()
+    }
+
+    /// Appends to `out` every zone whose region relates to `p` by `predicate`, in byte
+    /// order of zone ids.
+    ///
+    /// # Example
+    /// ```
+    /// use zonewatch_core::{Coord, Predicate, Shape, Zone, ZoneIndex};
+    /// let camp = Zone {
+    ///     id: "camp".into(),
+    ///     name: None,
+    ///     shape: Shape::Circle { centre: Coord { x: 16.6117, y: 31.0606 }, radius_m: 3000.0 },
+    /// };
+    /// let index = ZoneIndex::build(&[camp]);
+    /// let mut hits = Vec::new();
+    /// index.zones_at(Coord { x: 16.62, y: 31.07 }, Predicate::Covers, &mut hits);
+    /// assert_eq!(hits.len(), 1);
+    /// ```
+    pub fn zones_at(&self, p: Coord, predicate: Predicate, out: &mut Vec<ZoneRef>) {
+        let start = out.len();
+        let at = AABB::from_point([p.x, p.y]);
+        for e in self.tree.locate_in_envelope_intersecting(&at) {
+            let z = &self.zones[e.zone as usize];
+            let hit = match predicate {
+                Predicate::Covers => z.covers(p, 0.0),
+                Predicate::Contains => z.contains(p),
+            };
+            if hit {
+                out.push(ZoneRef(e.zone));
+            }
+        }
+        out[start..].sort_unstable_by_key(|z| self.rank[z.0 as usize]);
+    }
+
+    /// Calls `f` for every zone whose box, grown by its extra reach and by `reach_m`, may
+    /// hold `p`: a superset of the zones within `reach_m` of `p`.
+    pub(crate) fn for_each_candidate(&self, p: Coord, reach_m: f64, mut f: impl FnMut(ZoneRef)) {
+        let env = if reach_m <= 0.0 {
+            AABB::from_point([p.x, p.y])
+        } else {
+            let (lo, hi) = geodesic::box_grown_by_m(p, p, reach_m);
+            AABB::from_corners([lo.x, lo.y], [hi.x, hi.y])
+        };
+        for e in self.tree.locate_in_envelope_intersecting(&env) {
+            f(ZoneRef(e.zone));
+        }
+    }
+
+    pub(crate) fn zone(&self, z: ZoneRef) -> &PreparedZone {
+        &self.zones[z.0 as usize]
+    }
+
+    pub(crate) fn rank(&self, z: ZoneRef) -> u32 {
+        self.rank[z.0 as usize]
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn extra_reach_m(&self, z: ZoneRef) -> f64 {
+        self.extra_reach_m[z.0 as usize]
+    }
+}

@@ -1,0 +1,1 @@
+//! zonewatch-io (in progress)
