@@ -89,7 +89,10 @@ impl Agreement {
                 errors.push(AgreementError::DuplicateZone(zone.id.clone()));
             }
             for problem in zone.problems() {
-                errors.push(AgreementError::Zone { zone: zone.id.clone(), problem });
+                errors.push(AgreementError::Zone {
+                    zone: zone.id.clone(),
+                    problem,
+                });
             }
         }
         let mut rule_ids = HashSet::new();
@@ -105,7 +108,10 @@ impl Agreement {
             let (listed, home) = match &rule.kind {
                 RuleKind::KeepOut { zones, margin_m } => {
                     if !(margin_m.is_finite() && *margin_m >= 0.0) {
-                        errors.push(AgreementError::BadMargin { rule: rule.id.clone(), value: *margin_m });
+                        errors.push(AgreementError::BadMargin {
+                            rule: rule.id.clone(),
+                            value: *margin_m,
+                        });
                     }
                     (zones, false)
                 }
@@ -116,7 +122,10 @@ impl Agreement {
             }
             for z in listed {
                 if !zone_ids.contains(z.as_str()) {
-                    errors.push(AgreementError::UnknownRuleZone { rule: rule.id.clone(), zone: z.clone() });
+                    errors.push(AgreementError::UnknownRuleZone {
+                        rule: rule.id.clone(),
+                        zone: z.clone(),
+                    });
                 }
             }
         }
@@ -128,14 +137,20 @@ impl Agreement {
             if let Some(h) = &unit.home
                 && !zone_ids.contains(h.as_str())
             {
-                errors.push(AgreementError::UnknownHome { unit: unit.id.clone(), zone: h.clone() });
+                errors.push(AgreementError::UnknownHome {
+                    unit: unit.id.clone(),
+                    zone: h.clone(),
+                });
             }
         }
         for rule in &rules {
             if let RuleKind::StayIn { home: true, .. } = rule.kind {
                 for unit in &units {
                     if unit.home.is_none() && rule.covers_unit(&unit.id, unit.attributes.view()) {
-                        errors.push(AgreementError::MissingHome { rule: rule.id.clone(), unit: unit.id.clone() });
+                        errors.push(AgreementError::MissingHome {
+                            rule: rule.id.clone(),
+                            unit: unit.id.clone(),
+                        });
                     }
                 }
             }
@@ -144,7 +159,11 @@ impl Agreement {
             return Err(errors);
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(Agreement { zones, rules, units })
+        Ok(Agreement {
+            zones,
+            rules,
+            units,
+        })
     }
 
     /// The zones, in the order given.
@@ -164,6 +183,10 @@ impl Agreement {
 
     /// Zone position by id.
     pub fn zone_positions(&self) -> HashMap<&str, usize> {
-        self.zones.iter().enumerate().map(|(i, z)| (z.id.as_str(), i)).collect()
+        self.zones
+            .iter()
+            .enumerate()
+            .map(|(i, z)| (z.id.as_str(), i))
+            .collect()
     }
 }

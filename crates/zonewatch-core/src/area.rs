@@ -43,8 +43,14 @@ struct Bounds {
 impl Bounds {
     fn of(ring: &LineString<f64>) -> Bounds {
         let mut b = Bounds {
-            min: Coord { x: f64::INFINITY, y: f64::INFINITY },
-            max: Coord { x: f64::NEG_INFINITY, y: f64::NEG_INFINITY },
+            min: Coord {
+                x: f64::INFINITY,
+                y: f64::INFINITY,
+            },
+            max: Coord {
+                x: f64::NEG_INFINITY,
+                y: f64::NEG_INFINITY,
+            },
         };
         for c in &ring.0 {
             b.min.x = b.min.x.min(c.x);
@@ -64,7 +70,10 @@ impl Area {
     /// Prepares the polygons. Ring orientation does not matter; rings must be closed.
     pub fn new(polygons: &MultiPolygon<f64>) -> Area {
         Area {
-            polygons: polygons.iter().map(|p| (Bounds::of(p.exterior()), p.clone())).collect(),
+            polygons: polygons
+                .iter()
+                .map(|p| (Bounds::of(p.exterior()), p.clone()))
+                .collect(),
         }
     }
 
@@ -85,7 +94,11 @@ impl Area {
                 Position::Outside => {}
             }
         }
-        if on_boundary { Position::Boundary } else { Position::Outside }
+        if on_boundary {
+            Position::Boundary
+        } else {
+            Position::Outside
+        }
     }
 
     /// Whether `p` is inside or on the boundary.
@@ -136,12 +149,20 @@ pub fn ring_position(ring: &LineString<f64>, p: Coord) -> Position {
             }
         }
     }
-    if inside { Position::Inside } else { Position::Outside }
+    if inside {
+        Position::Inside
+    } else {
+        Position::Outside
+    }
 }
 
 #[inline]
 fn orient(a: Coord, b: Coord, p: Coord) -> f64 {
-    orient2d(RCoord { x: a.x, y: a.y }, RCoord { x: b.x, y: b.y }, RCoord { x: p.x, y: p.y })
+    orient2d(
+        RCoord { x: a.x, y: a.y },
+        RCoord { x: b.x, y: b.y },
+        RCoord { x: p.x, y: p.y },
+    )
 }
 
 #[cfg(test)]
@@ -154,7 +175,13 @@ mod tests {
         // algorithm must not care).
         Polygon::new(
             LineString::from(vec![(0., 0.), (10., 0.), (10., 10.), (0., 10.), (0., 0.)]),
-            vec![LineString::from(vec![(4., 4.), (6., 4.), (6., 6.), (4., 6.), (4., 4.)])],
+            vec![LineString::from(vec![
+                (4., 4.),
+                (6., 4.),
+                (6., 6.),
+                (4., 6.),
+                (4., 4.),
+            ])],
         )
     }
 
@@ -173,7 +200,11 @@ mod tests {
         // Rays through vertices: the half-open rule must not double count.
         assert_eq!(at(-1., 0.), Position::Outside);
         assert_eq!(at(-1., 10.), Position::Outside);
-        assert_eq!(at(2., 4.), Position::Inside, "ray passes through the hole's vertices");
+        assert_eq!(
+            at(2., 4.),
+            Position::Inside,
+            "ray passes through the hole's vertices"
+        );
         assert_eq!(at(2., 6.), Position::Inside);
     }
 
@@ -186,13 +217,25 @@ mod tests {
         // so y·3 − x = 0.30000000000000001665 − 0.29999999999999998890 > 0: left of
         // the edge, i.e. inside the triangle (which lies to its left).
         let t = polygon![(x: 0., y: 0.), (x: 3., y: 1.), (x: 0., y: 1.), (x: 0., y: 0.)];
-        assert_eq!(polygon_position(&t, Coord { x: 0.3, y: 0.1 }), Position::Inside);
+        assert_eq!(
+            polygon_position(&t, Coord { x: 0.3, y: 0.1 }),
+            Position::Inside
+        );
         // (1.5, 0.5) is exactly on the edge (both exactly representable).
-        assert_eq!(polygon_position(&t, Coord { x: 1.5, y: 0.5 }), Position::Boundary);
+        assert_eq!(
+            polygon_position(&t, Coord { x: 1.5, y: 0.5 }),
+            Position::Boundary
+        );
         // Reversed ring orientation gives the same answers.
         let r = polygon![(x: 0., y: 0.), (x: 0., y: 1.), (x: 3., y: 1.), (x: 0., y: 0.)];
-        assert_eq!(polygon_position(&r, Coord { x: 0.3, y: 0.1 }), Position::Inside);
-        assert_eq!(polygon_position(&r, Coord { x: 1.5, y: 0.5 }), Position::Boundary);
+        assert_eq!(
+            polygon_position(&r, Coord { x: 0.3, y: 0.1 }),
+            Position::Inside
+        );
+        assert_eq!(
+            polygon_position(&r, Coord { x: 1.5, y: 0.5 }),
+            Position::Boundary
+        );
     }
 
     #[test]

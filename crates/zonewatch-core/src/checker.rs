@@ -82,14 +82,35 @@ impl Checker {
                     max_margin_m = max_margin_m.max(*margin_m);
                 }
                 RuleKind::StayIn { zones, home } => {
-                    stay_in.push(StayIn { rule: ri, zones: zones.iter().map(|z| zref(z)).collect(), home: *home });
+                    stay_in.push(StayIn {
+                        rule: ri,
+                        zones: zones.iter().map(|z| zref(z)).collect(),
+                        home: *home,
+                    });
                 }
             }
         }
         let index = ZoneIndex::build_with_reach(agreement.zones(), &reach);
-        let unit_by_id = agreement.units().iter().enumerate().map(|(i, u)| (u.id.clone(), i)).collect();
-        let unit_home = agreement.units().iter().map(|u| u.home.as_deref().map(zref)).collect();
-        Checker { agreement, index, keep_out_by_zone, max_margin_m, stay_in, unit_by_id, unit_home }
+        let unit_by_id = agreement
+            .units()
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.clone(), i))
+            .collect();
+        let unit_home = agreement
+            .units()
+            .iter()
+            .map(|u| u.home.as_deref().map(zref))
+            .collect();
+        Checker {
+            agreement,
+            index,
+            keep_out_by_zone,
+            max_margin_m,
+            stay_in,
+            unit_by_id,
+            unit_home,
+        }
     }
 
     /// The agreement being checked.
@@ -117,7 +138,11 @@ impl Checker {
     /// nothing is appended.
     pub fn check_into(&self, report: &Report, out: &mut Vec<Violation>) -> Result<(), CheckError> {
         let p = report.position;
-        if !(p.x.is_finite() && p.y.is_finite() && (-180.0..=180.0).contains(&p.x) && (-90.0..=90.0).contains(&p.y)) {
+        if !(p.x.is_finite()
+            && p.y.is_finite()
+            && (-180.0..=180.0).contains(&p.x)
+            && (-90.0..=90.0).contains(&p.y))
+        {
             return Err(CheckError::BadPosition { lon: p.x, lat: p.y });
         }
         let a = report.accuracy_m;
@@ -129,7 +154,9 @@ impl Checker {
             None if self.unit_by_id.is_empty() => None,
             None => return Err(CheckError::UnknownUnit(report.unit_id.clone())),
         };
-        let base = unit.map(|u| self.agreement.units()[u].attributes.view()).unwrap_or_default();
+        let base = unit
+            .map(|u| self.agreement.units()[u].attributes.view())
+            .unwrap_or_default();
         let attrs = base.overridden_by(report.attributes.view());
         let home = unit.and_then(|u| self.unit_home[u]);
         let applies = |ri: RuleIndex| {
@@ -153,10 +180,17 @@ impl Checker {
                 if !applies(ri) {
                     continue;
                 }
-                let Some(pl) = self.index.zone(z).place_near(p, margin, a) else { continue };
+                let Some(pl) = self.index.zone(z).place_near(p, margin, a) else {
+                    continue;
+                };
                 let s = if pl.covered { pl.edge_m } else { -pl.edge_m };
                 if let Some(confidence) = Confidence::of(s, a, true) {
-                    out.push(Violation { rule: ri, zone: z, confidence, depth_m: s });
+                    out.push(Violation {
+                        rule: ri,
+                        zone: z,
+                        confidence,
+                        depth_m: s,
+                    });
                 }
             }
         });
@@ -164,7 +198,11 @@ impl Checker {
             if !applies(s.rule) {
                 continue;
             }
-            let allowed = s.zones.iter().copied().chain(if s.home { home } else { None });
+            let allowed = s
+                .zones
+                .iter()
+                .copied()
+                .chain(if s.home { home } else { None });
             if let Some(v) = self.judge_stay_in(s.rule, allowed, report, a) {
                 out.push(v);
             }
@@ -184,7 +222,9 @@ impl Checker {
         a: f64,
     ) -> Option<Violation> {
         let p = report.position;
-        let covering = allowed.clone().filter(|&z| self.index.zone(z).covers(p, 0.0));
+        let covering = allowed
+            .clone()
+            .filter(|&z| self.index.zone(z).covers(p, 0.0));
         if covering.clone().next().is_some() {
             if a == 0.0 {
                 return None;
@@ -193,20 +233,40 @@ impl Checker {
             // zone-id order.
             let (zone, edge) = covering
                 .map(|z| (z, self.index.zone(z).place(p, 0.0).edge_m))
-                .max_by(|x, y| x.1.total_cmp(&y.1).then(self.index.rank(y.0).cmp(&self.index.rank(x.0))))?;
+                .max_by(|x, y| {
+                    x.1.total_cmp(&y.1)
+                        .then(self.index.rank(y.0).cmp(&self.index.rank(x.0)))
+                })?;
             let s = -edge;
-            return Confidence::of(s, a, false).map(|confidence| Violation { rule, zone, confidence, depth_m: s });
+            return Confidence::of(s, a, false).map(|confidence| Violation {
+                rule,
+                zone,
+                confidence,
+                depth_m: s,
+            });
         }
         let (zone, s) = allowed
             .map(|z| (z, self.index.zone(z).place(p, 0.0).edge_m))
-            .min_by(|x, y| x.1.total_cmp(&y.1).then(self.index.rank(x.0).cmp(&self.index.rank(y.0))))?;
-        Confidence::of(s, a, false).map(|confidence| Violation { rule, zone, confidence, depth_m: s })
+            .min_by(|x, y| {
+                x.1.total_cmp(&y.1)
+                    .then(self.index.rank(x.0).cmp(&self.index.rank(y.0)))
+            })?;
+        Confidence::of(s, a, false).map(|confidence| Violation {
+            rule,
+            zone,
+            confidence,
+            depth_m: s,
+        })
     }
 
     /// Checks every report in parallel; results are in input order whatever the number
     /// of threads.
     pub fn check_batch(&self, reports: &[Report]) -> Vec<Result<Vec<Violation>, CheckError>> {
-        reports.par_iter().with_min_len(256).map(|r| self.check(r)).collect()
+        reports
+            .par_iter()
+            .with_min_len(256)
+            .map(|r| self.check(r))
+            .collect()
     }
 
     /// The id of a rule.

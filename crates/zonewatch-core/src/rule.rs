@@ -92,6 +92,9 @@ impl Rule {
     /// Whether the rule covers a unit: `who` matches and `except` does not.
     pub fn covers_unit(&self, unit_id: &str, attrs: AttributeView<'_>) -> bool {
         self.who.matches(unit_id, attrs)
-            && !self.except.as_ref().is_some_and(|e| e.matches(unit_id, attrs))
+            && !self
+                .except
+                .as_ref()
+                .is_some_and(|e| e.matches(unit_id, attrs))
     }
 }

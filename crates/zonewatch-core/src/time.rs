@@ -77,11 +77,17 @@ mod tests {
         // 2021-01-23T00:00:00Z is 1611360000 s after the epoch (date -d ... +%s).
         let t = Timestamp::from_unix_seconds(1_611_360_000).unwrap();
         assert_eq!(t.to_string(), "2021-01-23T00:00:00Z");
-        assert_eq!(Timestamp::from_unix_nanos(0).to_string(), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            Timestamp::from_unix_nanos(0).to_string(),
+            "1970-01-01T00:00:00Z"
+        );
         // Leap day 2020-02-29T12:34:56.5Z = 1582979696.5 s.
         let t = Timestamp::from_unix_nanos(1_582_979_696_500_000_000);
         assert_eq!(t.to_string(), "2020-02-29T12:34:56.5Z");
         // Before the epoch: 1969-12-31T23:59:59Z.
-        assert_eq!(Timestamp::from_unix_nanos(-1_000_000_000).to_string(), "1969-12-31T23:59:59Z");
+        assert_eq!(
+            Timestamp::from_unix_nanos(-1_000_000_000).to_string(),
+            "1969-12-31T23:59:59Z"
+        );
     }
 }

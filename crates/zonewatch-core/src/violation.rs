@@ -39,7 +39,11 @@ impl Confidence {
     pub fn of(s: f64, a: f64, on_edge_violates: bool) -> Option<Confidence> {
         let violating = s > 0.0 || (s == 0.0 && on_edge_violates);
         if violating {
-            Some(if s >= a { Confidence::Confirmed } else { Confidence::Possible })
+            Some(if s >= a {
+                Confidence::Confirmed
+            } else {
+                Confidence::Possible
+            })
         } else if s.abs() < a {
             Some(Confidence::Possible)
         } else {

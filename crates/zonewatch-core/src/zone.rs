@@ -71,7 +71,11 @@ impl std::fmt::Display for GeometryPath {
             sep = ", ";
         }
         if let Some(r) = self.ring {
-            let what = if r == 0 { "exterior ring".to_string() } else { format!("hole {r}") };
+            let what = if r == 0 {
+                "exterior ring".to_string()
+            } else {
+                format!("hole {r}")
+            };
             write!(f, "{sep}{what}")?;
             sep = ", ";
         }
@@ -95,7 +99,9 @@ pub enum ZoneProblem {
         value: f64,
     },
     /// Longitude outside [-180, 180] or latitude outside [-90, 90].
-    #[error("{at}: coordinate out of range (lon {lon}, lat {lat}); longitude must be in [-180, 180] and latitude in [-90, 90] (is the order lon, lat?)")]
+    #[error(
+        "{at}: coordinate out of range (lon {lon}, lat {lat}); longitude must be in [-180, 180] and latitude in [-90, 90] (is the order lon, lat?)"
+    )]
     CoordinateOutOfRange {
         /// Where.
         at: GeometryPath,
@@ -125,7 +131,9 @@ pub enum ZoneProblem {
         at: GeometryPath,
     },
     /// Two edges of a ring cross or overlap, or two rings of a polygon cross.
-    #[error("{at}: ring intersects itself or another ring of the polygon near lon {lon}, lat {lat}")]
+    #[error(
+        "{at}: ring intersects itself or another ring of the polygon near lon {lon}, lat {lat}"
+    )]
     SelfIntersection {
         /// Where (ring, and the position starting one of the edges).
         at: GeometryPath,
@@ -182,8 +190,14 @@ impl Zone {
         let first = it.next()?;
         Some(it.fold((first, first), |(lo, hi), c| {
             (
-                Coord { x: lo.x.min(c.x), y: lo.y.min(c.y) },
-                Coord { x: hi.x.max(c.x), y: hi.y.max(c.y) },
+                Coord {
+                    x: lo.x.min(c.x),
+                    y: lo.y.min(c.y),
+                },
+                Coord {
+                    x: hi.x.max(c.x),
+                    y: hi.y.max(c.y),
+                },
             )
         }))
     }

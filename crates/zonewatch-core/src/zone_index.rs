@@ -52,10 +52,17 @@ impl PreparedZone {
                 (Some(Area::new(polygons)), SegmentSet::new(rings))
             }
             Shape::Circle { centre, .. } => (None, SegmentSet::new([std::slice::from_ref(centre)])),
-            Shape::Band { lines, .. } => (None, SegmentSet::new(lines.iter().map(|l| l.0.as_slice()))),
+            Shape::Band { lines, .. } => {
+                (None, SegmentSet::new(lines.iter().map(|l| l.0.as_slice())))
+            }
         };
         let bounds = skeleton.bounds();
-        PreparedZone { area, skeleton, distance_m: zone.shape.distance_m(), bounds }
+        PreparedZone {
+            area,
+            skeleton,
+            distance_m: zone.shape.distance_m(),
+            bounds,
+        }
     }
 
     /// The lon/lat box holding every point of the region grown by `extra_m`.
@@ -66,7 +73,9 @@ impl PreparedZone {
     /// A rigorous lower bound on the distance from `p` to the region grown by `extra_m`
     /// (0 when `p` may be inside).
     pub(crate) fn lower_bound_m(&self, p: Coord, extra_m: f64) -> f64 {
-        (geodesic::lower_bound_to_box_m(p, self.bounds.0, self.bounds.1) - self.distance_m - extra_m)
+        (geodesic::lower_bound_to_box_m(p, self.bounds.0, self.bounds.1)
+            - self.distance_m
+            - extra_m)
             .max(0.0)
     }
 
@@ -78,7 +87,9 @@ impl PreparedZone {
         if self.area.as_ref().is_some_and(|a| a.covers(p)) {
             return true;
         }
-        self.skeleton.distance_up_to_m(p, self.distance_m + extra_m).is_some()
+        self.skeleton
+            .distance_up_to_m(p, self.distance_m + extra_m)
+            .is_some()
     }
 
     /// Whether `p` is strictly inside the region (edge excluded).
@@ -93,7 +104,9 @@ impl PreparedZone {
                 Position::Outside => {}
             }
         }
-        self.skeleton.distance_up_to_m(p, self.distance_m).is_some_and(|d| d < self.distance_m)
+        self.skeleton
+            .distance_up_to_m(p, self.distance_m)
+            .is_some_and(|d| d < self.distance_m)
     }
 
     /// Exact placement of `p` relative to the region grown by `extra_m`.
@@ -104,9 +117,15 @@ impl PreparedZone {
         let grow = self.distance_m + extra_m;
         let d = self.skeleton.distance_m(p);
         if self.area.as_ref().is_some_and(|a| a.covers(p)) {
-            return Placement { covered: true, edge_m: d + grow };
+            return Placement {
+                covered: true,
+                edge_m: d + grow,
+            };
         }
-        Placement { covered: d <= grow, edge_m: (d - grow).abs() }
+        Placement {
+            covered: d <= grow,
+            edge_m: (d - grow).abs(),
+        }
     }
 
     /// Placement of `p` relative to the region grown by `extra_m`, but only when `p` is in
@@ -117,13 +136,22 @@ impl PreparedZone {
         }
         let grow = self.distance_m + extra_m;
         if self.area.as_ref().is_some_and(|a| a.covers(p)) {
-            return Some(Placement { covered: true, edge_m: self.skeleton.distance_m(p) + grow });
+            return Some(Placement {
+                covered: true,
+                edge_m: self.skeleton.distance_m(p) + grow,
+            });
         }
         let d = self.skeleton.distance_up_to_m(p, grow + beyond_m)?;
         if d <= grow {
-            Some(Placement { covered: true, edge_m: grow - d })
+            Some(Placement {
+                covered: true,
+                edge_m: grow - d,
+            })
         } else if d - grow < beyond_m {
-            Some(Placement { covered: false, edge_m: d - grow })
+            Some(Placement {
+                covered: false,
+                edge_m: d - grow,
+            })
         } else {
             None
         }
@@ -173,7 +201,10 @@ impl ZoneIndex {
             .enumerate()
             .map(|(i, (z, &extra))| {
                 let (lo, hi) = z.reach(extra);
-                Entry { zone: i as u32, envelope: AABB::from_corners([lo.x, lo.y], [hi.x, hi.y]) }
+                Entry {
+                    zone: i as u32,
+                    envelope: AABB::from_corners([lo.x, lo.y], [hi.x, hi.y]),
+                }
             })
             .collect();
         let mut order: Vec<usize> = (0..zones.len()).collect();
@@ -182,7 +213,12 @@ impl ZoneIndex {
         for (r, &i) in order.iter().enumerate() {
             rank[i] = r as u32;
         }
-        ZoneIndex { zones: prepared, rank, tree: RTree::bulk_load(entries), extra_reach_m: extra_reach_m.to_vec() }
+        ZoneIndex {
+            zones: prepared,
+            rank,
+            tree: RTree::bulk_load(entries),
+            extra_reach_m: extra_reach_m.to_vec(),
+        }
     }
 
     /// The number of zones.

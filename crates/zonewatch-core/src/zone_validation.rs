@@ -1,7 +1,7 @@
 //! Validation of zone geometry: every problem found, each with where it is.
 
-use rstar::{AABB, RTree, RTreeObject};
 use robust::{Coord as RCoord, orient2d};
+use rstar::{AABB, RTree, RTreeObject};
 
 use crate::area::{Position, ring_position};
 use crate::{Coord, GeometryPath, Shape, ZoneProblem};
@@ -31,12 +31,25 @@ pub(crate) fn problems(shape: &Shape) -> Vec<ZoneProblem> {
                 out.push(ZoneProblem::Empty);
             }
             for (part, line) in lines.iter().enumerate() {
-                let at = GeometryPath { part: (lines.0.len() > 1).then_some(part), ..Default::default() };
+                let at = GeometryPath {
+                    part: (lines.0.len() > 1).then_some(part),
+                    ..Default::default()
+                };
                 if line.0.len() < 2 {
-                    out.push(ZoneProblem::LineTooShort { at, count: line.0.len() });
+                    out.push(ZoneProblem::LineTooShort {
+                        at,
+                        count: line.0.len(),
+                    });
                 }
                 for (v, c) in line.0.iter().enumerate() {
-                    coordinate(*c, GeometryPath { vertex: Some(v), ..at }, &mut out);
+                    coordinate(
+                        *c,
+                        GeometryPath {
+                            vertex: Some(v),
+                            ..at
+                        },
+                        &mut out,
+                    );
                 }
             }
         }
@@ -57,7 +70,11 @@ fn coordinate(c: Coord, at: GeometryPath, out: &mut Vec<ZoneProblem>) -> bool {
         out.push(ZoneProblem::NonFiniteCoordinate { at, value });
         false
     } else if !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y) {
-        out.push(ZoneProblem::CoordinateOutOfRange { at, lon: c.x, lat: c.y });
+        out.push(ZoneProblem::CoordinateOutOfRange {
+            at,
+            lon: c.x,
+            lat: c.y,
+        });
         false
     } else {
         true
@@ -65,16 +82,32 @@ fn coordinate(c: Coord, at: GeometryPath, out: &mut Vec<ZoneProblem>) -> bool {
 }
 
 fn polygon_problems(polygon: &Polygon<f64>, part: Option<usize>, out: &mut Vec<ZoneProblem>) {
-    let rings: Vec<&LineString<f64>> = std::iter::once(polygon.exterior()).chain(polygon.interiors()).collect();
+    let rings: Vec<&LineString<f64>> = std::iter::once(polygon.exterior())
+        .chain(polygon.interiors())
+        .collect();
     let mut sound = true;
     for (r, ring) in rings.iter().enumerate() {
-        let at = GeometryPath { part, ring: Some(r), vertex: None };
+        let at = GeometryPath {
+            part,
+            ring: Some(r),
+            vertex: None,
+        };
         let before = out.len();
         for (v, c) in ring.0.iter().enumerate() {
-            coordinate(*c, GeometryPath { vertex: Some(v), ..at }, out);
+            coordinate(
+                *c,
+                GeometryPath {
+                    vertex: Some(v),
+                    ..at
+                },
+                out,
+            );
         }
         if ring.0.len() < 4 {
-            out.push(ZoneProblem::RingTooShort { at, count: ring.0.len() });
+            out.push(ZoneProblem::RingTooShort {
+                at,
+                count: ring.0.len(),
+            });
         } else if ring.0.first() != ring.0.last() {
             out.push(ZoneProblem::UnclosedRing { at });
         } else if out.len() == before && is_degenerate(&ring.0) {
@@ -100,14 +133,22 @@ fn polygon_problems(polygon: &Polygon<f64>, part: Option<usize>, out: &mut Vec<Z
             .find(|&pos| pos != Position::Boundary)
             .is_some_and(|pos| pos == Position::Outside);
         if outside {
-            out.push(ZoneProblem::HoleOutsideShell { at: GeometryPath { part, ring: Some(r), vertex: None } });
+            out.push(ZoneProblem::HoleOutsideShell {
+                at: GeometryPath {
+                    part,
+                    ring: Some(r),
+                    vertex: None,
+                },
+            });
         }
     }
 }
 
 fn is_degenerate(ring: &[Coord]) -> bool {
     let a = ring[0];
-    let Some(&b) = ring.iter().find(|&&c| c != a) else { return true };
+    let Some(&b) = ring.iter().find(|&&c| c != a) else {
+        return true;
+    };
     ring.iter().all(|&c| orient(a, b, c) == 0.0)
 }
 
@@ -138,7 +179,12 @@ fn crossing_problems(rings: &[&LineString<f64>], part: Option<usize>, out: &mut 
         let n = pts.len().saturating_sub(1);
         ring_edges.push(n);
         for i in 0..n {
-            edges.push(Edge { ring: r, index: i, a: pts[i], b: pts[i + 1] });
+            edges.push(Edge {
+                ring: r,
+                index: i,
+                a: pts[i],
+                b: pts[i + 1],
+            });
         }
     }
     let tree = RTree::bulk_load(edges.clone());
@@ -154,7 +200,11 @@ fn crossing_problems(rings: &[&LineString<f64>], part: Option<usize>, out: &mut 
             let bad = if f.ring == e.ring {
                 let n = ring_edges[e.ring];
                 let adjacent = f.index == e.index + 1 || (e.index == 0 && f.index + 1 == n);
-                if adjacent { overlaps_at_shared_vertex(e, f) } else { touches(e, f) }
+                if adjacent {
+                    overlaps_at_shared_vertex(e, f)
+                } else {
+                    touches(e, f)
+                }
             } else {
                 crosses_or_overlaps(e, f)
             };
@@ -162,7 +212,11 @@ fn crossing_problems(rings: &[&LineString<f64>], part: Option<usize>, out: &mut 
                 reported[e.ring] = true;
                 reported[f.ring] = true;
                 out.push(ZoneProblem::SelfIntersection {
-                    at: GeometryPath { part, ring: Some(e.ring), vertex: Some(e.index) },
+                    at: GeometryPath {
+                        part,
+                        ring: Some(e.ring),
+                        vertex: Some(e.index),
+                    },
                     lon: e.b.x,
                     lat: e.b.y,
                 });
@@ -173,7 +227,11 @@ fn crossing_problems(rings: &[&LineString<f64>], part: Option<usize>, out: &mut 
 }
 
 fn orient(a: Coord, b: Coord, p: Coord) -> f64 {
-    orient2d(RCoord { x: a.x, y: a.y }, RCoord { x: b.x, y: b.y }, RCoord { x: p.x, y: p.y })
+    orient2d(
+        RCoord { x: a.x, y: a.y },
+        RCoord { x: b.x, y: b.y },
+        RCoord { x: p.x, y: p.y },
+    )
 }
 
 /// `p` (collinear with `a`–`b`) lies within the segment's box.
@@ -192,7 +250,10 @@ fn touches(e: &Edge, f: &Edge) -> bool {
     if o1 * o2 < 0.0 && o3 * o4 < 0.0 {
         return true;
     }
-    on_segment(e.a, e.b, f.a) || on_segment(e.a, e.b, f.b) || on_segment(f.a, f.b, e.a) || on_segment(f.a, f.b, e.b)
+    on_segment(e.a, e.b, f.a)
+        || on_segment(e.a, e.b, f.b)
+        || on_segment(f.a, f.b, e.a)
+        || on_segment(f.a, f.b, e.b)
 }
 
 /// Segments of different rings cross properly, or overlap along a stretch.
@@ -204,10 +265,26 @@ fn crosses_or_overlaps(e: &Edge, f: &Edge) -> bool {
     }
     if o1 == 0.0 && o2 == 0.0 {
         // Collinear: overlap along a stretch if they share more than one point.
-        let (lo, hi) = if (e.a.x, e.a.y) <= (e.b.x, e.b.y) { (e.a, e.b) } else { (e.b, e.a) };
-        let (flo, fhi) = if (f.a.x, f.a.y) <= (f.b.x, f.b.y) { (f.a, f.b) } else { (f.b, f.a) };
-        let start = if (lo.x, lo.y) >= (flo.x, flo.y) { lo } else { flo };
-        let end = if (hi.x, hi.y) <= (fhi.x, fhi.y) { hi } else { fhi };
+        let (lo, hi) = if (e.a.x, e.a.y) <= (e.b.x, e.b.y) {
+            (e.a, e.b)
+        } else {
+            (e.b, e.a)
+        };
+        let (flo, fhi) = if (f.a.x, f.a.y) <= (f.b.x, f.b.y) {
+            (f.a, f.b)
+        } else {
+            (f.b, f.a)
+        };
+        let start = if (lo.x, lo.y) >= (flo.x, flo.y) {
+            lo
+        } else {
+            flo
+        };
+        let end = if (hi.x, hi.y) <= (fhi.x, fhi.y) {
+            hi
+        } else {
+            fhi
+        };
         return (start.x, start.y) < (end.x, end.y);
     }
     // A vertex of one lying in the interior of the other is a crossing unless it only
@@ -218,7 +295,11 @@ fn crosses_or_overlaps(e: &Edge, f: &Edge) -> bool {
 /// Consecutive edges `e` then `f` sharing `e.b == f.a` (or, for the ring's wrap-around,
 /// `f.b == e.a`) fold back over each other (a spike).
 fn overlaps_at_shared_vertex(e: &Edge, f: &Edge) -> bool {
-    let (shared, x, y) = if e.b == f.a { (e.b, e.a, f.b) } else { (e.a, e.b, f.a) };
+    let (shared, x, y) = if e.b == f.a {
+        (e.b, e.a, f.b)
+    } else {
+        (e.a, e.b, f.a)
+    };
     orient(x, shared, y) == 0.0 && {
         // Collinear: they overlap if x and y are on the same side of `shared`.
         let dx = (x.x - shared.x, x.y - shared.y);
@@ -246,45 +327,94 @@ mod tests {
 
     #[test]
     fn a_valid_polygon_with_a_hole_has_no_problems() {
-        let s = area(SQUARE.to_vec(), vec![vec![(1., 1.), (2., 1.), (2., 2.), (1., 1.)]]);
+        let s = area(
+            SQUARE.to_vec(),
+            vec![vec![(1., 1.), (2., 1.), (2., 2.), (1., 1.)]],
+        );
         assert_eq!(problems(&s), vec![]);
     }
 
     #[test]
     fn a_hole_touching_the_shell_at_one_point_is_allowed() {
-        let s = area(SQUARE.to_vec(), vec![vec![(0., 2.), (1., 1.), (1., 3.), (0., 2.)]]);
+        let s = area(
+            SQUARE.to_vec(),
+            vec![vec![(0., 2.), (1., 1.), (1., 3.), (0., 2.)]],
+        );
         assert_eq!(problems(&s), vec![]);
     }
 
     #[test]
     fn bow_tie_is_self_intersecting() {
-        let s = area(vec![(0., 0.), (2., 2.), (2., 0.), (0., 2.), (0., 0.)], vec![]);
-        assert!(matches!(problems(&s)[..], [ZoneProblem::SelfIntersection { .. }]), "{:?}", problems(&s));
+        let s = area(
+            vec![(0., 0.), (2., 2.), (2., 0.), (0., 2.), (0., 0.)],
+            vec![],
+        );
+        assert!(
+            matches!(problems(&s)[..], [ZoneProblem::SelfIntersection { .. }]),
+            "{:?}",
+            problems(&s)
+        );
     }
 
     #[test]
     fn spike_folding_back_is_self_intersecting() {
-        let s = area(vec![(0., 0.), (4., 0.), (6., 0.), (4., 0.), (4., 4.), (0., 0.)], vec![]);
-        assert!(matches!(problems(&s)[..], [ZoneProblem::SelfIntersection { .. }]), "{:?}", problems(&s));
+        let s = area(
+            vec![(0., 0.), (4., 0.), (6., 0.), (4., 0.), (4., 4.), (0., 0.)],
+            vec![],
+        );
+        assert!(
+            matches!(problems(&s)[..], [ZoneProblem::SelfIntersection { .. }]),
+            "{:?}",
+            problems(&s)
+        );
     }
 
     #[test]
     fn ring_touching_itself_at_a_vertex_is_self_intersecting() {
         // Figure-eight through (2, 2).
-        let s = area(vec![(0., 0.), (2., 2.), (4., 0.), (4., 4.), (2., 2.), (0., 4.), (0., 0.)], vec![]);
-        assert!(matches!(problems(&s)[..], [ZoneProblem::SelfIntersection { .. }]), "{:?}", problems(&s));
+        let s = area(
+            vec![
+                (0., 0.),
+                (2., 2.),
+                (4., 0.),
+                (4., 4.),
+                (2., 2.),
+                (0., 4.),
+                (0., 0.),
+            ],
+            vec![],
+        );
+        assert!(
+            matches!(problems(&s)[..], [ZoneProblem::SelfIntersection { .. }]),
+            "{:?}",
+            problems(&s)
+        );
     }
 
     #[test]
     fn hole_crossing_shell_is_reported() {
-        let s = area(SQUARE.to_vec(), vec![vec![(3., 1.), (5., 1.), (5., 2.), (3., 1.)]]);
-        assert!(matches!(problems(&s)[..], [ZoneProblem::SelfIntersection { .. }]), "{:?}", problems(&s));
+        let s = area(
+            SQUARE.to_vec(),
+            vec![vec![(3., 1.), (5., 1.), (5., 2.), (3., 1.)]],
+        );
+        assert!(
+            matches!(problems(&s)[..], [ZoneProblem::SelfIntersection { .. }]),
+            "{:?}",
+            problems(&s)
+        );
     }
 
     #[test]
     fn hole_outside_shell_is_reported() {
-        let s = area(SQUARE.to_vec(), vec![vec![(5., 1.), (6., 1.), (6., 2.), (5., 1.)]]);
-        assert!(matches!(problems(&s)[..], [ZoneProblem::HoleOutsideShell { .. }]), "{:?}", problems(&s));
+        let s = area(
+            SQUARE.to_vec(),
+            vec![vec![(5., 1.), (6., 1.), (6., 2.), (5., 1.)]],
+        );
+        assert!(
+            matches!(problems(&s)[..], [ZoneProblem::HoleOutsideShell { .. }]),
+            "{:?}",
+            problems(&s)
+        );
     }
 
     #[test]
@@ -292,19 +422,34 @@ mod tests {
         let s = Shape::Area {
             polygons: MultiPolygon(vec![
                 Polygon::new(LineString::from(vec![(0., 0.), (1., 0.), (0., 0.)]), vec![]),
-                Polygon::new(LineString::from(vec![(0., 0.), (1., 1.), (2., 2.), (0., 0.)]), vec![]),
-                Polygon::new(LineString::from(vec![(0., 0.), (f64::NAN, 0.), (1., 91.), (0., 0.)]), vec![]),
+                Polygon::new(
+                    LineString::from(vec![(0., 0.), (1., 1.), (2., 2.), (0., 0.)]),
+                    vec![],
+                ),
+                Polygon::new(
+                    LineString::from(vec![(0., 0.), (f64::NAN, 0.), (1., 91.), (0., 0.)]),
+                    vec![],
+                ),
             ]),
             buffer_m: -1.0,
         };
         let p = problems(&s);
-        assert!(matches!(p[0], ZoneProblem::BadDistance { field: "buffer_m", .. }));
+        assert!(matches!(
+            p[0],
+            ZoneProblem::BadDistance {
+                field: "buffer_m",
+                ..
+            }
+        ));
         assert!(matches!(p[1], ZoneProblem::RingTooShort { count: 3, .. }));
         assert!(matches!(p[2], ZoneProblem::DegenerateRing { .. }));
         assert!(matches!(p[3], ZoneProblem::NonFiniteCoordinate { .. }));
         assert!(matches!(p[4], ZoneProblem::CoordinateOutOfRange { .. }));
         assert_eq!(p.len(), 5, "{p:?}");
-        assert_eq!(p[1].to_string(), "part 0, exterior ring: ring has 3 positions; a closed ring needs at least 4");
+        assert_eq!(
+            p[1].to_string(),
+            "part 0, exterior ring: ring has 3 positions; a closed ring needs at least 4"
+        );
         // geo_types closes rings on construction, so an unclosed ring can only be seen in
         // the raw input: the GeoJSON reader reports it.
         let mut ring = LineString::from(vec![(0., 0.), (1., 0.), (1., 1.), (0., 1.)]);
@@ -315,12 +460,18 @@ mod tests {
 
     #[test]
     fn circles_and_bands_check_distances_and_lines() {
-        let c = Shape::Circle { centre: Coord { x: 200.0, y: 0.0 }, radius_m: f64::INFINITY };
+        let c = Shape::Circle {
+            centre: Coord { x: 200.0, y: 0.0 },
+            radius_m: f64::INFINITY,
+        };
         assert_eq!(problems(&c).len(), 2);
         let b = Shape::Band {
             lines: geo_types::MultiLineString(vec![LineString::from(vec![(0., 0.)])]),
             buffer_m: 10.0,
         };
-        assert!(matches!(problems(&b)[..], [ZoneProblem::LineTooShort { count: 1, .. }]));
+        assert!(matches!(
+            problems(&b)[..],
+            [ZoneProblem::LineTooShort { count: 1, .. }]
+        ));
     }
 }
