@@ -704,7 +704,7 @@ TRACKS = {
         move("2021-01-20", "2021-01-25", MISRATA, SIRTE, 1000),
         stay("2021-01-25", "2021-09-01", (16.58, 30.90), 20000),
     ],
-    # Violates with margin: 6-14 km from its own line for two weeks after the tank band is
+    # Violates with margin: 9-14 km from its own line for two weeks after the tank band is
     # in force (confirmed), then pulls back; returns to Benghazi LATE (three weeks after
     # the deadline) along the coast through the DMZ at Sirte.
     "LAAF-MECH-1": [
