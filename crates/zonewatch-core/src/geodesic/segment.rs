@@ -1,0 +1,534 @@
+//! The geodesic distance from a point to a segment that is straight in lon/lat.
+//!
+//! f(t) = distance from p to q(t) = lerp(a, b, t). Its derivative is the segment's
+//! velocity at q (metres per unit t) projected on the direction in which the geodesic from
+//! p arrives at q (geographiclib's azi2): f'(t) = v · u(azi2). The solver brackets the
+//! sign change of f' and steps by the planar foot-point step δ = −f·f' / |v|², exact for
+//! a straight line in a plane, so each probe gains about three digits (the residual comes
+//! from the Earth's curvature over the distance f and the segment's bending).
+//!
+//! Why one bracket is enough: along a curve of geodesic curvature κ, d²f/ds² is at
+//! least w²·k(f) − κ·w, where w ≤ 1 is the sine of the angle between the curve and the
+//! geodesic from p, and k(f) the curvature of the distance circle of radius f. At a
+//! critical point w = 1, so every critical point is a strict minimum while k(f) > κ, and
+//! then there is at most one (between two minima lies a maximum): f falls, then rises.
+//! A lon/lat straight line has κ = cos θ [(1 + sin²θ) tan φ / N + sin²θ ρ'/ρ²] (Liouville's
+//! formula, θ its angle from east), at most 1.12 tan|φ| / a. By Hessian comparison,
+//! k(f) ≥ √K cot(f √K) with K = 1/(a²(1 − e²)) the largest Gaussian curvature, which is
+//! ≥ 0.97 / f for f ≤ 1 900 km (x cot x ≥ 0.970 for x ≤ 0.299). So the solver checks
+//! f·1.12 tan|φ| / a < 0.9 with an upper bound on f over the segment; when that fails
+//! (near the poles, or thousands of km away) it scans instead.
+
+use geographiclib_rs::InverseGeodesic;
+
+use super::bounds::norm;
+use super::distance_m;
+use super::ellipsoid::{A, GEOD, RHO_MAX, radii};
+use crate::Coord;
+
+/// Stop once the next step is predicted to gain less than this, metres. The gain of a
+/// step δ is at most |f'·δ|; 10 nm is below geographiclib's own error.
+const GAIN_TOL_M: f64 = 1e-8;
+/// Enough for bisection to exhaust f64 in t; convergence normally takes 1–4 probes.
+const MAX_PROBES: usize = 100;
+/// Sub-intervals of the fallback scan outside the guaranteed regime.
+const SCAN_STEPS: usize = 32;
+
+/// Smallest geodesic distance from `p` to the segment `a`–`b`, straight in lon/lat.
+/// `a == b` is a point.
+///
+/// Guarantee: the result is f(t) for some t in [0, 1], so never below the true minimum
+/// (beyond geographiclib's ~15 nm). When f is single-dipped on the segment, the result is
+/// the minimum, iterated until the next step would gain less than 10 nm (the tests check
+/// 1 µm against dense sampling). Single-dippedness is checked, not assumed: an upper
+/// bound on f over the segment times 1.12 tan(largest |latitude| of the segment) / a must
+/// be below 0.9, and that bound at most 1 900 km (module notes). That holds whenever the
+/// distance plus the segment's length is under ~1 800 km below 70° of latitude (~900 km
+/// below 80°): everywhere the zones of this project can be. Otherwise the segment is
+/// scanned in 32 steps and every bracketed minimum refined, which finds the minimum
+/// unless a local minimum hides inside one step.
+///
+/// Longitudes are interpolated as given (a segment from 179° to −179° goes the long way
+/// round, as RFC 7946 says such lines should be cut). NaN in, NaN out.
+///
+/// Cost: 1–4 geographiclib inverse solutions (≈ 1–4 × `distance_m`), no allocation.
+pub fn distance_to_segment_m(p: Coord, a: Coord, b: Coord) -> f64 {
+    distance_to_segment_with(p, a, b, &mut Ends::default())
+}
+
+/// [`distance_to_segment_m`], remembering the inverse solutions at segment ends in
+/// `ends`, so that consecutive segments sharing a vertex solve it once. The result is
+/// bit-identical (the same solution of the same inputs).
+pub(super) fn distance_to_segment_with(p: Coord, a: Coord, b: Coord, ends: &mut Ends) -> f64 {
+    if [p.x, p.y, a.x, a.y, b.x, b.y].iter().any(|v| v.is_nan()) {
+        return f64::NAN;
+    }
+    if a == b {
+        return distance_m(p, a);
+    }
+    let mut span = Span::new(a, b, ends);
+    let t0 = span.projected_t(p);
+    let first = span.probe(p, t0);
+    if first.f == 0.0 {
+        return 0.0;
+    }
+    if span.single_dipped(first.f, t0) {
+        refine(p, &mut span, t0, first, Bracket::whole())
+    } else {
+        scan(p, &mut span).min(first.f)
+    }
+}
+
+/// Inverse solutions (distance, arrival azimuth) from one query point to the last two
+/// segment ends probed. The caller keeps the query point fixed while reusing it.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Ends {
+    memo: [Option<(Coord, f64, f64)>; 2],
+    next: usize,
+}
+
+impl Ends {
+    fn solve(&mut self, p: Coord, q: Coord) -> (f64, f64) {
+        // Bitwise, so that 0.0 and -0.0 (which geographiclib may treat differently) never mix.
+        let same = |m: &&(Coord, f64, f64)| {
+            m.0.x.to_bits() == q.x.to_bits() && m.0.y.to_bits() == q.y.to_bits()
+        };
+        if let Some((_, f, azi2)) = self.memo.iter().flatten().find(same) {
+            return (*f, *azi2);
+        }
+        let (f, azi2) = inverse(p, q);
+        self.memo[self.next] = Some((q, f, azi2));
+        self.next = 1 - self.next;
+        (f, azi2)
+    }
+}
+
+/// Distance and arrival azimuth (degrees) of the geodesic from `p` to `q`.
+fn inverse(p: Coord, q: Coord) -> (f64, f64) {
+    let (f, _azi1, azi2, _a12): (f64, f64, f64, f64) = GEOD.inverse(p.y, p.x, q.y, q.x);
+    (f, azi2)
+}
+
+/// The segment in parametric form, t ∈ [0, 1].
+struct Span<'e> {
+    a: Coord,
+    b: Coord,
+    ends: &'e mut Ends,
+    /// dφ/dt, dλ/dt in radians.
+    dlat_r: f64,
+    dlon_r: f64,
+}
+
+/// f and f' at one t.
+#[derive(Clone, Copy)]
+struct Probe {
+    /// Distance, metres.
+    f: f64,
+    /// df/dt, metres per unit t.
+    g: f64,
+    /// |dq/dt|², m².
+    speed2: f64,
+}
+
+/// Where the minimiser lies: [lo, hi], with whether f' has been seen at each end.
+#[derive(Clone, Copy)]
+struct Bracket {
+    lo: f64,
+    hi: f64,
+    lo_seen: bool,
+    hi_seen: bool,
+}
+
+impl Bracket {
+    fn whole() -> Bracket {
+        Bracket {
+            lo: 0.0,
+            hi: 1.0,
+            lo_seen: false,
+            hi_seen: false,
+        }
+    }
+}
+
+impl<'e> Span<'e> {
+    fn new(a: Coord, b: Coord, ends: &'e mut Ends) -> Span<'e> {
+        Span {
+            a,
+            b,
+            ends,
+            dlat_r: (b.y - a.y).to_radians(),
+            dlon_r: (b.x - a.x).to_radians(),
+        }
+    }
+
+    /// q(t); the convex form hits both ends exactly, and the clamp keeps rounding from
+    /// pushing a polar end past ±90° (geographiclib returns NaN there).
+    fn at(&self, t: f64) -> (f64, f64) {
+        let lat = ((1.0 - t) * self.a.y + t * self.b.y).clamp(-90.0, 90.0);
+        (lat, (1.0 - t) * self.a.x + t * self.b.x)
+    }
+
+    fn probe(&mut self, p: Coord, t: f64) -> Probe {
+        let (lat, lon) = self.at(t);
+        let q = Coord { x: lon, y: lat };
+        let (f, azi2) = if t == 0.0 || t == 1.0 {
+            self.ends.solve(p, q)
+        } else {
+            inverse(p, q)
+        };
+        let (rho, n, cos_lat) = radii(lat);
+        let (v_north, v_east) = (rho * self.dlat_r, n * cos_lat * self.dlon_r);
+        let (sin_az, cos_az) = azi2.to_radians().sin_cos();
+        Probe {
+            f,
+            g: v_north * cos_az + v_east * sin_az,
+            speed2: v_north * v_north + v_east * v_east,
+        }
+    }
+
+    /// The foot of the perpendicular from `p` in an equirectangular frame centred on `p`
+    /// (which maps the segment to a straight segment), clamped to [0, 1]: a start that is
+    /// off only by the frame's distortion, O(f²/R) metres along the segment.
+    fn projected_t(&self, p: Coord) -> f64 {
+        let (rho, n, cos_lat) = radii(p.y);
+        let ax = wrap_deg(self.a.x - p.x).to_radians() * n * cos_lat;
+        let ay = (self.a.y - p.y).to_radians() * rho;
+        let dx = self.dlon_r * n * cos_lat;
+        let dy = self.dlat_r * rho;
+        let len2 = dx * dx + dy * dy;
+        if len2.is_nan() || len2 <= 0.0 {
+            return 0.5;
+        }
+        (-(ax * dx + ay * dy) / len2).clamp(0.0, 1.0)
+    }
+
+    /// Whether f has at most one critical point on the segment (module notes), given
+    /// f(t0) = `f0`: f is 1-Lipschitz in arc length, so f ≤ f0 + (arc length to the far end).
+    fn single_dipped(&self, f0: f64, t0: f64) -> bool {
+        // The segment's length is at most √((ρ_max Δφ)² + (a Δλ)²).
+        let length_up = norm(RHO_MAX * self.dlat_r, A * self.dlon_r);
+        let f_up = f0 + length_up * t0.max(1.0 - t0);
+        let lat_max = self.a.y.abs().max(self.b.y.abs());
+        lat_max < 89.0 && f_up < 1.9e6 && f_up * 1.12 * lat_max.to_radians().tan() < 0.9 * A
+    }
+}
+
+/// Wraps a longitude difference into [-180, 180].
+fn wrap_deg(d: f64) -> f64 {
+    if (-180.0..=180.0).contains(&d) {
+        d
+    } else {
+        (d + 180.0).rem_euclid(360.0) - 180.0
+    }
+}
+
+/// Finds the minimum of f in `br`, starting from the probe `first` at `t`, assuming f
+/// has at most one critical point there (so the sign of f' says which side the minimum
+/// is). Safeguarded: planar foot-point steps while they at least halve, else bisection,
+/// and never a step outside the bracket. Returns the smallest f probed.
+fn refine(p: Coord, span: &mut Span, mut t: f64, first: Probe, mut br: Bracket) -> f64 {
+    let mut pr = first;
+    let mut best = pr.f;
+    let mut last_move = f64::INFINITY;
+    for _ in 0..MAX_PROBES {
+        if pr.g > 0.0 {
+            (br.hi, br.hi_seen) = (t, true);
+        } else if pr.g < 0.0 {
+            (br.lo, br.lo_seen) = (t, true);
+        } else {
+            break;
+        }
+        // An end with f' pointing outward is the minimum: the bracket closes on it.
+        if br.hi <= br.lo {
+            break;
+        }
+        let step = -pr.g * pr.f / pr.speed2;
+        let gain = (pr.g * step).abs();
+        if gain.is_nan() || gain < GAIN_TOL_M {
+            break;
+        }
+        let target = t + step;
+        let next = if target > br.lo && target < br.hi && step.abs() <= 0.5 * last_move {
+            target
+        } else if target <= br.lo && !br.lo_seen {
+            br.lo
+        } else if target >= br.hi && !br.hi_seen {
+            br.hi
+        } else {
+            0.5 * (br.lo + br.hi)
+        };
+        if next == t {
+            break;
+        }
+        last_move = (next - t).abs();
+        t = next;
+        pr = span.probe(p, t);
+        best = best.min(pr.f);
+        if pr.f == 0.0 {
+            return 0.0;
+        }
+    }
+    best
+}
+
+/// Outside the single-dip regime: f' at 33 evenly spaced t, each minimum it brackets
+/// refined, and every probed value considered (so an end minimum counts).
+fn scan(p: Coord, span: &mut Span) -> f64 {
+    let mut prev = span.probe(p, 0.0);
+    let mut best = prev.f;
+    for i in 1..=SCAN_STEPS {
+        let t = i as f64 / SCAN_STEPS as f64;
+        let cur = span.probe(p, t);
+        best = best.min(cur.f);
+        if prev.g < 0.0 && cur.g > 0.0 {
+            let t_prev = (i - 1) as f64 / SCAN_STEPS as f64;
+            let br = Bracket {
+                lo: t_prev,
+                hi: t,
+                lo_seen: true,
+                hi_seen: true,
+            };
+            let mid = 0.5 * (t_prev + t);
+            let first = span.probe(p, mid);
+            best = best.min(refine(p, span, mid, first, br));
+        }
+        prev = cur;
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geographiclib_rs::DirectGeodesic;
+    use proptest::prelude::*;
+
+    fn c(x: f64, y: f64) -> Coord {
+        Coord { x, y }
+    }
+
+    /// The point reached from `from` by a geodesic of `dist` metres at azimuth `azi`.
+    fn shoot(from: Coord, azi: f64, dist: f64) -> Coord {
+        let (lat, lon): (f64, f64) = GEOD.direct(from.y, from.x, azi, dist);
+        c(lon, lat)
+    }
+
+    /// Independent oracle: the distance to `n` + 1 evenly spaced points of the segment,
+    /// then golden-section search on `distance_m` around every sampled local minimum.
+    /// Returns (raw sampled minimum, refined minimum, arc length between samples bound).
+    fn sampled(p: Coord, a: Coord, b: Coord, n: usize) -> (f64, f64, f64) {
+        let q = |t: f64| {
+            c(
+                (1.0 - t) * a.x + t * b.x,
+                ((1.0 - t) * a.y + t * b.y).clamp(-90.0, 90.0),
+            )
+        };
+        let f = |t: f64| distance_m(p, q(t));
+        let v: Vec<f64> = (0..=n).map(|i| f(i as f64 / n as f64)).collect();
+        let raw = v.iter().copied().fold(f64::INFINITY, f64::min);
+        let mut refined = raw;
+        for i in 0..=n {
+            let left = i == 0 || v[i - 1] >= v[i];
+            let right = i == n || v[i + 1] >= v[i];
+            if !(left && right) {
+                continue;
+            }
+            let (mut lo, mut hi) = (
+                (i.max(1) - 1) as f64 / n as f64,
+                ((i + 1).min(n)) as f64 / n as f64,
+            );
+            let r = (5f64.sqrt() - 1.0) / 2.0;
+            let (mut x1, mut x2) = (hi - r * (hi - lo), lo + r * (hi - lo));
+            let (mut f1, mut f2) = (f(x1), f(x2));
+            for _ in 0..90 {
+                if f1 <= f2 {
+                    (hi, x2, f2) = (x2, x1, f1);
+                    x1 = hi - r * (hi - lo);
+                    f1 = f(x1);
+                } else {
+                    (lo, x1, f1) = (x1, x2, f2);
+                    x2 = lo + r * (hi - lo);
+                    f2 = f(x2);
+                }
+            }
+            refined = refined.min(f1).min(f2);
+        }
+        let mut ends = Ends::default();
+        let span = Span::new(a, b, &mut ends);
+        let step = norm(RHO_MAX * span.dlat_r, A * span.dlon_r) / n as f64;
+        (raw, refined, step)
+    }
+
+    /// Checks `distance_to_segment_m` against the sampling oracle: never above the refined
+    /// minimum (+1 µm), never below it by more than 1 µm, and (rigorously, from f being
+    /// 1-Lipschitz in arc length) never below the raw sampled minimum less half a step.
+    fn check(p: Coord, a: Coord, b: Coord, n: usize) -> Result<(), TestCaseError> {
+        let d = distance_to_segment_m(p, a, b);
+        let (raw, refined, step) = sampled(p, a, b, n);
+        prop_assert!(
+            d <= refined + 1e-6,
+            "{p:?} {a:?} {b:?}: {d} > refined {refined}"
+        );
+        prop_assert!(
+            d >= refined - 1e-6,
+            "{p:?} {a:?} {b:?}: {d} < refined {refined}"
+        );
+        prop_assert!(
+            d >= raw - step / 2.0 - 1e-8,
+            "{p:?} {a:?} {b:?}: {d} below sampling bound"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn equator_segment_point_north_of_its_middle() {
+        // By symmetry the foot is the middle; the equator is a geodesic, so the distance
+        // is the meridian arc from 0 to the point's latitude.
+        for lat in [1e-6, 0.01, 0.5, 2.0] {
+            let d = distance_to_segment_m(c(11.0, lat), c(10.0, 0.0), c(12.0, 0.0));
+            let arc = distance_m(c(11.0, lat), c(11.0, 0.0));
+            assert!((d - arc).abs() < 1e-8, "lat {lat}: {d} vs {arc}");
+        }
+    }
+
+    #[test]
+    fn meridian_segment_point_shot_perpendicular() {
+        // A meridian is a geodesic: a point reached by a geodesic leaving it at a right
+        // angle is that geodesic's length away (for distances far below the curvature
+        // radius), wherever the foot is on the segment.
+        for (foot_lat, dist) in [
+            (27.3, 1.0),
+            (30.0, 2_500.0),
+            (31.9, 80_000.0),
+            (25.5, 300_000.0),
+        ] {
+            for azi in [90.0, -90.0] {
+                let p = shoot(c(20.0, foot_lat), azi, dist);
+                let d = distance_to_segment_m(p, c(20.0, 25.0), c(20.0, 33.0));
+                assert!((d - dist).abs() < 1e-8, "{foot_lat} {dist} {azi}: {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn point_beyond_an_end_is_nearest_to_that_end() {
+        let (a, b) = (c(10.0, 0.0), c(11.0, 0.0));
+        for p in [c(12.0, 0.5), c(11.000001, -0.2), c(9.0, 0.0), c(9.9, -3.0)] {
+            let end = if p.x > 11.0 { b } else { a };
+            assert_eq!(distance_to_segment_m(p, a, b), distance_m(p, end), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn points_on_the_segment_are_at_zero() {
+        let (a, b) = (c(16.1, 30.9), c(16.9, 31.4));
+        for t in [0.0, 1e-9, 0.37, 0.5, 0.999, 1.0] {
+            let p = c((1.0 - t) * a.x + t * b.x, (1.0 - t) * a.y + t * b.y);
+            let d = distance_to_segment_m(p, a, b);
+            assert!(d < 1e-7, "t {t}: {d}");
+        }
+    }
+
+    #[test]
+    fn lon_lat_lines_bend_no_more_than_the_curvature_bound() {
+        // Numerically: the midpoint of a short lon/lat piece strays from the geodesic
+        // through its ends by κ L² / 8; compare with the bound 1.12 tan|φ| / a that the
+        // single-dip check relies on.
+        for lat in [5.0, 20.0, 31.0, 50.0, 70.0, 85.0] {
+            for k in 0..36 {
+                let theta = (k as f64 * 10.0).to_radians();
+                let (dlon, dlat) = (0.02 * theta.cos(), 0.02 * theta.sin());
+                let (a, m, b) = (
+                    c(10.0 - dlon, lat - dlat),
+                    c(10.0, lat),
+                    c(10.0 + dlon, lat + dlat),
+                );
+                let (len, az_ab, _, _): (f64, f64, f64, f64) = GEOD.inverse(a.y, a.x, b.y, b.x);
+                let (s_am, az_am, _, _): (f64, f64, f64, f64) = GEOD.inverse(a.y, a.x, m.y, m.x);
+                let off = s_am * (az_am - az_ab).to_radians().sin();
+                let kappa = 8.0 * off.abs() / (len * len);
+                let bound = 1.12 * lat.to_radians().tan() / A;
+                assert!(kappa <= bound, "lat {lat} θ {k}0°: κ {kappa} > {bound}");
+            }
+        }
+    }
+
+    #[test]
+    fn degenerate_and_nan() {
+        let a = c(16.5, 31.0);
+        assert_eq!(
+            distance_to_segment_m(c(16.6, 31.1), a, a),
+            distance_m(c(16.6, 31.1), a)
+        );
+        assert!(distance_to_segment_m(c(f64::NAN, 0.0), a, c(17.0, 31.0)).is_nan());
+        // A segment lying on the pole is one point.
+        let d = distance_to_segment_m(c(0.0, 89.0), c(0.0, 90.0), c(90.0, 90.0));
+        assert!((d - distance_m(c(0.0, 89.0), c(0.0, 90.0))).abs() < 1e-8);
+    }
+
+    #[test]
+    fn polar_segments_outside_the_single_dip_regime_are_scanned() {
+        // A parallel near the pole seen from across the pole: f rises to a maximum in the
+        // middle, so each end is a local minimum; and a point at the pole sees a constant.
+        let cases = [
+            (c(180.0, 85.0), c(-60.0, 80.0), c(60.0, 80.0)),
+            (c(0.0, 90.0), c(-60.0, 80.0), c(60.0, 80.0)),
+            (c(10.0, 88.0), c(-170.0, 86.0), c(170.0, 86.0)),
+            (c(30.0, 70.0), c(-150.0, 75.0), c(150.0, 75.0)),
+        ];
+        for (p, a, b) in cases {
+            check(p, a, b, 20_000).unwrap();
+        }
+    }
+
+    /// (p, a, b): a segment of 1 m–300 km from a point around Libya, and p on it, near
+    /// an end, or anywhere within ~300 km.
+    fn libya_case() -> impl Strategy<Value = (Coord, Coord, Coord)> {
+        (
+            9.0f64..25.0,
+            19.0f64..34.0,
+            0.0f64..12.61,
+            0.0f64..360.0,
+            0u8..3,
+            0.0f64..1.0,
+            -6.0f64..5.5,
+            0.0f64..360.0,
+        )
+            .prop_map(|(lon, lat, log_len, azi, mode, t, log_off, azi_p)| {
+                let a = c(lon, lat);
+                // Shoot a geodesic only to pick the far end; the segment is lon/lat-straight.
+                let b = shoot(a, azi, log_len.exp());
+                let on = c((1.0 - t) * a.x + t * b.x, (1.0 - t) * a.y + t * b.y);
+                let p = match mode {
+                    0 => on,
+                    1 => shoot(
+                        if t < 0.5 { a } else { b },
+                        azi_p,
+                        10f64.powf(log_off.min(2.0)),
+                    ),
+                    _ => shoot(on, azi_p, 10f64.powf(log_off)),
+                };
+                (p, a, b)
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+
+        #[test]
+        fn matches_dense_sampling_around_libya((p, a, b) in libya_case()) {
+            check(p, a, b, 20_000)?;
+        }
+
+        #[test]
+        fn matches_dense_sampling_near_the_poles(
+            lon in -180.0f64..180.0, lat in 70.0f64..89.0, azi in 0.0f64..360.0,
+            len in 1e3f64..2e6, azi_p in 0.0f64..360.0, off in 0.0f64..2e6,
+        ) {
+            let a = c(lon, lat);
+            let b = shoot(a, azi, len);
+            let p = shoot(a, azi_p, off);
+            check(p, a, b, 20_000)?;
+        }
+    }
+}
