@@ -1,4 +1,5 @@
-//! zonewatch's integration tests: one binary, one module per subject.
+//! zonewatch's integration tests: one binary, one module per subject. Tests of the built
+//! `zonewatch` binary live in `crates/zonewatch-cli/tests/` (see docs/decisions.md).
 
 mod library;
 mod oracle;

@@ -36,6 +36,16 @@ pub enum CheckError {
     BadAccuracy(f64),
 }
 
+/// The signed depth `s` from the exact side and the edge distance: positive on the
+/// violating side, negative (never −0) on the compliant side.
+fn signed_depth(violating: bool, edge_m: f64) -> f64 {
+    if violating || edge_m == 0.0 {
+        edge_m
+    } else {
+        -edge_m
+    }
+}
+
 /// A `stay_in` rule, resolved to zone handles.
 #[derive(Clone, Debug)]
 struct StayIn {
@@ -183,13 +193,13 @@ impl Checker {
                 let Some(pl) = self.index.zone(z).place_near(p, margin, a) else {
                     continue;
                 };
-                let s = if pl.covered { pl.edge_m } else { -pl.edge_m };
-                if let Some(confidence) = Confidence::of(s, a, true) {
+                // keep_out: covered (the edge included) is the violating side.
+                if let Some(confidence) = Confidence::of(pl.covered, pl.edge_m, a) {
                     out.push(Violation {
                         rule: ri,
                         zone: z,
                         confidence,
-                        depth_m: s,
+                        depth_m: signed_depth(pl.covered, pl.edge_m),
                     });
                 }
             }
@@ -237,25 +247,25 @@ impl Checker {
                     x.1.total_cmp(&y.1)
                         .then(self.index.rank(y.0).cmp(&self.index.rank(x.0)))
                 })?;
-            let s = -edge;
-            return Confidence::of(s, a, false).map(|confidence| Violation {
+            // stay_in: covered (the edge included) is the compliant side.
+            return Confidence::of(false, edge, a).map(|confidence| Violation {
                 rule,
                 zone,
                 confidence,
-                depth_m: s,
+                depth_m: signed_depth(false, edge),
             });
         }
-        let (zone, s) = allowed
+        let (zone, edge) = allowed
             .map(|z| (z, self.index.zone(z).place(p, 0.0).edge_m))
             .min_by(|x, y| {
                 x.1.total_cmp(&y.1)
                     .then(self.index.rank(x.0).cmp(&self.index.rank(y.0)))
             })?;
-        Confidence::of(s, a, false).map(|confidence| Violation {
+        Confidence::of(true, edge, a).map(|confidence| Violation {
             rule,
             zone,
             confidence,
-            depth_m: s,
+            depth_m: signed_depth(true, edge),
         })
     }
 

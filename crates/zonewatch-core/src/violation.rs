@@ -32,19 +32,20 @@ impl Confidence {
         }
     }
 
-    /// The confidence of a flag with signed depth `s` (positive on the violating side) and
-    /// accuracy `a`, or `None` when there is nothing to flag. `on_edge_violates` says which
-    /// side `s = 0` is on: true for `keep_out` (a point on the edge is inside the forbidden
-    /// region), false for `stay_in` (a point on the edge is inside the allowed zone).
-    pub fn of(s: f64, a: f64, on_edge_violates: bool) -> Option<Confidence> {
-        let violating = s > 0.0 || (s == 0.0 && on_edge_violates);
+    /// The confidence of a flag, or `None` when there is nothing to flag.
+    ///
+    /// `violating` is the exact side (decided by exact predicates, never by the sign of a
+    /// rounded distance); `edge_m` ≥ 0 is the distance to the edge, so the signed depth is
+    /// `s = ±edge_m`; `a` is the accuracy. A report on a `keep_out` edge is on the violating
+    /// side; on a `stay_in` edge, on the compliant side — the caller decides which.
+    pub fn of(violating: bool, edge_m: f64, a: f64) -> Option<Confidence> {
         if violating {
-            Some(if s >= a {
+            Some(if edge_m >= a {
                 Confidence::Confirmed
             } else {
                 Confidence::Possible
             })
-        } else if s.abs() < a {
+        } else if edge_m < a {
             Some(Confidence::Possible)
         } else {
             None
@@ -80,20 +81,21 @@ mod tests {
     #[test]
     fn confidence_follows_the_design_table() {
         use Confidence::*;
-        // keep_out: inside by 50 m with 10 m accuracy: confirmed; with 80 m: possible.
-        assert_eq!(Confidence::of(50.0, 10.0, true), Some(Confirmed));
-        assert_eq!(Confidence::of(50.0, 80.0, true), Some(Possible));
-        // outside by 5 m with 10 m accuracy: possible; with 5 m accuracy: not flagged.
-        assert_eq!(Confidence::of(-5.0, 10.0, true), Some(Possible));
-        assert_eq!(Confidence::of(-5.0, 5.0, true), None);
-        // exactly on the edge, no accuracy: keep_out violates (confirmed, s = 0 ≥ a = 0);
-        // stay_in complies.
-        assert_eq!(Confidence::of(0.0, 0.0, true), Some(Confirmed));
-        assert_eq!(Confidence::of(0.0, 0.0, false), None);
-        // on the edge with accuracy: possible either way.
-        assert_eq!(Confidence::of(0.0, 3.0, true), Some(Possible));
-        assert_eq!(Confidence::of(0.0, 3.0, false), Some(Possible));
-        // far on the compliant side: nothing.
-        assert_eq!(Confidence::of(-1000.0, 0.0, false), None);
+        // Violating side, 50 m deep: 10 m accuracy confirms; 80 m leaves it possible.
+        assert_eq!(Confidence::of(true, 50.0, 10.0), Some(Confirmed));
+        assert_eq!(Confidence::of(true, 50.0, 80.0), Some(Possible));
+        // Compliant side, 5 m from the edge: 10 m accuracy reaches across (possible); 5 m
+        // does not (|s| < a is strict).
+        assert_eq!(Confidence::of(false, 5.0, 10.0), Some(Possible));
+        assert_eq!(Confidence::of(false, 5.0, 5.0), None);
+        // On the edge with no accuracy: violating side (keep_out) → confirmed, s = 0 ≥ a = 0;
+        // compliant side (stay_in) → nothing.
+        assert_eq!(Confidence::of(true, 0.0, 0.0), Some(Confirmed));
+        assert_eq!(Confidence::of(false, 0.0, 0.0), None);
+        // On the edge with accuracy: possible on either side.
+        assert_eq!(Confidence::of(true, 0.0, 3.0), Some(Possible));
+        assert_eq!(Confidence::of(false, 0.0, 3.0), Some(Possible));
+        // Far on the compliant side: nothing.
+        assert_eq!(Confidence::of(false, 1000.0, 0.0), None);
     }
 }

@@ -79,6 +79,13 @@ impl PreparedZone {
             .max(0.0)
     }
 
+    /// Whether the distance test may put a point in the region grown to `grow`. Not for an
+    /// area that is not grown: there the exact point-in-polygon predicate alone decides,
+    /// and a geodesic distance rounded to "0" must never pull an outside point in.
+    fn grows(&self, grow: f64) -> bool {
+        self.area.is_none() || grow > 0.0
+    }
+
     /// Whether `p` is in the region grown by `extra_m` (edge included).
     pub(crate) fn covers(&self, p: Coord, extra_m: f64) -> bool {
         if self.lower_bound_m(p, extra_m) > 0.0 {
@@ -87,9 +94,8 @@ impl PreparedZone {
         if self.area.as_ref().is_some_and(|a| a.covers(p)) {
             return true;
         }
-        self.skeleton
-            .distance_up_to_m(p, self.distance_m + extra_m)
-            .is_some()
+        let grow = self.distance_m + extra_m;
+        self.grows(grow) && self.skeleton.distance_up_to_m(p, grow).is_some()
     }
 
     /// Whether `p` is strictly inside the region (edge excluded).
@@ -101,6 +107,7 @@ impl PreparedZone {
             match area.position(p) {
                 Position::Inside => return true,
                 Position::Boundary => return self.distance_m > 0.0,
+                Position::Outside if self.distance_m == 0.0 => return false,
                 Position::Outside => {}
             }
         }
@@ -123,7 +130,7 @@ impl PreparedZone {
             };
         }
         Placement {
-            covered: d <= grow,
+            covered: self.grows(grow) && d <= grow,
             edge_m: (d - grow).abs(),
         }
     }
@@ -142,15 +149,15 @@ impl PreparedZone {
             });
         }
         let d = self.skeleton.distance_up_to_m(p, grow + beyond_m)?;
-        if d <= grow {
+        if self.grows(grow) && d <= grow {
             Some(Placement {
                 covered: true,
                 edge_m: grow - d,
             })
-        } else if d - grow < beyond_m {
+        } else if (d - grow).abs() < beyond_m {
             Some(Placement {
                 covered: false,
-                edge_m: d - grow,
+                edge_m: (d - grow).abs(),
             })
         } else {
             None
@@ -288,5 +295,50 @@ impl ZoneIndex {
     #[allow(dead_code)]
     pub(crate) fn extra_reach_m(&self, z: ZoneRef) -> f64 {
         self.extra_reach_m[z.0 as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo_types::{LineString, MultiPolygon, Polygon};
+
+    /// Found by the brute-force property test: the midpoint of a slanted edge, rounded to
+    /// f64, lies 2e-10 m outside the triangle (exact rational arithmetic: orient2d =
+    /// −8.58e-17). The geodesic distance to the edge rounds to ~0, which once pulled the
+    /// point in; an ungrown area must be decided by the exact predicate alone.
+    #[test]
+    fn rounded_zero_distance_never_pulls_a_point_into_an_ungrown_polygon() {
+        let triangle = Polygon::new(
+            LineString::from(vec![
+                (10.025, 20.0),
+                (9.9875, 20.021650635094613),
+                (9.9875, 19.978349364905387),
+                (10.025, 20.0),
+            ]),
+            vec![],
+        );
+        let zone = Zone {
+            id: "t".into(),
+            name: None,
+            shape: Shape::Area {
+                polygons: MultiPolygon(vec![triangle]),
+                buffer_m: 0.0,
+            },
+        };
+        let p = Coord {
+            x: (10.025 + 9.9875) / 2.0,
+            y: (20.0 + 20.021650635094613) / 2.0,
+        };
+        let z = PreparedZone::new(&zone);
+        assert!(!z.covers(p, 0.0));
+        assert!(!z.contains(p));
+        assert!(!z.place(p, 0.0).covered);
+        assert_eq!(z.place_near(p, 0.0, 0.0), None);
+        // With accuracy the report is flagged possible from the compliant side, not inside.
+        let near = z.place_near(p, 0.0, 1.0).unwrap();
+        assert!(!near.covered && near.edge_m < 1e-6);
+        // Any growth makes the distance test meaningful again.
+        assert!(z.covers(p, 0.001));
     }
 }
