@@ -148,8 +148,8 @@ fn values_of_the_wrong_type_are_located_in_the_file() {
         [
             "zones.geojson: feature 0 (id \"a\"): properties.radius_m: expected a number of metres, found a string (\"3000\")",
             // Feature 1 starts on line 3, so the "x" is on line 5; serde_json points at
-            // the end of the bad value: its closing quote, column 28.
-            "zones.geojson: feature 1 (id \"b\"): geometry.coordinates: invalid type: string \"x\", expected f64 (line 5, column 28)",
+            // the end of the bad value: the "]" after it, column 29.
+            "zones.geojson: feature 1 (id \"b\"): geometry.coordinates: expected a number, found \"x\" (line 5, column 29)",
             "zones.geojson: feature 2: id: expected a string or a number, found an array",
             "zones.geojson: feature 2: geometry.coordinates: invalid length 1, expected a position [longitude, latitude] (line 6, column 101)",
             "zones.geojson: feature 3 (id \"d\"): properties.name: expected a string, found a number",
