@@ -40,15 +40,23 @@ impl<R: Read> CsvRecords<R> {
     /// Only I/O errors (the reader is flexible, and works on bytes).
     pub(crate) fn next_record(&mut self) -> Result<Option<u64>, csv::Error> {
         loop {
+            let before = self.reader.position().byte();
             if !self.reader.read_byte_record(&mut self.record)? {
                 return Ok(None);
             }
-            let inner = self
-                .record
-                .as_slice()
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
+            let raw = self.reader.position().byte() - before;
+            // Fields + delimiters + terminator: when that is all the record took, nothing
+            // was quoted (or skipped), so no field holds a newline and counting is moot.
+            let plain = raw as usize == self.record.as_slice().len() + self.record.len();
+            let inner = if plain {
+                0
+            } else {
+                self.record
+                    .as_slice()
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count() as u64
+            };
             let line = self.reader.position().line() - 1 - inner;
             if self.record.len() == 1 && trim(&self.record[0]).is_empty() {
                 continue;

@@ -11,6 +11,7 @@ use crate::report_fields::{
     RowProblem, check_accuracy, check_position, generated_id, parse_foreign, parse_number,
     parse_time,
 };
+use crate::report_reader::Sink;
 
 /// Column names a longitude may have (lower case).
 pub(crate) const LON: &[&str] = &["lon", "lng", "longitude", "x"];
@@ -118,9 +119,6 @@ struct ReportColumns {
     foreign: Option<usize>,
 }
 
-/// A data row: its line, and the report or why not.
-pub(crate) type CsvRow = (u64, Result<Report, RowProblem>);
-
 /// Reports from CSV.
 pub(crate) struct CsvReports<R: Read> {
     records: CsvRecords<R>,
@@ -160,18 +158,26 @@ impl<R: Read> CsvReports<R> {
         })
     }
 
-    /// The next row's line and report (or why not), or `None` at the end.
+    /// Reads the next row into `sink` (a report or a reject); `false` at the end.
     ///
     /// # Errors
     /// I/O errors.
-    pub(crate) fn next_row(&mut self) -> Result<Option<CsvRow>, InputError> {
-        match self.records.next_record() {
-            Ok(Some(line)) => Ok(Some((line, self.report(line)))),
-            Ok(None) => Ok(None),
-            Err(e) => Err(InputError::io(&self.source, e.into())),
+    #[inline]
+    pub(crate) fn read_row(&mut self, sink: &mut Sink<'_>) -> Result<bool, InputError> {
+        let line = match self.records.next_record() {
+            Ok(Some(line)) => line,
+            Ok(None) => return Ok(false),
+            Err(e) => return Err(InputError::io(&self.source, e.into())),
+        };
+        // Built straight into the sink: a report is large, and each move is a memcpy.
+        match self.report(line) {
+            Ok(report) => sink.accept(report, line),
+            Err(p) => sink.rejects.push(p.into_reject(&self.source, line, None)),
         }
+        Ok(true)
     }
 
+    #[inline]
     fn report(&self, line: u64) -> Result<Report, RowProblem> {
         let r = &self.records;
         let c = &self.columns;

@@ -281,6 +281,16 @@ impl<R: BufRead> FeatureCollectionScanner<R> {
             let mut i = 0;
             let mut done = false;
             while i < chunk.len() {
+                if in_string && !escaped {
+                    // Jump over the string's plain bytes: most of a feature is strings.
+                    match memchr::memchr3(b'"', b'\\', b'\n', &chunk[i..]) {
+                        Some(k) => i += k,
+                        None => {
+                            i = chunk.len();
+                            break;
+                        }
+                    }
+                }
                 let b = chunk[i];
                 if in_string {
                     if escaped {

@@ -3,12 +3,12 @@
 
 use std::io::BufRead;
 
-use serde::Deserialize;
 use zonewatch_core::Coord;
 
 use crate::error::InputError;
 use crate::feature_collection::{FeatureCollectionScanner, MAX_FEATURE_BYTES};
-use crate::json_value::{Coordinates, Object, Scalar};
+use crate::feature_in::{FeatureIn, read_feature};
+use crate::json_value::{Coordinates, Scalar};
 use crate::ndjson_lines::NdjsonLines;
 use crate::report_fields::{RowProblem, check_position};
 use crate::{Reject, ReportFormat};
@@ -95,100 +95,58 @@ impl<R: BufRead> JsonFeatures<R> {
     }
 }
 
-/// A GeoJSON Feature, as much of it as reports and points need.
-#[derive(Deserialize)]
-pub(crate) struct FeatureIn<'a> {
-    #[serde(rename = "type", borrow, default)]
-    pub(crate) kind: Scalar<'a>,
-    #[serde(borrow, default)]
-    pub(crate) id: Scalar<'a>,
-    #[serde(borrow, default)]
-    pub(crate) geometry: Option<Object<GeometryIn<'a>>>,
-    #[serde(borrow, default)]
-    pub(crate) properties: Option<Object<PropertiesIn<'a>>>,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct GeometryIn<'a> {
-    #[serde(rename = "type", borrow, default)]
-    pub(crate) kind: Scalar<'a>,
-    #[serde(default)]
-    pub(crate) coordinates: Coordinates,
-}
-
-/// The properties reports and points read; others are skipped.
-#[derive(Deserialize, Default)]
-pub(crate) struct PropertiesIn<'a> {
-    #[serde(borrow, default)]
-    pub(crate) report_id: Scalar<'a>,
-    #[serde(borrow, default)]
-    pub(crate) id: Scalar<'a>,
-    #[serde(borrow, default)]
-    pub(crate) unit_id: Scalar<'a>,
-    #[serde(borrow, default)]
-    pub(crate) time: Scalar<'a>,
-    #[serde(borrow, default)]
-    pub(crate) accuracy_m: Scalar<'a>,
-    #[serde(borrow, default)]
-    pub(crate) source: Scalar<'a>,
-    #[serde(borrow, default)]
-    pub(crate) side: Scalar<'a>,
-    #[serde(borrow, default)]
-    pub(crate) class: Scalar<'a>,
-    #[serde(borrow, default)]
-    pub(crate) role: Scalar<'a>,
-    #[serde(borrow, default)]
-    pub(crate) foreign: Scalar<'a>,
-}
-
-/// Parses the feature in `bytes`. A problem comes with the file line it is on.
-pub(crate) fn parse_feature(
-    bytes: &[u8],
+/// Parses the feature in `bytes` into `out`. A problem comes with the file line it is on.
+pub(crate) fn parse_feature<'b>(
+    bytes: &'b [u8],
     slot: FeatureSlot,
-) -> Result<FeatureIn<'_>, (u64, RowProblem)> {
+    out: &mut FeatureIn<'b>,
+) -> Result<(), (u64, RowProblem)> {
+    let problem = |reason: String| RowProblem {
+        field: None,
+        reason,
+    };
     if slot.oversize {
         let reason = format!("is larger than {} MiB", MAX_FEATURE_BYTES >> 20);
-        return Err((
-            slot.line,
-            RowProblem {
-                field: None,
-                reason,
-            },
-        ));
+        return Err((slot.line, problem(reason)));
     }
-    let feature = match serde_json::from_slice::<Object<FeatureIn>>(bytes) {
-        Ok(f) => f.0,
+    // One UTF-8 check for the whole feature (then serde_json need not check each string).
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
         Err(e) => {
-            let (l, c) = (e.line() as u64, e.column() as u64);
-            let (line, column) = if l <= 1 {
-                (slot.line, slot.column + c.saturating_sub(1))
-            } else {
-                (slot.line + l - 1, c)
+            let before = &bytes[..e.valid_up_to()];
+            let newlines = before.iter().filter(|&&b| b == b'\n').count() as u64;
+            let column = match before.iter().rposition(|&b| b == b'\n') {
+                Some(i) => (before.len() - i) as u64,
+                None => slot.column + before.len() as u64,
             };
-            let message = crate::text_position::json_error_message(&e);
-            let reason = format!("not a valid GeoJSON Feature: {message} (column {column})");
-            return Err((
-                line,
-                RowProblem {
-                    field: None,
-                    reason,
-                },
-            ));
+            let reason = format!("is not valid UTF-8 (column {column})");
+            return Err((slot.line + newlines, problem(reason)));
         }
     };
-    match &feature.kind {
+    if let Err(e) = read_feature(text, out) {
+        let (l, c) = (e.line() as u64, e.column() as u64);
+        let (line, column) = if l <= 1 {
+            (slot.line, slot.column + c.saturating_sub(1))
+        } else {
+            (slot.line + l - 1, c)
+        };
+        let message = crate::text_position::json_error_message(&e);
+        let reason = format!("not a valid GeoJSON Feature: {message} (column {column})");
+        return Err((line, problem(reason)));
+    }
+    match &out.kind {
         Scalar::Str(s) if s != "Feature" => Err((
             slot.line,
             RowProblem::new("type", format!("expected \"Feature\", found {s:?}")),
         )),
-        _ => Ok(feature),
+        _ => Ok(()),
     }
 }
 
 impl FeatureIn<'_> {
     /// The Point geometry's position, in range.
     pub(crate) fn point(&self) -> Result<Coord, RowProblem> {
-        let Some(Object(g)) = &self.geometry else {
+        let Some(g) = &self.geometry else {
             return Err(RowProblem::new(
                 "geometry",
                 "is null or missing; a Point is needed",

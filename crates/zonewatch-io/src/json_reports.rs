@@ -2,8 +2,9 @@
 
 use zonewatch_core::{Report, UnitAttributes};
 
-use crate::json_features::{FeatureIn, FeatureSlot, PropertiesIn};
-use crate::json_value::{Object, Scalar};
+use crate::feature_in::FeatureIn;
+use crate::json_features::FeatureSlot;
+use crate::json_value::Scalar;
 use crate::report_fields::{RowProblem, check_accuracy, parse_foreign, parse_time};
 
 /// The report a feature describes: position from its Point geometry, fields from its
@@ -14,8 +15,7 @@ pub(crate) fn feature_to_report(
     source: &str,
 ) -> Result<Report, RowProblem> {
     let position = f.point()?;
-    let empty = PropertiesIn::default();
-    let p = f.properties.as_ref().map_or(&empty, |Object(p)| p);
+    let p = &f.properties;
     let unit_id = id_text(&p.unit_id, "unit_id")?.ok_or_else(|| RowProblem::missing("unit_id"))?;
     let time = match &p.time {
         Scalar::Str(s) => parse_time(s.trim().as_bytes())?,
@@ -52,8 +52,8 @@ pub(crate) fn feature_to_report(
         foreign: match &p.foreign {
             Scalar::Null => None,
             Scalar::Bool(b) => Some(*b),
-            Scalar::Int(0) => Some(false),
-            Scalar::Int(1) => Some(true),
+            Scalar::UInt(0) => Some(false),
+            Scalar::UInt(1) => Some(true),
             Scalar::Str(s) => parse_foreign(s.trim().as_bytes())?,
             other => {
                 let reason = format!("expected true or false, found {}", other.type_name());
@@ -78,7 +78,7 @@ pub(crate) fn id_text(s: &Scalar<'_>, field: &'static str) -> Result<Option<Stri
         Scalar::Null => Ok(None),
         Scalar::Str(t) if t.trim().is_empty() => Ok(None),
         Scalar::Str(t) => Ok(Some(t.trim().to_string())),
-        Scalar::Int(_) | Scalar::Float(_) => Ok(s.to_text()),
+        Scalar::Int(_) | Scalar::UInt(_) | Scalar::Float(_) => Ok(s.to_text()),
         other => Err(RowProblem::new(
             field,
             format!("expected a string or a number, found {}", other.type_name()),

@@ -8,6 +8,7 @@ mod csv_records;
 mod csv_reports;
 mod error;
 mod feature_collection;
+mod feature_in;
 mod flag;
 mod json_features;
 mod json_reports;

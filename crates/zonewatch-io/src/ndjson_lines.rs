@@ -70,7 +70,7 @@ impl<R: BufRead> NdjsonLines<R> {
                     break;
                 }
                 any = true;
-                let (take, used, newline) = match chunk.iter().position(|&b| b == b'\n') {
+                let (take, used, newline) = match memchr::memchr(b'\n', chunk) {
                     Some(i) => (i, i + 1, true),
                     None => (chunk.len(), chunk.len(), false),
                 };

@@ -5,9 +5,9 @@ use zonewatch_core::Coord;
 use crate::csv_records::CsvRecords;
 use crate::csv_reports::{ColumnFinder, LAT, LON, read_header};
 use crate::error::InputError;
+use crate::feature_in::FeatureIn;
 use crate::json_features::{JsonFeatures, parse_feature};
 use crate::json_reports::id_text;
-use crate::json_value::Object;
 use crate::report_fields::{RowProblem, check_position, parse_number};
 use crate::{Input, Reject, ReportFormat};
 
@@ -113,31 +113,14 @@ impl PointReader {
                 },
                 PointInput::Json(json) => match json.next()? {
                     None => None,
-                    Some(slot) => Some(match parse_feature(json.bytes(), slot) {
-                        Err((line, p)) => Err(slot.reject(&self.source, line, p)),
-                        Ok(f) => {
-                            let point = f.point().and_then(|position| {
-                                let props = f.properties.as_ref().map(|Object(p)| p);
-                                let id = match id_text(&f.id, "id")? {
-                                    Some(id) => id,
-                                    None => match props
-                                        .map(|p| id_text(&p.id, "id"))
-                                        .transpose()?
-                                        .flatten()
-                                    {
-                                        Some(id) => id,
-                                        None => props
-                                            .map(|p| id_text(&p.report_id, "report_id"))
-                                            .transpose()?
-                                            .flatten()
-                                            .unwrap_or_else(|| slot.number.to_string()),
-                                    },
-                                };
-                                Ok((id, position))
-                            });
-                            point.map_err(|p| slot.reject(&self.source, slot.line, p))
-                        }
-                    }),
+                    Some(slot) => {
+                        let mut f = FeatureIn::default();
+                        Some(match parse_feature(json.bytes(), slot, &mut f) {
+                            Err((line, p)) => Err(slot.reject(&self.source, line, p)),
+                            Ok(()) => json_point(&f, slot.number)
+                                .map_err(|p| slot.reject(&self.source, slot.line, p)),
+                        })
+                    }
                 },
             };
             let Some(outcome) = outcome else {
@@ -161,6 +144,21 @@ impl PointReader {
     pub fn source(&self) -> &str {
         &self.source
     }
+}
+
+/// A feature's point: id from the Feature's `id`, else `properties.id`, else
+/// `properties.report_id`, else `number`.
+fn json_point(f: &FeatureIn<'_>, number: u64) -> Result<(String, Coord), RowProblem> {
+    let position = f.point()?;
+    let p = &f.properties;
+    let id = match id_text(&f.id, "id")? {
+        Some(id) => id,
+        None => match id_text(&p.id, "id")? {
+            Some(id) => id,
+            None => id_text(&p.report_id, "report_id")?.unwrap_or_else(|| number.to_string()),
+        },
+    };
+    Ok((id, position))
 }
 
 impl CsvPoints {

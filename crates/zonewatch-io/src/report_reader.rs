@@ -7,6 +7,7 @@ use zonewatch_core::Report;
 
 use crate::csv_reports::CsvReports;
 use crate::error::InputError;
+use crate::feature_in::FeatureIn;
 use crate::json_features::{JsonFeatures, parse_feature};
 use crate::json_reports::feature_to_report;
 use crate::{Reject, ReportFormat};
@@ -117,42 +118,37 @@ impl ReportReader {
         &mut self,
         max: usize,
         reports: &mut Vec<Report>,
-        mut lines: Option<&mut Vec<u64>>,
+        lines: Option<&mut Vec<u64>>,
         rejects: &mut Vec<Reject>,
     ) -> Result<bool, InputError> {
+        let source = self.source.as_str();
+        let mut sink = Sink {
+            reports,
+            lines,
+            rejects,
+        };
         for n in 0..max.max(1) {
-            let row = match &mut self.input {
-                ReportInput::Csv(csv) => csv.next_row()?.map(|(line, outcome)| {
-                    (
-                        line,
-                        outcome.map_err(|p| p.into_reject(&self.source, line, None)),
-                    )
-                }),
+            let more = match &mut self.input {
+                ReportInput::Csv(csv) => csv.read_row(&mut sink)?,
                 ReportInput::Json(json) => match json.next()? {
-                    None => None,
+                    None => false,
                     Some(slot) => {
-                        let outcome = match parse_feature(json.bytes(), slot) {
-                            Ok(f) => feature_to_report(&f, slot, &self.source)
-                                .map_err(|p| slot.reject(&self.source, slot.line, p)),
-                            Err((line, p)) => Err(slot.reject(&self.source, line, p)),
-                        };
-                        Some((slot.line, outcome))
+                        let mut f = FeatureIn::default();
+                        match parse_feature(json.bytes(), slot, &mut f) {
+                            Ok(()) => match feature_to_report(&f, slot, source) {
+                                Ok(report) => sink.accept(report, slot.line),
+                                Err(p) => sink.rejects.push(slot.reject(source, slot.line, p)),
+                            },
+                            Err((line, p)) => sink.rejects.push(slot.reject(source, line, p)),
+                        }
+                        true
                     }
                 },
             };
-            let Some((line, outcome)) = row else {
+            if !more {
                 return Ok(n > 0);
-            };
-            self.rows += 1;
-            match outcome {
-                Ok(report) => {
-                    reports.push(report);
-                    if let Some(lines) = lines.as_deref_mut() {
-                        lines.push(line);
-                    }
-                }
-                Err(reject) => rejects.push(reject),
             }
+            self.rows += 1;
         }
         Ok(true)
     }
@@ -170,6 +166,23 @@ impl ReportReader {
     /// The input's format.
     pub fn format(&self) -> ReportFormat {
         self.format
+    }
+}
+
+/// Where rows go: accepted reports (with their lines, when asked) and rejects.
+pub(crate) struct Sink<'a> {
+    pub(crate) reports: &'a mut Vec<Report>,
+    pub(crate) lines: Option<&'a mut Vec<u64>>,
+    pub(crate) rejects: &'a mut Vec<Reject>,
+}
+
+impl Sink<'_> {
+    #[inline]
+    pub(crate) fn accept(&mut self, report: Report, line: u64) {
+        self.reports.push(report);
+        if let Some(lines) = self.lines.as_deref_mut() {
+            lines.push(line);
+        }
     }
 }
 
