@@ -15,7 +15,8 @@ pub enum Location {
     None,
     /// A 1-based line (CSV, NDJSON).
     Line(u64),
-    /// A 1-based line and column (TOML, JSON syntax). Columns count characters.
+    /// A 1-based line and column: in characters for TOML, in bytes for JSON (as
+    /// serde_json counts them).
     LineColumn(u64, u64),
     /// A feature of a GeoJSON FeatureCollection: its 0-based index, and its id if known.
     Feature {

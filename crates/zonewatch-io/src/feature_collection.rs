@@ -206,9 +206,13 @@ impl<R: BufRead> FeatureCollectionScanner<R> {
                 let value = self.capture_small()?;
                 if value != b"\"FeatureCollection\"" {
                     let found = String::from_utf8_lossy(&value);
-                    return Err(
-                        self.fatal(format!("not a GeoJSON FeatureCollection: type is {found}"))
-                    );
+                    let hint = if value == b"\"Feature\"" {
+                        " (one Feature per line is newline-delimited GeoJSON: read it as ndjson)"
+                    } else {
+                        ""
+                    };
+                    let message = format!("not a GeoJSON FeatureCollection: type is {found}{hint}");
+                    return Err(self.fatal(message));
                 }
             }
             _ => {
@@ -539,7 +543,8 @@ mod tests {
         );
         assert_eq!(
             scan("{\"type\": \"Feature\"}").unwrap_err(),
-            "r.geojson:1:19: not a GeoJSON FeatureCollection: type is \"Feature\""
+            "r.geojson:1:19: not a GeoJSON FeatureCollection: type is \"Feature\" \
+             (one Feature per line is newline-delimited GeoJSON: read it as ndjson)"
         );
         assert_eq!(
             scan("{\"bbox\": []}").unwrap_err(),
