@@ -556,3 +556,40 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod oracle {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// The extents found by bracket matching are exactly the elements serde_json sees
+        /// when it parses the whole collection, whatever the strings hold.
+        #[test]
+        fn extents_match_a_full_parse(
+            texts in proptest::collection::vec("[a-z{}\\[\\]\"\\\\,: \n\té]{0,12}", 0..6),
+            before in "[a-z{}\\[\\]\"]{0,8}",
+            capacity in 1usize..9,
+        ) {
+            let features: Vec<serde_json::Value> = texts
+                .iter()
+                .map(|t| serde_json::json!({"type": "Feature", "properties": {"note": t, "list": [t, {"k": t}]}}))
+                .collect();
+            let doc = serde_json::json!({"name": before, "bbox": [[1], {"a": before}], "features": features});
+            let text = serde_json::to_string_pretty(&doc).unwrap();
+            let reader = io::BufReader::with_capacity(capacity, text.as_bytes());
+            let mut s = FeatureCollectionScanner::new(reader, "o");
+            let mut got = Vec::new();
+            while let Some(f) = s.next_feature().unwrap() {
+                got.push(serde_json::from_slice::<serde_json::Value>(s.feature()).unwrap());
+                // The reported line is the line of the feature's first byte.
+                let line_of = |text: &str, line: u64| text.lines().nth(line as usize - 1).unwrap().to_string();
+                let starts_there = line_of(&text, f.line)[(f.column - 1) as usize..].starts_with('{');
+                prop_assert!(starts_there, "feature {} at {}:{}", f.index, f.line, f.column);
+            }
+            prop_assert_eq!(got, features);
+        }
+    }
+}

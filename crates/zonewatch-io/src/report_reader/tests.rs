@@ -325,3 +325,45 @@ fn ndjson_lines_with_blank_lines_rs_and_errors() {
     // The bad byte replaced the "U" of "unit_id": "U", at column 103.
     assert_eq!(rejects, ["r:1: is not valid UTF-8 (column 103)"]);
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn drain(bytes: Vec<u8>, format: ReportFormat) {
+        let Ok(mut reader) = ReportReader::new(Box::new(std::io::Cursor::new(bytes)), format, "x")
+        else {
+            return;
+        };
+        let (mut reports, mut rejects) = (Vec::new(), Vec::new());
+        while let Ok(true) = reader.read_chunk(3, &mut reports, &mut rejects) {}
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            for format in [ReportFormat::Csv, ReportFormat::GeoJson, ReportFormat::NdJson] {
+                drain(bytes.clone(), format);
+            }
+            let mut p = crate::PointReader::new(Box::new(std::io::Cursor::new(bytes.clone())), ReportFormat::Csv, "x");
+            if let Ok(p) = p.as_mut() {
+                let (mut points, mut rejects) = (Vec::new(), Vec::new());
+                while let Ok(true) = p.read_chunk(3, &mut points, &mut rejects) {}
+            }
+        }
+
+        /// JSON-ish and CSV-ish text, closer to what the parsers branch on.
+        #[test]
+        fn on_structured_text(text in "[{}\\[\\],:\"a-z0-9.\\- \n]{0,200}") {
+            let prefix = "{\"type\":\"FeatureCollection\",\"features\":[";
+            drain(format!("{prefix}{text}").into_bytes(), ReportFormat::GeoJson);
+            drain(text.clone().into_bytes(), ReportFormat::NdJson);
+            drain(format!("unit_id,time,lon,lat\n{text}").into_bytes(), ReportFormat::Csv);
+            let _ = crate::read_zones(&format!("{prefix}{text}"), "z");
+            let _ = crate::read_rules(&text, "r");
+            let _ = crate::read_units(&format!("unit_id,foreign\n{text}"), "u");
+        }
+    }
+}
