@@ -367,3 +367,16 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn readers_can_move_to_another_thread() {
+    fn send<T: Send>() {}
+    send::<ReportReader>();
+    send::<crate::PointReader>();
+    send::<crate::ViolationWriter<std::fs::File>>();
+    // What `anyhow` (in the binary) needs to wrap them.
+    fn error<T: std::error::Error + Send + Sync + 'static>() {}
+    error::<crate::InputErrors>();
+    error::<InputError>();
+    error::<crate::UnknownFormat>();
+}
