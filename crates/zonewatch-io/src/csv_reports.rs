@@ -1,0 +1,258 @@
+//! Reports from CSV rows: the hot path of reading (bytes, no per-cell allocation beyond
+//! the report's own strings, correctly rounded floats, a hand-written RFC 3339 parser).
+
+use std::io::Read;
+
+use zonewatch_core::{Report, UnitAttributes};
+
+use crate::csv_records::{CsvRecords, Header};
+use crate::error::{InputError, Location};
+use crate::report_fields::{
+    RowProblem, check_accuracy, check_position, generated_id, parse_foreign, parse_number,
+    parse_time,
+};
+use crate::report_reader::Sink;
+
+/// Column names a longitude may have (lower case).
+pub(crate) const LON: &[&str] = &["lon", "lng", "longitude", "x"];
+/// Column names a latitude may have (lower case).
+pub(crate) const LAT: &[&str] = &["lat", "latitude", "y"];
+
+/// Reads the header of a CSV input, for a reader that needs `required` columns.
+///
+/// # Errors
+/// An empty input, two columns for one field, or missing required columns (all named).
+pub(crate) fn read_header<R: Read>(
+    records: &mut CsvRecords<R>,
+    source: &str,
+    required: &str,
+) -> Result<(Header, u64), InputError> {
+    match records.next_record() {
+        Ok(Some(line)) => Ok((Header::from_record(&records.record), line)),
+        Ok(None) => Err(InputError::invalid(
+            source,
+            Location::Line(1),
+            None,
+            format!("empty input: expected a header line naming the columns ({required}, …)"),
+        )),
+        Err(e) => Err(InputError::io(source, e.into())),
+    }
+}
+
+/// Finds the columns for a set of fields; every problem is collected into one message.
+pub(crate) struct ColumnFinder<'h> {
+    header: &'h Header,
+    missing: Vec<&'static str>,
+    clashes: Vec<String>,
+}
+
+impl<'h> ColumnFinder<'h> {
+    pub(crate) fn new(header: &'h Header) -> Self {
+        ColumnFinder {
+            header,
+            missing: Vec::new(),
+            clashes: Vec::new(),
+        }
+    }
+
+    pub(crate) fn optional(&mut self, aliases: &[&'static str]) -> Option<usize> {
+        match self.header.find(aliases) {
+            Ok(c) => c,
+            Err(clash) => {
+                self.clashes.push(clash);
+                None
+            }
+        }
+    }
+
+    /// The column's index (`usize::MAX` when it is missing or doubled: then
+    /// [`finish`](Self::finish) fails).
+    pub(crate) fn required(&mut self, aliases: &[&'static str]) -> usize {
+        match self.header.find(aliases) {
+            Ok(Some(c)) => c,
+            Ok(None) => {
+                self.missing.push(aliases[0]);
+                usize::MAX
+            }
+            Err(clash) => {
+                self.clashes.push(clash);
+                usize::MAX
+            }
+        }
+    }
+
+    /// Everything wrong with the header, as one error.
+    pub(crate) fn finish(self, source: &str, line: u64) -> Result<(), InputError> {
+        let mut problems = self.clashes;
+        if !self.missing.is_empty() {
+            let plural = if self.missing.len() > 1 { "s" } else { "" };
+            let found = self.header.names.join(",");
+            problems.push(format!(
+                "missing column{plural} {} (the header has: {found})",
+                self.missing.join(", ")
+            ));
+        }
+        if problems.is_empty() {
+            return Ok(());
+        }
+        Err(InputError::invalid(
+            source,
+            Location::Line(line),
+            None,
+            problems.join("; "),
+        ))
+    }
+}
+
+/// Where each report field is.
+struct ReportColumns {
+    report_id: Option<usize>,
+    unit_id: usize,
+    time: usize,
+    lon: usize,
+    lat: usize,
+    accuracy_m: Option<usize>,
+    source: Option<usize>,
+    side: Option<usize>,
+    class: Option<usize>,
+    role: Option<usize>,
+    foreign: Option<usize>,
+}
+
+/// Reports from CSV.
+pub(crate) struct CsvReports<R: Read> {
+    records: CsvRecords<R>,
+    columns: ReportColumns,
+    width: usize,
+    source: String,
+}
+
+impl<R: Read> CsvReports<R> {
+    /// Reads the header.
+    ///
+    /// # Errors
+    /// See [`read_header`]; the required columns are `unit_id`, `time`, `lon`, `lat`.
+    pub(crate) fn new(input: R, source: &str) -> Result<Self, InputError> {
+        let mut records = CsvRecords::new(input);
+        let (header, line) = read_header(&mut records, source, "unit_id,time,lon,lat")?;
+        let mut f = ColumnFinder::new(&header);
+        let columns = ReportColumns {
+            report_id: f.optional(&["report_id"]),
+            unit_id: f.required(&["unit_id"]),
+            time: f.required(&["time"]),
+            lon: f.required(LON),
+            lat: f.required(LAT),
+            accuracy_m: f.optional(&["accuracy_m"]),
+            source: f.optional(&["source"]),
+            side: f.optional(&["side"]),
+            class: f.optional(&["class"]),
+            role: f.optional(&["role"]),
+            foreign: f.optional(&["foreign"]),
+        };
+        f.finish(source, line)?;
+        Ok(CsvReports {
+            records,
+            columns,
+            width: header.len(),
+            source: source.to_string(),
+        })
+    }
+
+    /// Reads the next row into `sink` (a report or a reject); `false` at the end.
+    ///
+    /// # Errors
+    /// I/O errors.
+    #[inline]
+    pub(crate) fn read_row(&mut self, sink: &mut Sink<'_>) -> Result<bool, InputError> {
+        let line = match self.records.next_record() {
+            Ok(Some(line)) => line,
+            Ok(None) => return Ok(false),
+            Err(e) => return Err(InputError::io(&self.source, e.into())),
+        };
+        // Built straight into the sink: a report is large, and each move is a memcpy.
+        match self.report(line) {
+            Ok(report) => sink.accept(report, line),
+            Err(p) => sink.rejects.push(p.into_reject(&self.source, line, None)),
+        }
+        Ok(true)
+    }
+
+    #[inline]
+    fn report(&self, line: u64) -> Result<Report, RowProblem> {
+        let r = &self.records;
+        let c = &self.columns;
+        if r.record.len() != self.width {
+            let reason = format!(
+                "expected {} fields, as in the header, found {}",
+                self.width,
+                r.record.len()
+            );
+            return Err(RowProblem {
+                field: None,
+                reason,
+            });
+        }
+        let unit_id =
+            text(r.field(c.unit_id), "unit_id")?.ok_or_else(|| RowProblem::missing("unit_id"))?;
+        let time = parse_time(r.field(c.time))?;
+        let lon = parse_number(r.field(c.lon), "lon")?;
+        let lat = parse_number(r.field(c.lat), "lat")?;
+        let position = check_position(lon, lat, ("lon", "lat"))?;
+        let accuracy_m = match c.accuracy_m.map(|i| r.field(i)).filter(|f| !f.is_empty()) {
+            None => 0.0,
+            Some(f) => check_accuracy(parse_number(f, "accuracy_m")?)?,
+        };
+        let id = match optional(r, c.report_id, "report_id")? {
+            Some(id) => id,
+            None => generated_id(&self.source, ':', line),
+        };
+        let attributes = UnitAttributes {
+            side: optional(r, c.side, "side")?,
+            class: optional(r, c.class, "class")?,
+            role: optional(r, c.role, "role")?,
+            foreign: match c.foreign {
+                Some(i) => parse_foreign(r.field(i))?,
+                None => None,
+            },
+        };
+        Ok(Report {
+            id,
+            unit_id: unit_id.to_string(),
+            time,
+            position,
+            accuracy_m,
+            source: optional(r, c.source, "source")?,
+            attributes,
+        })
+    }
+}
+
+/// A cell as text; `None` when empty.
+#[inline]
+fn text<'a>(bytes: &'a [u8], field: &'static str) -> Result<Option<&'a str>, RowProblem> {
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    std::str::from_utf8(bytes).map(Some).map_err(|e| {
+        RowProblem::new(
+            field,
+            format!(
+                "is not valid UTF-8 (byte {} of the cell)",
+                e.valid_up_to() + 1
+            ),
+        )
+    })
+}
+
+/// An optional column's cell as an owned string; `None` when the column or value is absent.
+#[inline]
+fn optional<R: Read>(
+    r: &CsvRecords<R>,
+    column: Option<usize>,
+    field: &'static str,
+) -> Result<Option<String>, RowProblem> {
+    match column {
+        None => Ok(None),
+        Some(i) => Ok(text(r.field(i), field)?.map(str::to_string)),
+    }
+}

@@ -1,0 +1,251 @@
+//! The checks every report row gets, whatever its format: numbers, positions, accuracy,
+//! times, flags. A failed check is a [`RowProblem`], which becomes a [`Reject`].
+
+use std::fmt::Write;
+
+use zonewatch_core::{Coord, Timestamp};
+
+use crate::Reject;
+use crate::flag::{FLAG_EXPECTED, parse_flag};
+use crate::rfc3339::parse_rfc3339;
+
+/// Why one row was rejected: the field (if one) and the reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RowProblem {
+    pub(crate) field: Option<&'static str>,
+    pub(crate) reason: String,
+}
+
+impl RowProblem {
+    pub(crate) fn new(field: &'static str, reason: impl Into<String>) -> RowProblem {
+        RowProblem {
+            field: Some(field),
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn missing(field: &'static str) -> RowProblem {
+        RowProblem::new(field, "is missing")
+    }
+
+    /// The reject, at `line` of `source`, with `suffix` appended to the reason.
+    pub(crate) fn into_reject(self, source: &str, line: u64, suffix: Option<usize>) -> Reject {
+        let mut reason = self.reason;
+        if let Some(index) = suffix {
+            let _ = write!(reason, " (feature {index})");
+        }
+        Reject {
+            source: source.to_string(),
+            line,
+            field: self.field.map(str::to_string),
+            reason,
+        }
+    }
+}
+
+/// Shows raw cell bytes in a message, quoted, shortened when long.
+pub(crate) fn shown(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    match text.char_indices().nth(40) {
+        Some((cut, _)) => format!("{:?}…", &text[..cut]),
+        None => format!("{text:?}"),
+    }
+}
+
+/// A CSV cell as a finite number, correctly rounded.
+#[inline]
+pub(crate) fn parse_number(bytes: &[u8], field: &'static str) -> Result<f64, RowProblem> {
+    if bytes.is_empty() {
+        return Err(RowProblem::missing(field));
+    }
+    match fast_float2::parse::<f64, _>(bytes) {
+        Ok(v) if v.is_finite() => Ok(v),
+        Ok(_) => Err(RowProblem::new(
+            field,
+            format!("{} is not a finite number", shown(bytes)),
+        )),
+        Err(_) => Err(RowProblem::new(
+            field,
+            format!("{} is not a number", shown(bytes)),
+        )),
+    }
+}
+
+/// Longitude and latitude in range, or a problem naming the field out of range (and
+/// suggesting a swap when the swapped pair would be in range).
+#[inline]
+pub(crate) fn check_position(
+    lon: f64,
+    lat: f64,
+    fields: (&'static str, &'static str),
+) -> Result<Coord, RowProblem> {
+    let lon_ok = (-180.0..=180.0).contains(&lon);
+    let lat_ok = (-90.0..=90.0).contains(&lat);
+    if lon_ok && lat_ok {
+        return Ok(Coord { x: lon, y: lat });
+    }
+    let swapped = (-180.0..=180.0).contains(&lat) && (-90.0..=90.0).contains(&lon);
+    let hint = if swapped { " (lon/lat swapped?)" } else { "" };
+    Err(if !lon_ok {
+        RowProblem::new(
+            fields.0,
+            format!("longitude {lon} is outside [-180, 180]{hint}"),
+        )
+    } else {
+        RowProblem::new(
+            fields.1,
+            format!("latitude {lat} is outside [-90, 90]{hint}"),
+        )
+    })
+}
+
+/// An accuracy radius: finite and ≥ 0.
+#[inline]
+pub(crate) fn check_accuracy(v: f64) -> Result<f64, RowProblem> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(v)
+    } else {
+        Err(RowProblem::new(
+            "accuracy_m",
+            format!("must be a finite number ≥ 0, not {v}"),
+        ))
+    }
+}
+
+/// A strict RFC 3339 time with an offset, in UTC.
+#[inline]
+pub(crate) fn parse_time(bytes: &[u8]) -> Result<Timestamp, RowProblem> {
+    if bytes.is_empty() {
+        return Err(RowProblem::missing("time"));
+    }
+    parse_rfc3339(bytes).map_err(|e| RowProblem::new("time", format!("{} {e}", shown(bytes))))
+}
+
+/// A foreign flag; empty is absent.
+#[inline]
+pub(crate) fn parse_foreign(bytes: &[u8]) -> Result<Option<bool>, RowProblem> {
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    match parse_flag(bytes) {
+        Some(b) => Ok(Some(b)),
+        None => Err(RowProblem::new(
+            "foreign",
+            format!("{FLAG_EXPECTED}, found {}", shown(bytes)),
+        )),
+    }
+}
+
+/// `{source}{separator}{n}`: the id of a report that has none.
+pub(crate) fn generated_id(source: &str, separator: char, n: u64) -> String {
+    // By hand: `format!` costs more than the rest of a CSV row's parsing.
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut id = String::with_capacity(source.len() + 1 + digits.len() - i);
+    id.push_str(source);
+    id.push(separator);
+    id.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_checked_and_named() {
+        assert_eq!(parse_number(b"16.25", "lon"), Ok(16.25));
+        assert_eq!(parse_number(b"", "lon"), Err(RowProblem::missing("lon")));
+        assert_eq!(
+            parse_number(b"abc", "lat").unwrap_err().reason,
+            "\"abc\" is not a number"
+        );
+        assert_eq!(
+            parse_number(b"NaN", "lat").unwrap_err().reason,
+            "\"NaN\" is not a finite number"
+        );
+        assert_eq!(
+            parse_number(b"1e400", "lat").unwrap_err().reason,
+            "\"1e400\" is not a finite number"
+        );
+        assert_eq!(
+            parse_number(b"16,5", "lon").unwrap_err().reason,
+            "\"16,5\" is not a number"
+        );
+    }
+
+    #[test]
+    fn positions_out_of_range_suggest_a_swap_when_it_fits() {
+        let f = ("lon", "lat");
+        assert_eq!(
+            check_position(16.5, 31.2, f),
+            Ok(Coord { x: 16.5, y: 31.2 })
+        );
+        assert_eq!(
+            check_position(-180.0, 90.0, f),
+            Ok(Coord { x: -180.0, y: 90.0 })
+        );
+        // A latitude of 116.5 with a longitude of 31.2: swapped, both fit.
+        assert_eq!(
+            check_position(31.2, 116.5, f),
+            Err(RowProblem::new(
+                "lat",
+                "latitude 116.5 is outside [-90, 90] (lon/lat swapped?)"
+            ))
+        );
+        assert_eq!(
+            check_position(190.0, 10.0, f),
+            Err(RowProblem::new(
+                "lon",
+                "longitude 190 is outside [-180, 180]"
+            ))
+        );
+        assert_eq!(
+            check_position(100.0, -95.0, ("geometry", "geometry")),
+            Err(RowProblem::new(
+                "geometry",
+                "latitude -95 is outside [-90, 90]"
+            ))
+        );
+    }
+
+    #[test]
+    fn times_accuracies_and_flags() {
+        assert_eq!(
+            parse_time(b"1970-01-01T00:00:01Z"),
+            Ok(Timestamp::from_unix_nanos(1_000_000_000))
+        );
+        assert_eq!(
+            parse_time(b"2021-01-23T00:00:00").unwrap_err().reason,
+            "\"2021-01-23T00:00:00\" has no UTC offset (add Z or ±HH:MM; a local time is never guessed)"
+        );
+        assert_eq!(parse_time(b""), Err(RowProblem::missing("time")));
+        assert_eq!(check_accuracy(0.0), Ok(0.0));
+        assert_eq!(
+            check_accuracy(-1.0).unwrap_err().reason,
+            "must be a finite number ≥ 0, not -1"
+        );
+        assert_eq!(parse_foreign(b"No"), Ok(Some(false)));
+        assert_eq!(parse_foreign(b""), Ok(None));
+        assert_eq!(
+            parse_foreign(b"maybe").unwrap_err().reason,
+            "expected true/false, yes/no or 1/0, found \"maybe\""
+        );
+        assert_eq!(generated_id("reports.csv", ':', 17), "reports.csv:17");
+        assert_eq!(generated_id("r", '#', 0), "r#0");
+        assert_eq!(generated_id("r", ':', u64::MAX), format!("r:{}", u64::MAX));
+        assert_eq!(
+            shown("x".repeat(50).as_bytes()),
+            format!("\"{}\"…", "x".repeat(40))
+        );
+    }
+}

@@ -1,0 +1,68 @@
+//! Violations as a GeoJSON FeatureCollection of Point features.
+
+use std::io::{self, BufWriter, Write};
+
+use crate::violation_writer::{Scratch, ViolationRow};
+
+/// A FeatureCollection sink: the collection is opened on creation and closed by `finish`.
+pub(crate) struct ViolationGeoJson<W: Write> {
+    out: BufWriter<W>,
+    first: bool,
+}
+
+impl<W: Write> ViolationGeoJson<W> {
+    pub(crate) fn new(w: W) -> io::Result<Self> {
+        let mut out = BufWriter::with_capacity(1 << 16, w);
+        out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
+        Ok(ViolationGeoJson { out, first: true })
+    }
+
+    pub(crate) fn write(&mut self, row: &ViolationRow<'_>, s: &Scratch) -> io::Result<()> {
+        self.out
+            .write_all(if self.first { b"\n" } else { b",\n" })?;
+        self.first = false;
+        write_feature(&mut self.out, row, s)
+    }
+
+    pub(crate) fn finish(mut self) -> io::Result<W> {
+        self.out.write_all(b"\n]}\n")?;
+        self.out.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+/// Writes one violation as a GeoJSON Point Feature (one line, no line end) whose
+/// properties are the output columns. Strings are escaped by serde_json.
+pub(crate) fn write_feature<W: Write>(
+    out: &mut W,
+    row: &ViolationRow<'_>,
+    s: &Scratch,
+) -> io::Result<()> {
+    out.write_all(b"{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[")?;
+    write!(out, "{},{}", num(&s.lon), num(&s.lat))?;
+    out.write_all(b"]},\"properties\":{\"report_id\":")?;
+    serde_json::to_writer(&mut *out, row.report_id)?;
+    out.write_all(b",\"unit_id\":")?;
+    serde_json::to_writer(&mut *out, row.unit_id)?;
+    write!(
+        out,
+        ",\"time\":\"{}\",\"lon\":{},\"lat\":{},\"rule_id\":",
+        s.time,
+        num(&s.lon),
+        num(&s.lat)
+    )?;
+    serde_json::to_writer(&mut *out, row.rule_id)?;
+    out.write_all(b",\"zone_id\":")?;
+    serde_json::to_writer(&mut *out, row.zone_id)?;
+    write!(
+        out,
+        ",\"kind\":\"{}\",\"confidence\":\"{}\",\"depth_m\":{}}}}}",
+        row.kind,
+        row.confidence,
+        num(&s.depth)
+    )
+}
+
+/// A formatted number, or `null` for the empty text of a non-finite one.
+fn num(text: &str) -> &str {
+    if text.is_empty() { "null" } else { text }
+}

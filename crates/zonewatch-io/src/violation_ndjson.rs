@@ -1,0 +1,29 @@
+//! Violations as newline-delimited GeoJSON: one Feature per line (GeoJSONSeq without the
+//! record separator).
+
+use std::io::{self, BufWriter, Write};
+
+use crate::violation_geojson::write_feature;
+use crate::violation_writer::{Scratch, ViolationRow};
+
+/// A one-feature-per-line sink.
+pub(crate) struct ViolationNdJson<W: Write> {
+    out: BufWriter<W>,
+}
+
+impl<W: Write> ViolationNdJson<W> {
+    pub(crate) fn new(w: W) -> Self {
+        ViolationNdJson {
+            out: BufWriter::with_capacity(1 << 16, w),
+        }
+    }
+
+    pub(crate) fn write(&mut self, row: &ViolationRow<'_>, s: &Scratch) -> io::Result<()> {
+        write_feature(&mut self.out, row, s)?;
+        self.out.write_all(b"\n")
+    }
+
+    pub(crate) fn finish(self) -> io::Result<W> {
+        self.out.into_inner().map_err(|e| e.into_error())
+    }
+}

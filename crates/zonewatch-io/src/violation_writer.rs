@@ -1,0 +1,207 @@
+//! Writing violations: one sink per output format behind one writer type.
+
+use std::io::{self, Write};
+
+use zonewatch_core::{Agreement, Checker, Report, RuleIndex, Timestamp, Violation, ZoneRef};
+
+use crate::OutputFormat;
+use crate::violation_csv::ViolationCsv;
+use crate::violation_geojson::ViolationGeoJson;
+use crate::violation_ndjson::ViolationNdJson;
+
+/// The columns of every violation output, in order.
+pub const VIOLATION_COLUMNS: [&str; 10] = [
+    "report_id",
+    "unit_id",
+    "time",
+    "lon",
+    "lat",
+    "rule_id",
+    "zone_id",
+    "kind",
+    "confidence",
+    "depth_m",
+];
+
+/// Names for the handles in a [`Violation`]: implemented by [`Checker`] (what a run has)
+/// and by [`Agreement`] (whose rule and zone order the checker keeps), or by anything
+/// else that can name rules and zones.
+pub trait ViolationNames {
+    /// The rule's id.
+    fn rule_id(&self, rule: RuleIndex) -> &str;
+    /// The rule's kind: `keep_out` or `stay_in`.
+    fn rule_kind(&self, rule: RuleIndex) -> &'static str;
+    /// The zone's id.
+    fn zone_id(&self, zone: ZoneRef) -> &str;
+}
+
+impl ViolationNames for Checker {
+    fn rule_id(&self, rule: RuleIndex) -> &str {
+        Checker::rule_id(self, rule)
+    }
+    fn rule_kind(&self, rule: RuleIndex) -> &'static str {
+        Checker::rule_kind(self, rule)
+    }
+    fn zone_id(&self, zone: ZoneRef) -> &str {
+        Checker::zone_id(self, zone)
+    }
+}
+
+impl ViolationNames for Agreement {
+    fn rule_id(&self, rule: RuleIndex) -> &str {
+        &self.rules()[rule.0 as usize].id
+    }
+    fn rule_kind(&self, rule: RuleIndex) -> &'static str {
+        self.rules()[rule.0 as usize].kind.name()
+    }
+    fn zone_id(&self, zone: ZoneRef) -> &str {
+        &self.zones()[zone.0 as usize].id
+    }
+}
+
+/// One output row, every value resolved.
+pub(crate) struct ViolationRow<'a> {
+    pub(crate) report_id: &'a str,
+    pub(crate) unit_id: &'a str,
+    pub(crate) time: Timestamp,
+    pub(crate) lon: f64,
+    pub(crate) lat: f64,
+    pub(crate) rule_id: &'a str,
+    pub(crate) zone_id: &'a str,
+    pub(crate) kind: &'static str,
+    pub(crate) confidence: &'static str,
+    pub(crate) depth_m: f64,
+}
+
+/// Number formatting into reused buffers: no allocation per row.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    pub(crate) time: String,
+    pub(crate) lon: String,
+    pub(crate) lat: String,
+    pub(crate) depth: String,
+}
+
+impl Scratch {
+    /// Formats the row's numbers: time as RFC 3339 UTC, lon/lat as the shortest text that
+    /// reads back as the same f64 (Rust's `{}`), depth with 2 decimals (`-0.00` is written
+    /// `0.00`). A non-finite number is left empty (CSV) — the JSON sinks write `null`.
+    pub(crate) fn format(&mut self, row: &ViolationRow<'_>) {
+        use std::fmt::Write as _;
+        self.time.clear();
+        let _ = write!(self.time, "{}", row.time);
+        for (buf, v) in [(&mut self.lon, row.lon), (&mut self.lat, row.lat)] {
+            buf.clear();
+            if v.is_finite() {
+                let _ = write!(buf, "{v}");
+            }
+        }
+        self.depth.clear();
+        if row.depth_m.is_finite() {
+            let d = if (row.depth_m * 100.0).round() == 0.0 {
+                0.0
+            } else {
+                row.depth_m
+            };
+            let _ = write!(self.depth, "{d:.2}");
+        }
+    }
+}
+
+enum Sink<W: Write> {
+    Csv(Box<ViolationCsv<W>>),
+    GeoJson(ViolationGeoJson<W>),
+    NdJson(ViolationNdJson<W>),
+}
+
+/// Writes violations as CSV (a header line, then one row per violation), a GeoJSON
+/// FeatureCollection of Point features (ready for QGIS), or one GeoJSON Feature per line.
+///
+/// The columns (or properties) are exactly [`VIOLATION_COLUMNS`]: `report_id, unit_id,
+/// time, lon, lat, rule_id, zone_id, kind, confidence, depth_m`, with the time in UTC
+/// RFC 3339, lon/lat as the shortest text that reads back to the same number, `kind`
+/// `keep_out`/`stay_in`, `confidence` `possible`/`confirmed`, and `depth_m` with 2
+/// decimals. Output is buffered; call [`finish`](Self::finish) to close a GeoJSON
+/// collection and flush. A run with no violations is a header-only CSV or an empty,
+/// valid FeatureCollection.
+///
+/// # Example
+/// ```
+/// use zonewatch_core::*;
+/// use zonewatch_io::{OutputFormat, ViolationWriter};
+///
+/// let zone = Zone { id: "dmz".into(), name: None,
+///     shape: Shape::Circle { centre: Coord { x: 16.6, y: 31.2 }, radius_m: 5000.0 } };
+/// let rule = Rule { id: "no-dmz".into(), kind: RuleKind::KeepOut { zones: vec!["dmz".into()], margin_m: 0.0 },
+///     from: None, until: None, who: UnitFilter::default(), except: None };
+/// let agreement = Agreement::new(vec![zone], vec![rule], vec![]).unwrap();
+/// let report = Report { id: "r1".into(), unit_id: "LAAF-1".into(),
+///     time: Timestamp::from_unix_seconds(1_611_360_000).unwrap(), position: Coord { x: 16.6, y: 31.21 },
+///     accuracy_m: 0.0, source: None, attributes: UnitAttributes::default() };
+/// let flag = Violation { rule: RuleIndex(0), zone: ZoneRef(0), confidence: Confidence::Confirmed, depth_m: 3891.254 };
+///
+/// let mut w = ViolationWriter::new(Vec::new(), OutputFormat::Csv).unwrap();
+/// w.write(&report, &flag, &agreement).unwrap(); // a run passes its `Checker`
+/// let csv = String::from_utf8(w.finish().unwrap()).unwrap();
+/// assert_eq!(csv, "report_id,unit_id,time,lon,lat,rule_id,zone_id,kind,confidence,depth_m\n\
+///                  r1,LAAF-1,2021-01-23T00:00:00Z,16.6,31.21,no-dmz,dmz,keep_out,confirmed,3891.25\n");
+/// ```
+pub struct ViolationWriter<W: Write> {
+    sink: Sink<W>,
+    scratch: Scratch,
+}
+
+impl<W: Write> ViolationWriter<W> {
+    /// A writer of `format` to `w`; writes the CSV header or opens the collection.
+    pub fn new(w: W, format: OutputFormat) -> io::Result<Self> {
+        let sink = match format {
+            OutputFormat::Csv => Sink::Csv(Box::new(ViolationCsv::new(w)?)),
+            OutputFormat::GeoJson => Sink::GeoJson(ViolationGeoJson::new(w)?),
+            OutputFormat::NdJson => Sink::NdJson(ViolationNdJson::new(w)),
+        };
+        Ok(ViolationWriter {
+            sink,
+            scratch: Scratch::default(),
+        })
+    }
+
+    /// Writes one violation of `report`, naming its rule and zone through `names` (the
+    /// run's [`Checker`]).
+    pub fn write<N: ViolationNames + ?Sized>(
+        &mut self,
+        report: &Report,
+        violation: &Violation,
+        names: &N,
+    ) -> io::Result<()> {
+        let row = ViolationRow {
+            report_id: &report.id,
+            unit_id: &report.unit_id,
+            time: report.time,
+            lon: report.position.x,
+            lat: report.position.y,
+            rule_id: names.rule_id(violation.rule),
+            zone_id: names.zone_id(violation.zone),
+            kind: names.rule_kind(violation.rule),
+            confidence: violation.confidence.name(),
+            depth_m: violation.depth_m,
+        };
+        self.scratch.format(&row);
+        match &mut self.sink {
+            Sink::Csv(s) => s.write(&row, &self.scratch),
+            Sink::GeoJson(s) => s.write(&row, &self.scratch),
+            Sink::NdJson(s) => s.write(&row, &self.scratch),
+        }
+    }
+
+    /// Closes the output (the GeoJSON collection's brackets), flushes, and returns `w`.
+    pub fn finish(self) -> io::Result<W> {
+        match self.sink {
+            Sink::Csv(s) => s.finish(),
+            Sink::GeoJson(s) => s.finish(),
+            Sink::NdJson(s) => s.finish(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

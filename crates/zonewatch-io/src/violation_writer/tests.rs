@@ -1,0 +1,221 @@
+//! Writer output, checked character by character against text written out by hand.
+//!
+//! Names come from an [`Agreement`] through [`ViolationNames`]: building a `Checker` would
+//! need the geodesic helpers, and the writer only needs the names.
+
+use super::*;
+use zonewatch_core::{
+    Confidence, Coord, Rule, RuleKind, Shape, UnitAttributes, UnitFilter, Zone, ZoneRef,
+};
+
+fn agreement() -> Agreement {
+    let circle = |id: &str, x: f64| Zone {
+        id: id.into(),
+        name: None,
+        shape: Shape::Circle {
+            centre: Coord { x, y: 31.0 },
+            radius_m: 1000.0,
+        },
+    };
+    let rule = |id: &str, kind: RuleKind| Rule {
+        id: id.into(),
+        kind,
+        from: None,
+        until: None,
+        who: UnitFilter::default(),
+        except: None,
+    };
+    Agreement::new(
+        vec![circle("camp \"A\"", 16.0), circle("dmz", 17.0)],
+        vec![
+            // Rules are sorted by id: "camps" is RuleIndex(0), "dmz,out" RuleIndex(1).
+            rule(
+                "dmz,out",
+                RuleKind::KeepOut {
+                    zones: vec!["dmz".into()],
+                    margin_m: 0.0,
+                },
+            ),
+            rule(
+                "camps",
+                RuleKind::StayIn {
+                    zones: vec!["camp \"A\"".into()],
+                    home: false,
+                },
+            ),
+        ],
+        vec![],
+    )
+    .unwrap()
+}
+
+fn report() -> Report {
+    Report {
+        id: "r,1 \"x\"".into(),
+        unit_id: "LAAF-1".into(),
+        // 2021-01-23T00:00:00.25Z
+        time: Timestamp::from_unix_nanos(1_611_360_000_250_000_000),
+        position: Coord {
+            x: 16.59,
+            y: 0.1 + 0.2,
+        },
+        accuracy_m: 0.0,
+        source: None,
+        attributes: UnitAttributes::default(),
+    }
+}
+
+fn flags() -> [Violation; 2] {
+    [
+        Violation {
+            rule: RuleIndex(1),
+            zone: ZoneRef(1),
+            confidence: Confidence::Confirmed,
+            depth_m: 1234.5678,
+        },
+        Violation {
+            rule: RuleIndex(0),
+            zone: ZoneRef(0),
+            confidence: Confidence::Possible,
+            depth_m: -0.001,
+        },
+    ]
+}
+
+fn written(format: OutputFormat, violations: &[Violation]) -> String {
+    let a = agreement();
+    let mut w = ViolationWriter::new(Vec::new(), format).unwrap();
+    for v in violations {
+        w.write(&report(), v, &a).unwrap();
+    }
+    String::from_utf8(w.finish().unwrap()).unwrap()
+}
+
+// 0.1 + 0.2 is 0.30000000000000004 in f64: written so that it reads back exactly.
+const FEATURE_1: &str = r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[16.59,0.30000000000000004]},"properties":{"report_id":"r,1 \"x\"","unit_id":"LAAF-1","time":"2021-01-23T00:00:00.25Z","lon":16.59,"lat":0.30000000000000004,"rule_id":"dmz,out","zone_id":"dmz","kind":"keep_out","confidence":"confirmed","depth_m":1234.57}}"#;
+const FEATURE_2: &str = r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[16.59,0.30000000000000004]},"properties":{"report_id":"r,1 \"x\"","unit_id":"LAAF-1","time":"2021-01-23T00:00:00.25Z","lon":16.59,"lat":0.30000000000000004,"rule_id":"camps","zone_id":"camp \"A\"","kind":"stay_in","confidence":"possible","depth_m":0.00}}"#;
+
+#[test]
+fn csv_output_is_exact_and_quoted() {
+    assert_eq!(
+        written(OutputFormat::Csv, &flags()),
+        "report_id,unit_id,time,lon,lat,rule_id,zone_id,kind,confidence,depth_m\n\
+         \"r,1 \"\"x\"\"\",LAAF-1,2021-01-23T00:00:00.25Z,16.59,0.30000000000000004,\"dmz,out\",dmz,keep_out,confirmed,1234.57\n\
+         \"r,1 \"\"x\"\"\",LAAF-1,2021-01-23T00:00:00.25Z,16.59,0.30000000000000004,camps,\"camp \"\"A\"\"\",stay_in,possible,0.00\n"
+    );
+    // And it reads back with the csv crate to the same fields.
+    let text = written(OutputFormat::Csv, &flags());
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let row = r.records().next().unwrap().unwrap();
+    assert_eq!(&row[0], "r,1 \"x\"");
+    assert_eq!(row[4].parse::<f64>().unwrap(), 0.1 + 0.2);
+}
+
+#[test]
+fn geojson_output_is_exact_and_valid() {
+    let text = written(OutputFormat::GeoJson, &flags());
+    assert_eq!(
+        text,
+        format!(
+            "{{\"type\":\"FeatureCollection\",\"features\":[\n{FEATURE_1},\n{FEATURE_2}\n]}}\n"
+        )
+    );
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let props = &v["features"][1]["properties"];
+    assert_eq!(props["zone_id"], "camp \"A\"");
+    assert_eq!(props["depth_m"], 0.0);
+    let keys: Vec<&str> = props
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut columns = VIOLATION_COLUMNS.to_vec();
+    columns.sort_unstable(); // serde_json's map is sorted
+    assert_eq!(keys, columns);
+}
+
+#[test]
+fn ndjson_output_is_one_feature_per_line() {
+    assert_eq!(
+        written(OutputFormat::NdJson, &flags()),
+        format!("{FEATURE_1}\n{FEATURE_2}\n")
+    );
+}
+
+#[test]
+fn an_empty_run_is_still_a_valid_file() {
+    assert_eq!(
+        written(OutputFormat::Csv, &[]),
+        "report_id,unit_id,time,lon,lat,rule_id,zone_id,kind,confidence,depth_m\n"
+    );
+    let text = written(OutputFormat::GeoJson, &[]);
+    assert_eq!(text, "{\"type\":\"FeatureCollection\",\"features\":[\n]}\n");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["features"].as_array().unwrap().len(), 0);
+    assert_eq!(written(OutputFormat::NdJson, &[]), "");
+}
+
+#[test]
+fn depths_round_to_two_decimals_and_non_finite_numbers_are_null() {
+    let mut s = Scratch::default();
+    let mut row = ViolationRow {
+        report_id: "",
+        unit_id: "",
+        time: Timestamp::from_unix_nanos(0),
+        lon: f64::NAN,
+        lat: 1e-7,
+        rule_id: "",
+        zone_id: "",
+        kind: "",
+        confidence: "",
+        depth_m: 2.675,
+    };
+    s.format(&row);
+    // 2.675 is 2.67499999999999982236431605997495353221893310546875 in f64: the exact
+    // value is rounded, so down.
+    assert_eq!(
+        (s.lon.as_str(), s.lat.as_str(), s.depth.as_str()),
+        ("", "0.0000001", "2.67")
+    );
+    row.depth_m = -0.0;
+    s.format(&row);
+    assert_eq!(s.depth, "0.00");
+    row.depth_m = -12.5;
+    s.format(&row);
+    assert_eq!(s.depth, "-12.50");
+    let mut out = Vec::new();
+    crate::violation_geojson::write_feature(&mut out, &row, &s).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert!(v["geometry"]["coordinates"][0].is_null());
+}
+
+#[test]
+fn reject_and_join_writers_quote_like_csv() {
+    let mut w = crate::RejectWriter::new(Vec::new()).unwrap();
+    w.write(&crate::Reject {
+        source: "a.csv".into(),
+        line: 3,
+        field: None,
+        reason: "expected 4 fields, found 5".into(),
+    })
+    .unwrap();
+    w.write(&crate::Reject {
+        source: "b.geojson".into(),
+        line: 12,
+        field: Some("time".into()),
+        reason: "\"x\" is not an RFC 3339 time (feature 2)".into(),
+    })
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(w.finish().unwrap()).unwrap(),
+        "source,line,field,reason\na.csv,3,,\"expected 4 fields, found 5\"\n\
+         b.geojson,12,time,\"\"\"x\"\" is not an RFC 3339 time (feature 2)\"\n"
+    );
+    let mut j = crate::JoinWriter::new(Vec::new()).unwrap();
+    j.write("7", "camp, west").unwrap();
+    assert_eq!(
+        String::from_utf8(j.finish().unwrap()).unwrap(),
+        "point_id,zone_id\n7,\"camp, west\"\n"
+    );
+}
