@@ -1,1 +1,56 @@
-fn main() {}
+//! The `zonewatch` binary: thin glue that turns flags into settings and dispatches.
+//!
+//! Exit codes: 0 success; 1 violations found with `--fail-on-violation`; 2 bad input or
+//! usage (clap's own usage errors exit 2 as well).
+
+mod args;
+mod check;
+mod inputs;
+mod join;
+mod output;
+mod scenario;
+mod summary;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+
+/// What a command concluded, beyond plain success.
+pub enum Outcome {
+    /// Finished; nothing to signal.
+    Done,
+    /// Finished, found violations, and `--fail-on-violation` was given.
+    ViolationsFound,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Join(args) => join::run(args),
+        Command::Validate(args) => validate::run(args),
+    };
+    match result {
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::ViolationsFound) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("zonewatch: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Sets the size of rayon's global pool (all cores when `None`).
+fn set_threads(threads: Option<usize>) -> anyhow::Result<()> {
+    if let Some(n) = threads {
+        anyhow::ensure!(n >= 1, "--threads must be at least 1");
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .map_err(|e| anyhow::anyhow!("cannot start {n} threads: {e}"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,146 @@
+//! `zonewatch check`: stream reports through the checker, chunk by chunk, in input order.
+
+use anyhow::{Context, Result, bail};
+use zonewatch_core::{Checker, Report};
+use zonewatch_io::{OutputFormat, Reject, RejectWriter, ReportReader, ViolationWriter};
+
+use crate::args::{self, CheckArgs};
+use crate::inputs::{self, Input};
+use crate::output::Sink;
+use crate::summary::Tally;
+use crate::{Outcome, set_threads};
+
+pub fn run(args: CheckArgs) -> Result<Outcome> {
+    set_threads(args.input.threads)?;
+    let loaded = inputs::agreement(&args.agreement)?;
+    let checker = Checker::new(loaded.agreement);
+
+    let inputs: Vec<Input> = if args.reports.is_empty() {
+        if !loaded.embedded {
+            bail!("no REPORTS given (name one or more files, or - to read stdin)");
+        }
+        vec![inputs::embedded_reports()]
+    } else {
+        args.reports
+            .iter()
+            .map(|p| inputs::open(p, args.input.input_format))
+            .collect::<Result<_>>()?
+    };
+
+    let format = match args.format {
+        Some(args::OutputFormat::Csv) => OutputFormat::Csv,
+        Some(args::OutputFormat::Geojson) => OutputFormat::GeoJson,
+        Some(args::OutputFormat::Ndjson) => OutputFormat::NdJson,
+        None => args
+            .output
+            .as_deref()
+            .and_then(OutputFormat::from_path)
+            .unwrap_or(OutputFormat::Csv),
+    };
+    let mut writer = ViolationWriter::new(Sink::create(args.output.as_deref())?, format)
+        .context("cannot write output")?;
+    let mut rejects = match &args.input.rejects {
+        Some(p) => Some(RejectWriter::new(Sink::create(Some(p))?).context("cannot write rejects")?),
+        None => None,
+    };
+    let mut tally = Tally::new(checker.agreement().rules().len());
+
+    let run = || -> Result<()> {
+        for input in inputs {
+            check_input(
+                &checker,
+                input,
+                &args,
+                &mut writer,
+                rejects.as_mut(),
+                &mut tally,
+            )?;
+        }
+        Ok(())
+    };
+    if let Err(e) = run() {
+        writer.finish().map(Sink::abandon).ok();
+        if let Some(r) = rejects {
+            r.finish().map(Sink::abandon).ok();
+        }
+        return Err(e);
+    }
+    writer.finish().context("cannot write output")?.commit()?;
+    if let Some(r) = rejects {
+        r.finish().context("cannot write rejects")?.commit()?;
+    }
+    anyhow::ensure!(
+        tally.read == tally.checked + tally.rejected,
+        "internal error: {}",
+        tally.accounting()
+    );
+    if !args.input.quiet {
+        eprint!("{}", tally.render(&checker));
+    }
+    Ok(if args.fail_on_violation && tally.violations() > 0 {
+        Outcome::ViolationsFound
+    } else {
+        Outcome::Done
+    })
+}
+
+fn check_input(
+    checker: &Checker,
+    input: Input,
+    args: &CheckArgs,
+    writer: &mut ViolationWriter<Sink>,
+    mut rejects: Option<&mut RejectWriter<Sink>>,
+    tally: &mut Tally,
+) -> Result<()> {
+    let chunk = args.input.chunk_size as usize;
+    let mut reader = ReportReader::new(input.reader, input.format, &input.name)?;
+    let mut reports: Vec<Report> = Vec::with_capacity(chunk);
+    let mut lines: Vec<u64> = Vec::with_capacity(chunk);
+    let mut bad: Vec<Reject> = Vec::new();
+    loop {
+        reports.clear();
+        lines.clear();
+        bad.clear();
+        let more = reader.read_chunk_with_lines(chunk, &mut reports, &mut lines, &mut bad)?;
+        tally.read += (reports.len() + bad.len()) as u64;
+        if args.input.strict
+            && let Some(first) = bad.first()
+        {
+            bail!("{first} (--strict stops at the first bad row)");
+        }
+        let results = checker.check_batch(&reports);
+        for ((report, line), result) in reports.iter().zip(&lines).zip(results) {
+            match result {
+                Ok(violations) => {
+                    tally.checked += 1;
+                    for v in &violations {
+                        writer.write(report, v, checker)?;
+                        tally.count(v);
+                    }
+                }
+                Err(e) => {
+                    let reject = Reject {
+                        source: input.name.clone(),
+                        line: *line,
+                        field: None,
+                        reason: e.to_string(),
+                    };
+                    if args.input.strict {
+                        bail!("{reject} (--strict stops at the first bad row)");
+                    }
+                    bad.push(reject);
+                }
+            }
+        }
+        tally.rejected += bad.len() as u64;
+        if let Some(w) = rejects.as_deref_mut() {
+            bad.sort_by_key(|r| r.line);
+            for r in &bad {
+                w.write(r)?;
+            }
+        }
+        if !more {
+            return Ok(());
+        }
+    }
+}

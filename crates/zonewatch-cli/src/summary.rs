@@ -1,0 +1,78 @@
+//! The run summary printed on stderr: what was read, checked, rejected and flagged.
+
+use std::fmt::Write as _;
+
+use zonewatch_core::{Checker, Confidence, Violation};
+
+/// Counts kept during a run.
+pub struct Tally {
+    pub read: u64,
+    pub checked: u64,
+    pub rejected: u64,
+    /// Per rule (by index): [possible, confirmed].
+    by_rule: Vec<[u64; 2]>,
+}
+
+impl Tally {
+    pub fn new(rules: usize) -> Tally {
+        Tally {
+            read: 0,
+            checked: 0,
+            rejected: 0,
+            by_rule: vec![[0, 0]; rules],
+        }
+    }
+
+    pub fn count(&mut self, v: &Violation) {
+        let slot = match v.confidence {
+            Confidence::Possible => 0,
+            Confidence::Confirmed => 1,
+        };
+        self.by_rule[v.rule.0 as usize][slot] += 1;
+    }
+
+    pub fn violations(&self) -> u64 {
+        self.by_rule.iter().map(|c| c[0] + c[1]).sum()
+    }
+
+    /// The accounting line: `read = checked + rejected` always holds.
+    pub fn accounting(&self) -> String {
+        format!(
+            "reports: {} read = {} checked + {} rejected",
+            self.read, self.checked, self.rejected
+        )
+    }
+
+    /// The whole summary, one block of text.
+    pub fn render(&self, checker: &Checker) -> String {
+        let mut s = self.accounting();
+        s.push('\n');
+        let (possible, confirmed) = self
+            .by_rule
+            .iter()
+            .fold((0, 0), |(p, c), r| (p + r[0], c + r[1]));
+        let _ = writeln!(
+            s,
+            "violations: {} ({confirmed} confirmed, {possible} possible)",
+            possible + confirmed
+        );
+        let width = checker
+            .agreement()
+            .rules()
+            .iter()
+            .map(|r| r.id.len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        let _ = writeln!(
+            s,
+            "  {:<width$}  {:>9}  {:>9}",
+            "rule", "confirmed", "possible"
+        );
+        for (i, rule) in checker.agreement().rules().iter().enumerate() {
+            let [p, c] = self.by_rule[i];
+            let _ = writeln!(s, "  {:<width$}  {c:>9}  {p:>9}", rule.id);
+        }
+        s
+    }
+}
