@@ -56,22 +56,34 @@ impl Tally {
             "violations: {} ({confirmed} confirmed, {possible} possible)",
             possible + confirmed
         );
-        let width = checker
+        let flagged: Vec<(usize, &str)> = checker
             .agreement()
             .rules()
             .iter()
-            .map(|r| r.id.len())
-            .max()
-            .unwrap_or(4)
-            .max(4);
-        let _ = writeln!(
-            s,
-            "  {:<width$}  {:>9}  {:>9}",
-            "rule", "confirmed", "possible"
-        );
-        for (i, rule) in checker.agreement().rules().iter().enumerate() {
-            let [p, c] = self.by_rule[i];
-            let _ = writeln!(s, "  {:<width$}  {c:>9}  {p:>9}", rule.id);
+            .enumerate()
+            .filter(|(i, _)| self.by_rule[*i] != [0, 0])
+            .map(|(i, r)| (i, r.id.as_str()))
+            .collect();
+        if !flagged.is_empty() {
+            let width = flagged
+                .iter()
+                .map(|(_, id)| id.len())
+                .max()
+                .unwrap_or(4)
+                .max(4);
+            let _ = writeln!(
+                s,
+                "  {:<width$}  {:>9}  {:>9}",
+                "rule", "confirmed", "possible"
+            );
+            for (i, id) in &flagged {
+                let [p, c] = self.by_rule[*i];
+                let _ = writeln!(s, "  {id:<width$}  {c:>9}  {p:>9}");
+            }
+        }
+        let quiet = self.by_rule.len() - flagged.len();
+        if quiet > 0 {
+            let _ = writeln!(s, "  ({quiet} other rule(s) flagged nothing)");
         }
         s
     }
