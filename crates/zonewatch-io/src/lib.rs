@@ -11,7 +11,7 @@
 //! - [`read_rules`]: TOML `[[rule]]` tables → [`Rule`](zonewatch_core::Rule)s.
 //! - [`read_units`]: CSV `unit_id,side,class,role,foreign,home` → [`Unit`](zonewatch_core::Unit)s.
 //! - [`load_agreement`]: all three, then [`Agreement::new`](zonewatch_core::Agreement::new),
-//!   each problem placed in the file where it can be fixed.
+//!   each problem placed in the file where it can be fixed; [`load_agreement_files`] from paths.
 //! - Errors: [`InputError`] (source, [`Location`], field, [`ErrorKind`]); [`InputErrors`].
 //!
 //! **Reports**, streamed in bounded memory (one record or feature at a time):
@@ -75,6 +75,7 @@
 #![allow(clippy::result_large_err)]
 
 mod agreement;
+mod agreement_files;
 mod csv_records;
 mod csv_reports;
 mod error;
@@ -104,6 +105,7 @@ mod zone_geometry;
 mod zones;
 
 pub use agreement::load_agreement;
+pub use agreement_files::load_agreement_files;
 pub use error::{ErrorKind, InputError, InputErrors, Location};
 pub use join_writer::JoinWriter;
 pub use point_reader::PointReader;
