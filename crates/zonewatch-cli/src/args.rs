@@ -23,7 +23,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Spatial join: every (point, zone) pair where the zone covers (or contains) the point.
     Join(JoinArgs),
-    /// Validate zones, rules and units; report every problem found.
+    /// Validate zones, rules and units (or zones alone); report every problem found.
     Validate(AgreementArgs),
 }
 

@@ -137,6 +137,35 @@ fn validate_accepts_the_embedded_scenario() {
 }
 
 #[test]
+fn validate_checks_zones_alone_when_no_rules_are_given() {
+    let out = zonewatch(&["validate", "--zones", "data/sirte/zones.geojson"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "ok: 20 zones (no rules given: the zones were checked alone)\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.geojson");
+    std::fs::write(
+        &bad,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"p","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0.5]]]}}]}"#,
+    )
+    .unwrap();
+    let out = zonewatch(&["validate", "--zones", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("feature 0"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stderr).contains("not closed"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn validate_reports_every_problem_with_its_place_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let zones = dir.path().join("bad.geojson");
