@@ -40,6 +40,17 @@ fn bench_distance(c: &mut Criterion) {
         run(&distance, &random[..2000], false),
         run(&distance, &random[..2000], true)
     );
+    common::min_table(&mut [
+        ("grid polygons random", random.len(), &mut || {
+            run(&polygons, &random, false)
+        }),
+        ("grid distance random", random.len(), &mut || {
+            run(&distance, &random, false)
+        }),
+        ("rtree_v0.1 distance random", 2000, &mut || {
+            run(&distance, &random[..2000], true)
+        }),
+    ]);
     let mut group = c.benchmark_group("distance_zones");
     group.throughput(Throughput::Elements(random.len() as u64));
     group.bench_function(BenchmarkId::new("grid", "polygons"), |b| {

@@ -84,6 +84,51 @@ fn bench_kernel(c: &mut Criterion) {
         assert_eq!(run(&index, &pts[..200]), run_naive(&polygons, &pts[..200]));
     }
 
+    let pool1 = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let pool2 = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let threaded = |pool: &rayon::ThreadPool| {
+        pool.install(|| {
+            random
+                .par_chunks(4096)
+                .map(|chunk| run(&index, chunk))
+                .sum::<usize>()
+        })
+    };
+    common::min_table(&mut [
+        ("grid random", random.len(), &mut || run(&index, &random)),
+        ("grid sorted", sorted.len(), &mut || run(&index, &sorted)),
+        ("grid boundary", boundary.len(), &mut || {
+            run(&index, &boundary)
+        }),
+        ("grid random, rayon 1 thread", random.len(), &mut || {
+            threaded(&pool1)
+        }),
+        ("grid random, rayon 2 threads", random.len(), &mut || {
+            threaded(&pool2)
+        }),
+        ("rtree_v0.1 random", 10_000, &mut || {
+            run_brute_force(&index, &random[..10_000])
+        }),
+        ("rtree_v0.1 sorted", 10_000, &mut || {
+            run_brute_force(&index, &sorted[..10_000])
+        }),
+        ("rtree_v0.1 boundary", 10_000, &mut || {
+            run_brute_force(&index, &boundary[..10_000])
+        }),
+        ("naive_geo random", 500, &mut || {
+            run_naive(&polygons, &random[..500])
+        }),
+        ("naive_geo boundary", 500, &mut || {
+            run_naive(&polygons, &boundary[..500])
+        }),
+    ]);
+
     let mut group = c.benchmark_group("kernel_300_zones_340k_vertices");
     for (name, pts) in [
         ("random", &random),

@@ -11,6 +11,14 @@ use zonewatch::core::ZoneIndex;
 fn bench_build(c: &mut Criterion) {
     let polygons = common::polygon_zones(20201023);
     let distance = common::distance_zones(20210123);
+    common::min_table(&mut [
+        ("build polygons (per zone)", polygons.len(), &mut || {
+            ZoneIndex::build(&polygons).len()
+        }),
+        ("build distance (per zone)", distance.len(), &mut || {
+            ZoneIndex::build(&distance).len()
+        }),
+    ]);
     let mut group = c.benchmark_group("zone_index_build");
     group.sample_size(10);
     group.bench_function("polygons_300_zones_340k_vertices", |b| {

@@ -53,12 +53,17 @@ impl RingStripes {
         }
         let n_edges = ring.len().saturating_sub(1);
         let height = max.y - min.y;
+        // Latitude travelled along the ring: each edge is copied into about
+        // 1 + |Δy| / stripe-height stripes.
+        let travel: f64 = ring.windows(2).map(|w| (w[1].y - w[0].y).abs()).sum();
         let n_stripes = if n_edges <= SMALL_RING || height.is_nan() || height <= 0.0 {
             1
         } else {
-            // About one edge per stripe: a horizontal line meets only a few edges of a
-            // ring, so each stripe then holds a handful.
-            n_edges.min(1 << 20)
+            // About one stripe per edge (a horizontal line meets only a few edges of a
+            // ring, so each stripe holds a handful), but fewer for a jagged ring whose
+            // edges would each be copied into many: at most ~4 copies per edge overall.
+            let by_memory = 3.0 * n_edges as f64 * height / travel.max(f64::MIN_POSITIVE);
+            (by_memory as usize).clamp(1, n_edges.min(1 << 20))
         };
         let per_deg = if n_stripes == 1 {
             0.0

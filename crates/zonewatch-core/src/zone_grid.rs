@@ -89,10 +89,12 @@ pub(crate) struct ZoneGrid {
     ky: f64,
     nx: usize,
     ny: usize,
-    /// `starts[c]..starts[c + 1]`: cell `c`'s entries.
-    starts: Vec<u32>,
-    /// `zone << 1 | exact`, in the order results are reported.
-    entries: Vec<u32>,
+    /// Per cell: 0 = no zone; odd = the cell's only entry, inline (most cells: one
+    /// memory access per query); even = `2 · o`, the cell's list at `lists[o]` (count,
+    /// then entries). An entry is `zone << 2 | exact << 1 | 1`.
+    cells: Vec<u32>,
+    /// Lists of two or more entries; `lists[0]` unused so that offset 0 means "none".
+    lists: Vec<u32>,
 }
 
 /// A rectangle of cells, inclusive.
@@ -144,8 +146,8 @@ impl ZoneGrid {
                 ky: 0.0,
                 nx: 1,
                 ny: 1,
-                starts: vec![0, 0],
-                entries: Vec::new(),
+                cells: vec![0],
+                lists: vec![0],
             };
         }
         // A zero-width extent (one circle of radius 0) still gets cells of some size;
@@ -179,8 +181,8 @@ impl ZoneGrid {
             ky: ny as f64 / (y1 - y0),
             nx,
             ny,
-            starts: Vec::new(),
-            entries: Vec::new(),
+            cells: Vec::new(),
+            lists: Vec::new(),
         };
         let rasters: Vec<(Block, Vec<u8>)> = order
             .par_iter()
@@ -200,12 +202,27 @@ impl ZoneGrid {
         let mut entries = vec![0u32; counts[n_cells] as usize];
         for (&z, (block, raster)) in order.iter().zip(&rasters) {
             grid.for_each_listed(*block, raster, |cell, state| {
-                entries[fill[cell] as usize] = (z as u32) << 1 | u32::from(state == EDGE);
+                entries[fill[cell] as usize] = (z as u32) << 2 | u32::from(state == EDGE) << 1 | 1;
                 fill[cell] += 1;
             });
         }
-        grid.starts = counts;
-        grid.entries = entries;
+        let mut cells = vec![0u32; n_cells];
+        let mut lists = vec![0u32];
+        for (c, cell) in cells.iter_mut().enumerate() {
+            let list = &entries[counts[c] as usize..counts[c + 1] as usize];
+            *cell = match list {
+                [] => 0,
+                [one] => *one,
+                _ => {
+                    let at = lists.len() as u32;
+                    lists.push(list.len() as u32);
+                    lists.extend_from_slice(list);
+                    at << 1
+                }
+            };
+        }
+        grid.cells = cells;
+        grid.lists = lists;
         grid
     }
 
@@ -231,14 +248,23 @@ impl ZoneGrid {
         (((y - self.y0) * self.ky) as usize).min(self.ny - 1)
     }
 
-    /// The entries of `p`'s cell: `zone << 1 | exact`; empty outside every zone's reach.
+    /// The entries of `p`'s cell (`zone << 2 | exact << 1 | 1`, see [`entry_zone`] and
+    /// [`entry_is_exact`]), in report order; empty outside every zone's reach.
     #[inline]
     pub(crate) fn entries_at(&self, p: Coord) -> &[u32] {
         if !(p.x >= self.x0 && p.x <= self.x1 && p.y >= self.y0 && p.y <= self.y1) {
             return &[];
         }
-        let cell = self.row(p.y) * self.nx + self.col(p.x);
-        &self.entries[self.starts[cell] as usize..self.starts[cell + 1] as usize]
+        let cell = &self.cells[self.row(p.y) * self.nx + self.col(p.x)];
+        if *cell & 1 == 1 {
+            return std::slice::from_ref(cell);
+        }
+        let at = (*cell >> 1) as usize;
+        if at == 0 {
+            return &[];
+        }
+        let n = self.lists[at] as usize;
+        &self.lists[at + 1..at + 1 + n]
     }
 
     /// The cells covering the box `[lo, hi]` (clamped to the grid).
@@ -426,7 +452,7 @@ impl ZoneGrid {
 
     /// Heap bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.starts.capacity() * 4 + self.entries.capacity() * 4
+        self.cells.capacity() * 4 + self.lists.capacity() * 4
     }
 
     /// Columns and rows.
@@ -445,6 +471,18 @@ impl ZoneGrid {
     pub(crate) fn line_y(&self, r: usize) -> f64 {
         self.y0 + r as f64 / self.ky
     }
+}
+
+/// The zone of a cell entry.
+#[inline]
+pub(crate) fn entry_zone(e: u32) -> u32 {
+    e >> 2
+}
+
+/// Whether a cell entry must be decided exactly (else the zone covers the whole cell).
+#[inline]
+pub(crate) fn entry_is_exact(e: u32) -> bool {
+    e & 2 != 0
 }
 
 /// An upper bound on the geodesic distance from `c` to any point of the lon/lat box
@@ -507,8 +545,8 @@ mod tests {
     fn state(grid: &ZoneGrid, zone: u32, p: Coord) -> Option<u8> {
         grid.entries_at(p)
             .iter()
-            .find(|&&e| e >> 1 == zone)
-            .map(|&e| if e & 1 == 1 { EDGE } else { IN })
+            .find(|&&e| entry_zone(e) == zone)
+            .map(|&e| if entry_is_exact(e) { EDGE } else { IN })
     }
 
     fn c(x: f64, y: f64) -> Coord {

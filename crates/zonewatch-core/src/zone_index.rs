@@ -8,7 +8,7 @@ use rstar::{AABB, RTree, RTreeObject};
 
 use crate::area::{Area, Position};
 use crate::geodesic::{self, SegmentSet};
-use crate::zone_grid::{GridParams, ZoneGrid};
+use crate::zone_grid::{GridParams, ZoneGrid, entry_is_exact, entry_zone};
 use crate::{Coord, Shape, Zone, ZoneRef};
 
 /// Which relation a spatial join asks for.
@@ -337,8 +337,8 @@ impl ZoneIndex {
     pub fn zones_at(&self, p: Coord, predicate: Predicate, out: &mut Vec<ZoneRef>) {
         // The grid lists each cell's zones in id order already.
         for &e in self.grid.entries_at(p) {
-            let zone = e >> 1;
-            let hit = e & 1 == 0 || {
+            let zone = entry_zone(e);
+            let hit = !entry_is_exact(e) || {
                 let z = &self.zones[zone as usize];
                 match predicate {
                     Predicate::Covers => z.covers(p, 0.0),
