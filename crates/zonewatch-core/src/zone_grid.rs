@@ -161,8 +161,15 @@ impl ZoneGrid {
         };
         let (x0, x1) = widen(lo.x, hi.x, 180.0);
         let (y0, y1) = widen(lo.y, hi.y, 90.0);
-        let target = (params.cells_per_vertex * vertices as f64)
-            .clamp(params.min_cells as f64, params.max_cells as f64);
+        // Distance zones have few vertices but wide curved edges, whose exact test (a
+        // geodesic distance, ~1 µs) is dear: they get the finest grid.
+        let any_distance = zones.iter().any(|z| z.area.is_none() || z.distance_m > 0.0);
+        let wanted = if any_distance {
+            params.max_cells as f64
+        } else {
+            params.cells_per_vertex * vertices as f64
+        };
+        let target = wanted.clamp(params.min_cells as f64, params.max_cells as f64);
         // Square cells on the ground: a degree of longitude is cos φ of a degree of
         // latitude.
         let cos_mid = ((y0 + y1) / 2.0).to_radians().cos().max(0.01);
@@ -440,10 +447,17 @@ impl ZoneGrid {
             y: (lat_lo + lat_hi) / 2.0,
         };
         let reach = half_diagonal_bound_m(centre, lon_lo, lon_hi, lat_lo, lat_hi);
-        let dc = zone.skeleton.distance_m(centre);
-        if !(dc.is_finite() && reach.is_finite()) {
+        if !reach.is_finite() {
             return (false, false);
         }
+        // Beyond d + H + slack the exact value does not matter (the block is out), and
+        // the capped search is cheaper.
+        let Some(dc) = zone
+            .skeleton
+            .distance_up_to_m(centre, d + reach + DISTANCE_SLACK_M)
+        else {
+            return (false, !centre.x.is_nan() && !centre.y.is_nan());
+        };
         (
             dc + reach + DISTANCE_SLACK_M <= d,
             dc - reach - DISTANCE_SLACK_M > d,
