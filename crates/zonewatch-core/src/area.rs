@@ -8,6 +8,7 @@ use geo_types::{LineString, MultiPolygon, Polygon};
 use robust::{Coord as RCoord, orient2d};
 
 use crate::Coord;
+use crate::ring_stripes::RingStripes;
 
 /// Where a point lies relative to a region.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,10 +29,13 @@ impl Position {
 }
 
 /// Polygons prepared for exact point queries: each polygon's bounding box first, then its
-/// rings.
+/// rings, each ring's edges filed in horizontal stripes (see `ring_stripes.rs`) so a query
+/// tests only the few edges at the point's latitude.
 #[derive(Clone, Debug)]
 pub struct Area {
     polygons: Vec<(Bounds, Polygon<f64>)>,
+    /// Per polygon: the exterior ring, then the holes.
+    stripes: Vec<Vec<RingStripes>>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -74,15 +78,21 @@ impl Area {
                 .iter()
                 .map(|p| (Bounds::of(p.exterior()), p.clone()))
                 .collect(),
+            stripes: polygons
+                .iter()
+                .map(|p| {
+                    std::iter::once(p.exterior())
+                        .chain(p.interiors())
+                        .map(|r| RingStripes::new(&r.0))
+                        .collect()
+                })
+                .collect(),
         }
     }
 
-    /// Where `p` lies: on the boundary of any polygon → `Boundary`; else inside any → `Inside`.
-    ///
-    /// The polygons form a union: a point strictly inside any polygon is `Inside`, even
-    /// when it lies on another's boundary (valid multipolygons do not overlap, so this only
-    /// matters for invalid input).
-    pub fn position(&self, p: Coord) -> Position {
+    /// Like [`position`](Self::position), testing every edge of every ring (no stripes):
+    /// the reference the indexed path is checked against.
+    pub fn position_brute_force(&self, p: Coord) -> Position {
         let mut on_boundary = false;
         for (bounds, polygon) in &self.polygons {
             if !bounds.contains(p) {
@@ -101,10 +111,68 @@ impl Area {
         }
     }
 
+    /// Every ring of every polygon, as closed position lists.
+    pub(crate) fn rings(&self) -> impl Iterator<Item = &[Coord]> {
+        self.polygons
+            .iter()
+            .flat_map(|(_, p)| std::iter::once(p.exterior()).chain(p.interiors()))
+            .map(|r| r.0.as_slice())
+    }
+
+    /// Heap bytes held by the stripe indexes (the polygons themselves not counted).
+    pub(crate) fn index_heap_bytes(&self) -> usize {
+        self.stripes
+            .iter()
+            .flatten()
+            .map(RingStripes::heap_bytes)
+            .sum()
+    }
+
+    /// Where `p` lies: on the boundary of any polygon → `Boundary`; else inside any → `Inside`.
+    ///
+    /// The polygons form a union: a point strictly inside any polygon is `Inside`, even
+    /// when it lies on another's boundary (valid multipolygons do not overlap, so this only
+    /// matters for invalid input).
+    pub fn position(&self, p: Coord) -> Position {
+        let mut on_boundary = false;
+        for rings in &self.stripes {
+            match striped_polygon_position(rings, p) {
+                Position::Inside => return Position::Inside,
+                Position::Boundary => on_boundary = true,
+                Position::Outside => {}
+            }
+        }
+        if on_boundary {
+            Position::Boundary
+        } else {
+            Position::Outside
+        }
+    }
+
     /// Whether `p` is inside or on the boundary.
     pub fn covers(&self, p: Coord) -> bool {
         self.position(p).is_covered()
     }
+}
+
+/// [`polygon_position`] over striped rings (exterior first): the same answer.
+fn striped_polygon_position(rings: &[RingStripes], p: Coord) -> Position {
+    let Some((exterior, holes)) = rings.split_first() else {
+        return Position::Outside;
+    };
+    match exterior.position(p) {
+        Position::Outside => return Position::Outside,
+        Position::Boundary => return Position::Boundary,
+        Position::Inside => {}
+    }
+    for hole in holes {
+        match hole.position(p) {
+            Position::Inside => return Position::Outside,
+            Position::Boundary => return Position::Boundary,
+            Position::Outside => {}
+        }
+    }
+    Position::Inside
 }
 
 /// Where `p` lies relative to one polygon with holes.

@@ -61,11 +61,13 @@ mod area;
 mod checker;
 pub mod geodesic;
 mod report;
+mod ring_stripes;
 mod rule;
 mod time;
 mod unit;
 mod violation;
 mod zone;
+mod zone_grid;
 mod zone_index;
 mod zone_validation;
 

@@ -1,10 +1,14 @@
-//! The prepared zone index: every zone's region ready for exact point queries, behind an
-//! R-tree over their bounding boxes.
+//! The prepared zone index: every zone's region ready for exact point queries, behind a
+//! grid of classified cells (the join kernel, see `zone_grid.rs` and `docs/zone-index.md`)
+//! and an R-tree over their bounding boxes (queries with a reach, and the brute-force
+//! reference path).
 
+use rayon::prelude::*;
 use rstar::{AABB, RTree, RTreeObject};
 
 use crate::area::{Area, Position};
 use crate::geodesic::{self, SegmentSet};
+use crate::zone_grid::{GridParams, ZoneGrid, entry_is_exact, entry_zone};
 use crate::{Coord, Shape, Zone, ZoneRef};
 
 /// Which relation a spatial join asks for.
@@ -88,6 +92,13 @@ impl PreparedZone {
 
     /// Whether `p` is in the region grown by `extra_m` (edge included).
     pub(crate) fn covers(&self, p: Coord, extra_m: f64) -> bool {
+        if let Some(area) = &self.area
+            && self.distance_m + extra_m == 0.0
+        {
+            // Ungrown: the exact predicate alone decides (a covered point is in the box,
+            // where the distance bound below is 0).
+            return area.covers(p);
+        }
         if self.lower_bound_m(p, extra_m) > 0.0 {
             return false;
         }
@@ -100,11 +111,36 @@ impl PreparedZone {
 
     /// Whether `p` is strictly inside the region (edge excluded).
     pub(crate) fn contains(&self, p: Coord) -> bool {
+        if let Some(area) = &self.area
+            && self.distance_m == 0.0
+        {
+            return area.position(p) == Position::Inside;
+        }
+        self.contains_with(p, Area::position)
+    }
+
+    /// [`covers`](Self::covers) (no extra growth) testing every polygon edge: the
+    /// reference path.
+    fn covers_brute_force(&self, p: Coord) -> bool {
+        if self.lower_bound_m(p, 0.0) > 0.0 {
+            return false;
+        }
+        if self
+            .area
+            .as_ref()
+            .is_some_and(|a| a.position_brute_force(p).is_covered())
+        {
+            return true;
+        }
+        self.grows(self.distance_m) && self.skeleton.distance_up_to_m(p, self.distance_m).is_some()
+    }
+
+    fn contains_with(&self, p: Coord, position: impl Fn(&Area, Coord) -> Position) -> bool {
         if self.lower_bound_m(p, 0.0) > 0.0 {
             return false;
         }
         if let Some(area) = &self.area {
-            match area.position(p) {
+            match position(area, p) {
                 Position::Inside => return true,
                 Position::Boundary => return self.distance_m > 0.0,
                 Position::Outside if self.distance_m == 0.0 => return false,
@@ -180,8 +216,16 @@ impl RTreeObject for Entry {
 
 /// Zones prepared once for many point queries: exact, geodesic, boundary-inclusive.
 ///
-/// Build cost is paid once ([`ZoneIndex::build`]); a query looks up candidate zones in an
-/// R-tree over their (grown) bounding boxes, then decides each candidate exactly.
+/// Build cost is paid once ([`ZoneIndex::build`]): every polygon ring's edges are filed in
+/// horizontal stripes, and a grid over the zones' extent records, per cell, which zones
+/// cover it wholly and which have an edge that may pass through it. A query reads its
+/// cell: wholly covering zones are answered at once, the others are decided exactly
+/// (against the stripes: only the edges at the point's latitude). Answers are exactly
+/// those of testing every edge of every zone ([`ZoneIndex::zones_at_brute_force`]); see
+/// `docs/zone-index.md`.
+///
+/// Cost: about 2 cells per vertex (at most 2²¹ cells), 4 bytes per cell and per
+/// (cell, zone) pair, plus ≈ 32 bytes per edge and stripe it reaches.
 #[derive(Clone, Debug)]
 pub struct ZoneIndex {
     zones: Vec<PreparedZone>,
@@ -190,6 +234,9 @@ pub struct ZoneIndex {
     tree: RTree<Entry>,
     /// The extra reach each zone's box was grown by (beyond its own distance).
     extra_reach_m: Vec<f64>,
+    /// Cells over the zones' extent, classified per zone (regions not grown by any
+    /// extra reach).
+    grid: ZoneGrid,
 }
 
 impl ZoneIndex {
@@ -201,7 +248,15 @@ impl ZoneIndex {
     /// Prepares `zones`, growing each zone's index box by `extra_reach_m[i]` beyond its own
     /// distance, so queries for regions grown by up to that much find it.
     pub(crate) fn build_with_reach(zones: &[Zone], extra_reach_m: &[f64]) -> ZoneIndex {
-        let prepared: Vec<PreparedZone> = zones.iter().map(PreparedZone::new).collect();
+        Self::build_with_params(zones, extra_reach_m, GridParams::default())
+    }
+
+    pub(crate) fn build_with_params(
+        zones: &[Zone],
+        extra_reach_m: &[f64],
+        params: GridParams,
+    ) -> ZoneIndex {
+        let prepared: Vec<PreparedZone> = zones.par_iter().map(PreparedZone::new).collect();
         let entries = prepared
             .iter()
             .zip(extra_reach_m)
@@ -220,12 +275,33 @@ impl ZoneIndex {
         for (r, &i) in order.iter().enumerate() {
             rank[i] = r as u32;
         }
+        let vertices = zones.iter().map(|z| vertex_count(&z.shape)).sum();
+        let grid = ZoneGrid::build(&prepared, &order, vertices, params);
         ZoneIndex {
             zones: prepared,
             rank,
             tree: RTree::bulk_load(entries),
             extra_reach_m: extra_reach_m.to_vec(),
+            grid,
         }
+    }
+
+    /// The grid's columns and rows (for tuning and reports).
+    pub fn grid_dims(&self) -> (usize, usize) {
+        self.grid.dims()
+    }
+
+    /// Bytes of heap the index holds beyond the zones' own geometry: the grid, the
+    /// polygon stripes and the R-tree (approximately, for the tree).
+    pub fn index_heap_bytes(&self) -> usize {
+        self.grid.heap_bytes()
+            + self
+                .zones
+                .iter()
+                .filter_map(|z| z.area.as_ref())
+                .map(Area::index_heap_bytes)
+                .sum::<usize>()
+            + self.zones.len() * (std::mem::size_of::<Entry>() + 16)
     }
 
     /// The number of zones.
@@ -254,14 +330,38 @@ impl ZoneIndex {
     /// index.zones_at(Coord { x: 16.62, y: 31.07 }, Predicate::Covers, &mut hits);
     /// assert_eq!(hits.len(), 1);
     /// ```
+    ///
+    /// Cost: one cell lookup, plus an exact test for each zone whose edge may pass
+    /// through the cell (≈ 20–60 ns in all for most points; see `docs/benchmarks.md`).
+    #[inline]
     pub fn zones_at(&self, p: Coord, predicate: Predicate, out: &mut Vec<ZoneRef>) {
+        // The grid lists each cell's zones in id order already.
+        for &e in self.grid.entries_at(p) {
+            let zone = entry_zone(e);
+            let hit = !entry_is_exact(e) || {
+                let z = &self.zones[zone as usize];
+                match predicate {
+                    Predicate::Covers => z.covers(p, 0.0),
+                    Predicate::Contains => z.contains(p),
+                }
+            };
+            if hit {
+                out.push(ZoneRef(zone));
+            }
+        }
+    }
+
+    /// The same answer as [`zones_at`](Self::zones_at), the slow way: an R-tree over the
+    /// zones' boxes, then every edge of each candidate polygon. The reference that tests
+    /// and benchmarks compare the fast path against.
+    pub fn zones_at_brute_force(&self, p: Coord, predicate: Predicate, out: &mut Vec<ZoneRef>) {
         let start = out.len();
         let at = AABB::from_point([p.x, p.y]);
         for e in self.tree.locate_in_envelope_intersecting(&at) {
             let z = &self.zones[e.zone as usize];
             let hit = match predicate {
-                Predicate::Covers => z.covers(p, 0.0),
-                Predicate::Contains => z.contains(p),
+                Predicate::Covers => z.covers_brute_force(p),
+                Predicate::Contains => z.contains_with(p, Area::position_brute_force),
             };
             if hit {
                 out.push(ZoneRef(e.zone));
@@ -295,6 +395,18 @@ impl ZoneIndex {
     #[allow(dead_code)]
     pub(crate) fn extra_reach_m(&self, z: ZoneRef) -> f64 {
         self.extra_reach_m[z.0 as usize]
+    }
+}
+
+/// Positions in a shape (sizes the grid).
+fn vertex_count(shape: &Shape) -> usize {
+    match shape {
+        Shape::Area { polygons, .. } => polygons
+            .iter()
+            .map(|p| p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>())
+            .sum(),
+        Shape::Circle { .. } => 1,
+        Shape::Band { lines, .. } => lines.iter().map(|l| l.0.len()).sum(),
     }
 }
 
@@ -340,5 +452,163 @@ mod tests {
         assert!(!near.covered && near.edge_m < 1e-6);
         // Any growth makes the distance test meaningful again.
         assert!(z.covers(p, 0.001));
+    }
+}
+
+/// The grid path against the brute-force path (R-tree + every edge), on random polygons
+/// (holes, mixed orientation, axis-aligned edges), circles, bands and grown polygons,
+/// with small grids so that cell borders cut through everything; probes on vertices, on
+/// edges, on grid lines and a float step to either side of them, and at random.
+#[cfg(test)]
+mod grid_oracle {
+    use super::*;
+    use geo_types::{LineString, MultiLineString, MultiPolygon, Polygon};
+    use proptest::prelude::*;
+
+    fn star(c: Coord, radii: &[f64], scale: f64, quantum: Option<f64>) -> LineString {
+        let n = radii.len();
+        let q = |v: f64| quantum.map_or(v, |k| (v * k).round() / k);
+        let mut pts: Vec<Coord> = radii
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let t = std::f64::consts::TAU * i as f64 / n as f64;
+                Coord {
+                    x: q(c.x + scale * r * t.cos()),
+                    y: q(c.y + scale * r * t.sin()),
+                }
+            })
+            .collect();
+        pts.dedup();
+        pts.push(pts[0]);
+        LineString(pts)
+    }
+
+    fn shape_strategy() -> impl Strategy<Value = Shape> {
+        let polygon = (
+            (16.0..17.0f64, 30.0..31.0f64),
+            prop::collection::vec(0.5..1.0f64, 3..40),
+            prop::option::of(prop::collection::vec(0.1..0.45f64, 3..12)),
+            0.01..0.4f64,
+            any::<bool>(),
+            prop::option::of(prop::sample::select(vec![64.0, 256.0])),
+            prop::sample::select(vec![0.0, 0.0, 0.0, 300.0, 3000.0]),
+        )
+            .prop_filter_map(
+                "quantised star too small",
+                |((cx, cy), radii, hole, scale, reverse, quantum, buffer_m)| {
+                    let c = Coord { x: cx, y: cy };
+                    let mut shell = star(c, &radii, scale, quantum);
+                    if reverse {
+                        shell.0.reverse();
+                    }
+                    let min_r = radii.iter().cloned().fold(f64::INFINITY, f64::min);
+                    let holes: Vec<LineString> = hole
+                        .map(|h| star(c, &h, scale * min_r, None))
+                        .into_iter()
+                        .collect();
+                    let shape = Shape::Area {
+                        polygons: MultiPolygon(vec![Polygon::new(shell, holes)]),
+                        buffer_m,
+                    };
+                    let zone = Zone {
+                        id: String::new(),
+                        name: None,
+                        shape,
+                    };
+                    zone.problems().is_empty().then_some(zone.shape)
+                },
+            );
+        let circle = ((16.0..17.0f64, 30.0..31.0f64), 0.0..20_000.0f64).prop_map(|((x, y), r)| {
+            Shape::Circle {
+                centre: Coord { x, y },
+                radius_m: r,
+            }
+        });
+        let band = (
+            prop::collection::vec((16.0..17.0f64, 30.0..31.0f64), 2..6),
+            0.0..10_000.0f64,
+        )
+            .prop_map(|(pts, b)| Shape::Band {
+                lines: MultiLineString(vec![LineString::from(pts)]),
+                buffer_m: b,
+            });
+        prop_oneof![4 => polygon, 1 => circle, 1 => band]
+    }
+
+    fn probes(zones: &[Zone], index: &ZoneIndex, random: &[(f64, f64)]) -> Vec<Coord> {
+        let mut out: Vec<Coord> = random.iter().map(|&(x, y)| Coord { x, y }).collect();
+        for z in zones {
+            if let Shape::Area { polygons, .. } = &z.shape {
+                for ring in polygons
+                    .iter()
+                    .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                {
+                    for w in ring.0.windows(2) {
+                        out.push(w[0]);
+                        out.push(Coord {
+                            x: (w[0].x + w[1].x) / 2.0,
+                            y: (w[0].y + w[1].y) / 2.0,
+                        });
+                    }
+                }
+            }
+        }
+        // Grid lines through the probes so far, and a float step to either side.
+        let (nx, ny) = index.grid.dims();
+        let n = out.len();
+        for (k, p) in out.clone().into_iter().take(n).enumerate() {
+            let x = index.grid.line_x((k * 7919) % (nx + 1));
+            let y = index.grid.line_y((k * 104_729) % (ny + 1));
+            for (dx, dy) in [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)] {
+                let step = |v: f64, d: i32| match d {
+                    1 => v.next_up(),
+                    -1 => v.next_down(),
+                    _ => v,
+                };
+                out.push(Coord {
+                    x: step(x, dx),
+                    y: p.y,
+                });
+                out.push(Coord {
+                    x: p.x,
+                    y: step(y, dy),
+                });
+                out.push(Coord {
+                    x: step(x, dx),
+                    y: step(y, dy),
+                });
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn grid_answers_equal_brute_force(
+            shapes in prop::collection::vec(shape_strategy(), 1..8),
+            cells in prop::sample::select(vec![16usize, 256, 4096, 65_536]),
+            random in prop::collection::vec((15.8..17.2f64, 29.8..31.2f64), 150),
+        ) {
+            let zones: Vec<Zone> = shapes
+                .into_iter()
+                .enumerate()
+                .map(|(i, shape)| Zone { id: format!("z{:02}", (i * 7) % 11), name: None, shape })
+                .collect();
+            let params = GridParams { cells_per_vertex: 0.0, min_cells: cells, max_cells: cells, dims: None };
+            let index = ZoneIndex::build_with_params(&zones, &vec![0.0; zones.len()], params);
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            for p in probes(&zones, &index, &random) {
+                for predicate in [Predicate::Covers, Predicate::Contains] {
+                    fast.clear();
+                    slow.clear();
+                    index.zones_at(p, predicate, &mut fast);
+                    index.zones_at_brute_force(p, predicate, &mut slow);
+                    prop_assert_eq!(&fast, &slow, "point {:?} predicate {:?}", p, predicate);
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,688 @@
+//! A uniform grid over the zones' extent whose cells say, per zone, "wholly inside" or
+//! "the edge may pass here": most queries are answered by one cell lookup, and only
+//! points in edge cells are decided exactly. See `docs/zone-index.md`.
+//!
+//! ## Why it is exact
+//! A point's cell is `(⌊(x − x0)·kx⌋, ⌊(y − y0)·ky⌋)` clamped to the grid: monotone in
+//! each coordinate, so the floats of one column form an interval and the columns tile the
+//! real line into half-open tiles `[X_c, X_{c+1})` (`X_c` the smallest float of column
+//! `c`); likewise rows. A zone's cell is classified over its whole real tile:
+//! - **edge**: every tile that the zone's boundary may meet. Each polygon edge is cut into
+//!   pieces no longer than a cell on either axis; each piece's box, widened by 1e-9° to
+//!   cover the rounding of the cut points, is mapped to cells by the same monotone
+//!   function, which marks every tile holding a point of the piece (a float `lo ≤ q`
+//!   maps at or before `q`'s tile, a float `hi ≥ q` at or after it).
+//! - a tile no piece marks holds no boundary point, so it lies wholly inside or wholly
+//!   outside; so does a run of such tiles along a row (their union is connected). One
+//!   float point of the run, checked to map into it, is decided by the exact predicate,
+//!   and the answer holds for the whole run: **inside** (strictly: no boundary point, so
+//!   both covers and contains hold) or **outside** (not listed).
+//! - distance zones (circles, bands, grown polygons): for a block of cells, the distance
+//!   `D` from its centre to the skeleton (exact `SegmentSet::distance_m`) and an upper
+//!   bound `H` on the geodesic distance from that centre to any point of the block
+//!   (meridian radius ≤ a/√(1−e²), parallel radius ≤ the same × cos of the lowest
+//!   latitude) bound every point's distance to within `D ± H`. `D + H + 1 mm ≤ d` → every
+//!   point is within the grown distance (inside); `D − H − 1 mm > d` → none is (then a
+//!   grown polygon's cell takes its polygon class). Else the block is split, down to
+//!   single cells, which are left to the exact test. The 1 mm slack dwarfs the distance
+//!   computation's error (~10 nm), so the exact test would answer the same.
+
+use rayon::prelude::*;
+
+use crate::Coord;
+use crate::area::{Area, Position};
+use crate::zone_index::PreparedZone;
+
+/// Cell states in a zone's local raster.
+const OUT: u8 = 0;
+const IN: u8 = 1;
+const EDGE: u8 = 2;
+/// Not yet classified.
+const UNKNOWN: u8 = 3;
+
+/// Widening of each edge piece's box, degrees: far above the rounding of the cut points
+/// (a few ulps of 180°, ~1e-13°), far below a cell.
+const PIECE_MARGIN_DEG: f64 = 1e-9;
+/// Widening of a block's lon/lat range before bounding distances over it, degrees: covers
+/// the rounding of `x0 + c / kx` against the true tile borders.
+const BLOCK_MARGIN_DEG: f64 = 1e-9;
+/// a / √(1 − e²), the largest radius of curvature of WGS84 (meridian or prime vertical),
+/// metres, rounded up.
+const RADIUS_MAX_M: f64 = 6_399_594.0;
+/// Slack between a distance bound and the threshold, metres.
+const DISTANCE_SLACK_M: f64 = 1e-3;
+
+/// Grid tuning.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct GridParams {
+    /// Cells per zone vertex (the grid aims at this many cells in all).
+    pub(crate) cells_per_vertex: f64,
+    /// Fewest cells.
+    pub(crate) min_cells: usize,
+    /// Most cells.
+    pub(crate) max_cells: usize,
+    /// Columns and rows, overriding the above (tests).
+    pub(crate) dims: Option<(usize, usize)>,
+}
+
+impl Default for GridParams {
+    fn default() -> Self {
+        GridParams {
+            cells_per_vertex: 2.0,
+            min_cells: 1 << 14,
+            max_cells: 1 << 21,
+            dims: None,
+        }
+    }
+}
+
+/// The grid: per cell, the zones that reach it, in query order, each flagged "decide
+/// exactly" or not.
+#[derive(Clone, Debug)]
+pub(crate) struct ZoneGrid {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+    /// Columns (rows) per degree.
+    kx: f64,
+    ky: f64,
+    nx: usize,
+    ny: usize,
+    /// Per cell: 0 = no zone; odd = the cell's only entry, inline (most cells: one
+    /// memory access per query); even = `2 · o`, the cell's list at `lists[o]` (count,
+    /// then entries). An entry is `zone << 2 | exact << 1 | 1`.
+    cells: Vec<u32>,
+    /// Lists of two or more entries; `lists[0]` unused so that offset 0 means "none".
+    lists: Vec<u32>,
+}
+
+/// A rectangle of cells, inclusive.
+#[derive(Clone, Copy, Debug)]
+struct Block {
+    c0: usize,
+    c1: usize,
+    r0: usize,
+    r1: usize,
+}
+
+impl ZoneGrid {
+    /// Classifies every cell for every zone. `order` lists zone indices in the order
+    /// results must come out; `vertices` is the total vertex count (sizes the grid).
+    pub(crate) fn build(
+        zones: &[PreparedZone],
+        order: &[usize],
+        vertices: usize,
+        params: GridParams,
+    ) -> ZoneGrid {
+        let mut lo = Coord {
+            x: f64::INFINITY,
+            y: f64::INFINITY,
+        };
+        let mut hi = Coord {
+            x: f64::NEG_INFINITY,
+            y: f64::NEG_INFINITY,
+        };
+        for z in zones {
+            let (a, b) = z.reach(0.0);
+            if a.x <= b.x && a.y <= b.y {
+                lo = Coord {
+                    x: lo.x.min(a.x),
+                    y: lo.y.min(a.y),
+                };
+                hi = Coord {
+                    x: hi.x.max(b.x),
+                    y: hi.y.max(b.y),
+                };
+            }
+        }
+        if !(lo.x <= hi.x && lo.y <= hi.y) {
+            return ZoneGrid {
+                x0: f64::INFINITY,
+                y0: f64::INFINITY,
+                x1: f64::NEG_INFINITY,
+                y1: f64::NEG_INFINITY,
+                kx: 0.0,
+                ky: 0.0,
+                nx: 1,
+                ny: 1,
+                cells: vec![0],
+                lists: vec![0],
+            };
+        }
+        // A zero-width extent (one circle of radius 0) still gets cells of some size;
+        // widening the extent is always safe (the widened part is in no zone).
+        let widen = |a: f64, b: f64, lim: f64| {
+            if b - a < 1e-7 {
+                ((a - 1e-6).max(-lim), (b + 1e-6).min(lim))
+            } else {
+                (a, b)
+            }
+        };
+        let (x0, x1) = widen(lo.x, hi.x, 180.0);
+        let (y0, y1) = widen(lo.y, hi.y, 90.0);
+        // Distance zones have few vertices but wide curved edges, whose exact test (a
+        // geodesic distance, ~1 µs) is dear: they get the finest grid.
+        let any_distance = zones.iter().any(|z| z.area.is_none() || z.distance_m > 0.0);
+        let wanted = if any_distance {
+            params.max_cells as f64
+        } else {
+            params.cells_per_vertex * vertices as f64
+        };
+        let target = wanted.clamp(params.min_cells as f64, params.max_cells as f64);
+        // Square cells on the ground: a degree of longitude is cos φ of a degree of
+        // latitude.
+        let cos_mid = ((y0 + y1) / 2.0).to_radians().cos().max(0.01);
+        let (ex, ey) = ((x1 - x0) * cos_mid, y1 - y0);
+        let side = (ex * ey / target).sqrt();
+        let (nx, ny) = params.dims.unwrap_or((
+            ((ex / side).ceil() as usize).clamp(1, 1 << 16),
+            ((ey / side).ceil() as usize).clamp(1, 1 << 16),
+        ));
+        let mut grid = ZoneGrid {
+            x0,
+            y0,
+            x1,
+            y1,
+            kx: nx as f64 / (x1 - x0),
+            ky: ny as f64 / (y1 - y0),
+            nx,
+            ny,
+            cells: Vec::new(),
+            lists: Vec::new(),
+        };
+        let rasters: Vec<(Block, Vec<u8>)> = order
+            .par_iter()
+            .map(|&z| grid.classify(&zones[z]))
+            .collect();
+        // Counting sort by cell, stable in `order`: each cell's entries come out in the
+        // order results are reported.
+        let n_cells = nx * ny;
+        let mut counts = vec![0u32; n_cells + 1];
+        for (block, raster) in &rasters {
+            grid.for_each_listed(*block, raster, |cell, _| counts[cell + 1] += 1);
+        }
+        for c in 0..n_cells {
+            counts[c + 1] += counts[c];
+        }
+        let mut fill = counts[..n_cells].to_vec();
+        let mut entries = vec![0u32; counts[n_cells] as usize];
+        for (&z, (block, raster)) in order.iter().zip(&rasters) {
+            grid.for_each_listed(*block, raster, |cell, state| {
+                entries[fill[cell] as usize] = (z as u32) << 2 | u32::from(state == EDGE) << 1 | 1;
+                fill[cell] += 1;
+            });
+        }
+        let mut cells = vec![0u32; n_cells];
+        let mut lists = vec![0u32];
+        for (c, cell) in cells.iter_mut().enumerate() {
+            let list = &entries[counts[c] as usize..counts[c + 1] as usize];
+            *cell = match list {
+                [] => 0,
+                [one] => *one,
+                _ => {
+                    let at = lists.len() as u32;
+                    lists.push(list.len() as u32);
+                    lists.extend_from_slice(list);
+                    at << 1
+                }
+            };
+        }
+        grid.cells = cells;
+        grid.lists = lists;
+        grid
+    }
+
+    /// Calls `f(cell, state)` for every cell of a zone's raster that is inside or edge.
+    fn for_each_listed(&self, b: Block, raster: &[u8], mut f: impl FnMut(usize, u8)) {
+        let w = b.c1 - b.c0 + 1;
+        for (i, &s) in raster.iter().enumerate() {
+            if s == IN || s == EDGE {
+                let (c, r) = (b.c0 + i % w, b.r0 + i / w);
+                f(r * self.nx + c, s);
+            }
+        }
+    }
+
+    #[inline]
+    fn col(&self, x: f64) -> usize {
+        // `as usize` saturates: negative and NaN give 0.
+        (((x - self.x0) * self.kx) as usize).min(self.nx - 1)
+    }
+
+    #[inline]
+    fn row(&self, y: f64) -> usize {
+        (((y - self.y0) * self.ky) as usize).min(self.ny - 1)
+    }
+
+    /// The entries of `p`'s cell (`zone << 2 | exact << 1 | 1`, see [`entry_zone`] and
+    /// [`entry_is_exact`]), in report order; empty outside every zone's reach.
+    #[inline]
+    pub(crate) fn entries_at(&self, p: Coord) -> &[u32] {
+        if !(p.x >= self.x0 && p.x <= self.x1 && p.y >= self.y0 && p.y <= self.y1) {
+            return &[];
+        }
+        let cell = &self.cells[self.row(p.y) * self.nx + self.col(p.x)];
+        if *cell & 1 == 1 {
+            return std::slice::from_ref(cell);
+        }
+        let at = (*cell >> 1) as usize;
+        if at == 0 {
+            return &[];
+        }
+        let n = self.lists[at] as usize;
+        &self.lists[at + 1..at + 1 + n]
+    }
+
+    /// The cells covering the box `[lo, hi]` (clamped to the grid).
+    fn block_of(&self, lo: Coord, hi: Coord) -> Block {
+        Block {
+            c0: self.col(lo.x),
+            c1: self.col(hi.x),
+            r0: self.row(lo.y),
+            r1: self.row(hi.y),
+        }
+    }
+
+    /// A zone's raster over the cells its reach box covers.
+    fn classify(&self, zone: &PreparedZone) -> (Block, Vec<u8>) {
+        let (lo, hi) = zone.reach(0.0);
+        if !(lo.x <= hi.x && lo.y <= hi.y) {
+            return (
+                Block {
+                    c0: 0,
+                    c1: 0,
+                    r0: 0,
+                    r1: 0,
+                },
+                vec![OUT],
+            );
+        }
+        let block = self.block_of(lo, hi);
+        let w = block.c1 - block.c0 + 1;
+        let mut raster = vec![UNKNOWN; w * (block.r1 - block.r0 + 1)];
+        if let Some(area) = &zone.area {
+            self.classify_area(area, block, &mut raster);
+        } else {
+            raster.fill(OUT);
+        }
+        if zone.distance_m > 0.0 || zone.area.is_none() {
+            self.classify_distance(zone, block, &mut raster);
+        }
+        (block, raster)
+    }
+
+    /// Marks the cells an area's edges may meet, then classifies the other cells run by
+    /// run along each row with one exact test per run.
+    fn classify_area(&self, area: &Area, b: Block, raster: &mut [u8]) {
+        let w = b.c1 - b.c0 + 1;
+        for ring in area.rings() {
+            for e in ring.windows(2) {
+                self.mark_edge(e[0], e[1], b, raster);
+            }
+        }
+        for r in b.r0..=b.r1 {
+            let mut run: Option<u8> = None;
+            for c in b.c0..=b.c1 {
+                let i = (r - b.r0) * w + (c - b.c0);
+                if raster[i] == EDGE {
+                    run = None;
+                    continue;
+                }
+                let state = match run {
+                    Some(s) => s,
+                    None => {
+                        let s = self.decide_tile(area, c, r);
+                        if s != EDGE {
+                            run = Some(s);
+                        }
+                        s
+                    }
+                };
+                raster[i] = state;
+            }
+        }
+    }
+
+    /// The exact class of tile (c, r), which no edge meets, from its centre; EDGE when
+    /// the computed centre does not map back into the tile.
+    fn decide_tile(&self, area: &Area, c: usize, r: usize) -> u8 {
+        let p = Coord {
+            x: self.x0 + (c as f64 + 0.5) / self.kx,
+            y: self.y0 + (r as f64 + 0.5) / self.ky,
+        };
+        if self.col(p.x) != c || self.row(p.y) != r {
+            return EDGE;
+        }
+        match area.position(p) {
+            Position::Inside => IN,
+            Position::Outside => OUT,
+            Position::Boundary => EDGE,
+        }
+    }
+
+    /// Marks as EDGE every cell of block `b` that the segment `a`–`e` may meet.
+    fn mark_edge(&self, a: Coord, e: Coord, b: Block, raster: &mut [u8]) {
+        let w = b.c1 - b.c0 + 1;
+        let span = ((e.x - a.x).abs() * self.kx).max((e.y - a.y).abs() * self.ky);
+        let pieces = (span.ceil() as usize).clamp(1, 1 << 20);
+        let at = |j: usize| {
+            if j == pieces {
+                e
+            } else {
+                let t = j as f64 / pieces as f64;
+                Coord {
+                    x: a.x + t * (e.x - a.x),
+                    y: a.y + t * (e.y - a.y),
+                }
+            }
+        };
+        let mut p = a;
+        for j in 1..=pieces {
+            let q = at(j);
+            let lo = Coord {
+                x: p.x.min(q.x) - PIECE_MARGIN_DEG,
+                y: p.y.min(q.y) - PIECE_MARGIN_DEG,
+            };
+            let hi = Coord {
+                x: p.x.max(q.x) + PIECE_MARGIN_DEG,
+                y: p.y.max(q.y) + PIECE_MARGIN_DEG,
+            };
+            let cells = self.block_of(lo, hi);
+            for r in cells.r0.max(b.r0)..=cells.r1.min(b.r1) {
+                for c in cells.c0.max(b.c0)..=cells.c1.min(b.c1) {
+                    raster[(r - b.r0) * w + (c - b.c0)] = EDGE;
+                }
+            }
+            p = q;
+        }
+    }
+
+    /// Classifies the cells of a distance zone (or a grown polygon, whose raster already
+    /// holds its polygon classes) by distance bounds over blocks of cells.
+    fn classify_distance(&self, zone: &PreparedZone, b: Block, raster: &mut [u8]) {
+        let w = b.c1 - b.c0 + 1;
+        let d = zone.distance_m;
+        let mut stack = vec![b];
+        while let Some(k) = stack.pop() {
+            let (near, far) = self.distance_class(zone, k, d);
+            let single = k.c0 == k.c1 && k.r0 == k.r1;
+            if near || far || single {
+                for r in k.r0..=k.r1 {
+                    for c in k.c0..=k.c1 {
+                        let s = &mut raster[(r - b.r0) * w + (c - b.c0)];
+                        *s = if near {
+                            IN
+                        } else if far {
+                            *s
+                        } else if *s == IN {
+                            IN
+                        } else {
+                            EDGE
+                        };
+                    }
+                }
+                continue;
+            }
+            let cm = (k.c0 + k.c1) / 2;
+            let rm = (k.r0 + k.r1) / 2;
+            for (c0, c1) in [(k.c0, cm), (cm + 1, k.c1)] {
+                for (r0, r1) in [(k.r0, rm), (rm + 1, k.r1)] {
+                    if c0 <= c1 && r0 <= r1 {
+                        stack.push(Block { c0, c1, r0, r1 });
+                    }
+                }
+            }
+        }
+    }
+
+    /// (every point of the block is within `d` of the skeleton, none is).
+    fn distance_class(&self, zone: &PreparedZone, k: Block, d: f64) -> (bool, bool) {
+        let lon_lo = self.x0 + k.c0 as f64 / self.kx - BLOCK_MARGIN_DEG;
+        let lon_hi = self.x0 + (k.c1 + 1) as f64 / self.kx + BLOCK_MARGIN_DEG;
+        let lat_lo = (self.y0 + k.r0 as f64 / self.ky - BLOCK_MARGIN_DEG).max(-90.0);
+        let lat_hi = (self.y0 + (k.r1 + 1) as f64 / self.ky + BLOCK_MARGIN_DEG).min(90.0);
+        let centre = Coord {
+            x: (lon_lo + lon_hi) / 2.0,
+            y: (lat_lo + lat_hi) / 2.0,
+        };
+        let reach = half_diagonal_bound_m(centre, lon_lo, lon_hi, lat_lo, lat_hi);
+        if !reach.is_finite() {
+            return (false, false);
+        }
+        // Beyond d + H + slack the exact value does not matter (the block is out), and
+        // the capped search is cheaper.
+        let Some(dc) = zone
+            .skeleton
+            .distance_up_to_m(centre, d + reach + DISTANCE_SLACK_M)
+        else {
+            return (false, !centre.x.is_nan() && !centre.y.is_nan());
+        };
+        (
+            dc + reach + DISTANCE_SLACK_M <= d,
+            dc - reach - DISTANCE_SLACK_M > d,
+        )
+    }
+
+    /// Heap bytes held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.cells.capacity() * 4 + self.lists.capacity() * 4
+    }
+
+    /// Columns and rows.
+    pub(crate) fn dims(&self) -> (usize, usize) {
+        (self.nx, self.ny)
+    }
+
+    /// The grid lines: x of column border `c`, y of row border `r` (as computed, which
+    /// may be an ulp off the true tile border: tests probe both sides).
+    #[cfg(test)]
+    pub(crate) fn line_x(&self, c: usize) -> f64 {
+        self.x0 + c as f64 / self.kx
+    }
+
+    #[cfg(test)]
+    pub(crate) fn line_y(&self, r: usize) -> f64 {
+        self.y0 + r as f64 / self.ky
+    }
+}
+
+/// The zone of a cell entry.
+#[inline]
+pub(crate) fn entry_zone(e: u32) -> u32 {
+    e >> 2
+}
+
+/// Whether a cell entry must be decided exactly (else the zone covers the whole cell).
+#[inline]
+pub(crate) fn entry_is_exact(e: u32) -> bool {
+    e & 2 != 0
+}
+
+/// An upper bound on the geodesic distance from `c` to any point of the lon/lat box
+/// (which holds `c`): go along `c`'s meridian to the point's latitude (at most
+/// `a/√(1−e²)` per radian), then along that parallel (at most `a/√(1−e²)` · cos φ per
+/// radian, φ the lowest |latitude| of the box); the geodesic is no longer. Rounded up.
+fn half_diagonal_bound_m(c: Coord, lon_lo: f64, lon_hi: f64, lat_lo: f64, lat_hi: f64) -> f64 {
+    let dlat = (c.y - lat_lo).max(lat_hi - c.y).to_radians();
+    let dlon = (c.x - lon_lo).max(lon_hi - c.x).to_radians();
+    let low = if lat_lo <= 0.0 && lat_hi >= 0.0 {
+        0.0
+    } else {
+        lat_lo.abs().min(lat_hi.abs())
+    };
+    let cos = (low.to_radians().cos() * (1.0 + 1e-12)).min(1.0);
+    RADIUS_MAX_M * (dlat + cos * dlon) * (1.0 + 1e-9) + 1e-6
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Shape, Zone};
+    use geo_types::{LineString, MultiPolygon, Polygon};
+
+    fn area(id: &str, shell: Vec<(f64, f64)>, holes: Vec<Vec<(f64, f64)>>) -> Zone {
+        Zone {
+            id: id.into(),
+            name: None,
+            shape: Shape::Area {
+                polygons: MultiPolygon(vec![Polygon::new(
+                    LineString::from(shell),
+                    holes.into_iter().map(LineString::from).collect(),
+                )]),
+                buffer_m: 0.0,
+            },
+        }
+    }
+
+    fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<(f64, f64)> {
+        vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
+    }
+
+    /// A grid over exactly [0, 16] × [0, 16] with 16 × 16 cells of 1°, and the state of
+    /// each zone at the cell holding `p` (None = not listed = outside).
+    fn grid_of(zones: &[Zone]) -> (Vec<PreparedZone>, ZoneGrid) {
+        let prepared: Vec<PreparedZone> = zones.iter().map(PreparedZone::new).collect();
+        let order: Vec<usize> = (0..zones.len()).collect();
+        let params = GridParams {
+            cells_per_vertex: 0.0,
+            min_cells: 256,
+            max_cells: 256,
+            dims: Some((16, 16)),
+        };
+        (
+            prepared.clone(),
+            ZoneGrid::build(&prepared, &order, 0, params),
+        )
+    }
+
+    fn state(grid: &ZoneGrid, zone: u32, p: Coord) -> Option<u8> {
+        grid.entries_at(p)
+            .iter()
+            .find(|&&e| entry_zone(e) == zone)
+            .map(|&e| if entry_is_exact(e) { EDGE } else { IN })
+    }
+
+    fn c(x: f64, y: f64) -> Coord {
+        Coord { x, y }
+    }
+
+    #[test]
+    fn cells_inside_a_hole_are_outside_and_cells_on_its_edge_are_exact() {
+        let zones = [area(
+            "z",
+            square(0.0, 0.0, 16.0, 16.0),
+            vec![square(4.0, 4.0, 12.0, 12.0)],
+        )];
+        let (_, grid) = grid_of(&zones);
+        assert_eq!(grid.dims(), (16, 16));
+        assert_eq!(state(&grid, 0, c(8.5, 8.5)), None, "deep in the hole");
+        assert_eq!(state(&grid, 0, c(1.5, 1.5)), Some(IN));
+        assert_eq!(
+            state(&grid, 0, c(4.5, 8.5)),
+            Some(EDGE),
+            "on the hole's edge"
+        );
+        // Cells merely touching the hole's edge along their border are exact too: the
+        // edge x = 4 is the border between columns 3 and 4.
+        assert_eq!(state(&grid, 0, c(3.5, 8.5)), Some(EDGE));
+        assert_eq!(state(&grid, 0, c(2.5, 8.5)), Some(IN));
+    }
+
+    #[test]
+    fn a_cell_straddling_an_edge_is_exact() {
+        let zones = [area(
+            "z",
+            vec![(0.0, 0.0), (16.0, 0.0), (0.0, 16.0), (0.0, 0.0)],
+            vec![],
+        )];
+        let (_, grid) = grid_of(&zones);
+        // The diagonal x + y = 16 crosses cell (7, 8) through its corners and (7, 7)
+        // through its upper-right corner only.
+        assert_eq!(state(&grid, 0, c(7.5, 8.5)), Some(EDGE));
+        assert_eq!(
+            state(&grid, 0, c(7.5, 7.5)),
+            Some(EDGE),
+            "touched at a corner"
+        );
+        assert_eq!(state(&grid, 0, c(5.5, 5.5)), Some(IN));
+        assert_eq!(state(&grid, 0, c(10.5, 10.5)), None);
+    }
+
+    #[test]
+    fn a_tiny_polygon_inside_one_cell_makes_it_exact_and_nothing_inside() {
+        let zones = [
+            area("big", square(0.0, 0.0, 16.0, 16.0), vec![]),
+            area("tiny", square(5.25, 5.25, 5.5, 5.5), vec![]),
+        ];
+        let (_, grid) = grid_of(&zones);
+        assert_eq!(state(&grid, 1, c(5.1, 5.9)), Some(EDGE));
+        assert_eq!(state(&grid, 1, c(6.5, 5.5)), None);
+        assert_eq!(state(&grid, 0, c(5.1, 5.9)), Some(IN));
+    }
+
+    #[test]
+    fn a_cell_touched_by_a_vertex_only_is_exact() {
+        // A diamond whose left vertex (4, 8) is the corner of four cells.
+        let zones = [
+            area("frame", square(0.0, 0.0, 16.0, 16.0), vec![]),
+            area(
+                "diamond",
+                vec![(4.0, 8.0), (8.0, 4.0), (12.0, 8.0), (8.0, 12.0), (4.0, 8.0)],
+                vec![],
+            ),
+        ];
+        let (prepared, grid) = grid_of(&zones);
+        // Tiles are half-open: the vertex belongs to tile (4, 8), and the edges leave it
+        // through tiles (4, 7) and (4, 8); the tiles left of x = 4 hold no point of the
+        // diamond, so they may (and do) leave it out.
+        for p in [c(4.5, 7.5), c(4.5, 8.5)] {
+            assert_eq!(state(&grid, 1, p), Some(EDGE), "{p:?}");
+        }
+        for p in [c(3.5, 7.5), c(3.5, 8.5)] {
+            assert_eq!(state(&grid, 1, p), None, "{p:?}");
+        }
+        let vertex = c(4.0, 8.0);
+        assert_eq!(state(&grid, 1, vertex), Some(EDGE));
+        assert!(prepared[1].covers(vertex, 0.0) && !prepared[1].contains(vertex));
+        assert!(!prepared[1].covers(c(4.0f64.next_down(), 8.0), 0.0));
+        assert_eq!(state(&grid, 1, c(2.5, 8.5)), None);
+        assert_eq!(state(&grid, 1, c(8.5, 8.5)), Some(IN));
+    }
+
+    #[test]
+    fn circle_cells_are_inside_outside_or_exact_by_distance() {
+        let zones = [Zone {
+            id: "camp".into(),
+            name: None,
+            shape: Shape::Circle {
+                centre: c(16.6, 31.0),
+                radius_m: 20_000.0,
+            },
+        }];
+        let (prepared, grid) = grid_of(&zones);
+        let z = &prepared[0];
+        let (lo, hi) = z.reach(0.0);
+        let mut seen = [0usize; 3];
+        for i in 0..200 {
+            for j in 0..200 {
+                let p = c(
+                    lo.x + (hi.x - lo.x) * i as f64 / 199.0,
+                    lo.y + (hi.y - lo.y) * j as f64 / 199.0,
+                );
+                match state(&grid, 0, p) {
+                    Some(IN) => {
+                        seen[0] += 1;
+                        assert!(z.covers(p, 0.0) && z.contains(p), "{p:?}");
+                    }
+                    None => {
+                        seen[1] += 1;
+                        assert!(!z.covers(p, 0.0), "{p:?}");
+                    }
+                    _ => seen[2] += 1,
+                }
+            }
+        }
+        assert!(seen.iter().all(|&n| n > 0), "{seen:?}");
+    }
+}
