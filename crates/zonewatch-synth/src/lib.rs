@@ -12,7 +12,8 @@
 //! - [`distance_zones`]: circles (`Point` + `radius_m`), line bands (`LineString` +
 //!   `buffer_m`) and grown polygons (`Polygon` + `buffer_m`).
 //! - [`reports`]: a stream of [`SynthReport`]s near any zone set — uniform background,
-//!   clusters around zones, and [`Probe`]s exactly on vertices and edges.
+//!   clusters around zones, and [`Probe`]s exactly on vertices, on axis-aligned edges and
+//!   on slanted edges (of camps drawn on a binary grid), and interpolated on slanted edges.
 //! - [`write_zones`] and [`ReportWriter`]: the text forms zonewatch reads (GeoJSON zones;
 //!   CSV, NDJSON or GeoJSON reports), written one item at a time.
 //!

@@ -3,7 +3,7 @@
 use geo_types::Coord;
 use zonewatch_core::{Report, Shape, Timestamp, UnitAttributes, Zone};
 
-use crate::rings::{at, lon_stretch, round7};
+use crate::rings::{at, lon_stretch, on_grid, round7};
 use crate::rng::Rng;
 use crate::stress_zones::SIRTE_AREA;
 
@@ -19,8 +19,11 @@ pub enum Probe {
     /// Exactly on a horizontal or vertical polygon edge: 7 %.
     OnAxisEdge,
     /// Interpolated on a slanted polygon edge, then rounded to 7 decimals: on the edge or
-    /// within about a centimetre of it, either side; the engine decides exactly: 7 %.
+    /// within about a centimetre of it, either side; the engine decides exactly: 5 %.
     OnSlantedEdge,
+    /// Exactly on a slanted edge: a quarter, half or three-quarter point of an edge whose
+    /// ends lie on the 2⁻¹⁶° grid (computed without rounding): 2 %.
+    OnSlantedEdgeExactly,
 }
 
 /// One generated report.
@@ -76,6 +79,8 @@ struct Targets {
     vertices: Vec<Coord>,
     axis_edges: Vec<(Coord, Coord)>,
     slanted_edges: Vec<(Coord, Coord)>,
+    /// Slanted edges with both ends on the binary grid.
+    grid_slanted_edges: Vec<(Coord, Coord)>,
 }
 
 impl Targets {
@@ -85,6 +90,7 @@ impl Targets {
             vertices: Vec::new(),
             axis_edges: Vec::new(),
             slanted_edges: Vec::new(),
+            grid_slanted_edges: Vec::new(),
         };
         for zone in zones {
             let grow = zone.shape.distance_m() / 111_000.0;
@@ -107,6 +113,9 @@ impl Targets {
                                 t.axis_edges.push((w[0], w[1]));
                             } else {
                                 t.slanted_edges.push((w[0], w[1]));
+                                if [w[0].x, w[0].y, w[1].x, w[1].y].into_iter().all(on_grid) {
+                                    t.grid_slanted_edges.push((w[0], w[1]));
+                                }
                             }
                         }
                     }
@@ -162,6 +171,16 @@ impl Reports {
                 Coord { x, y: a.y }
             };
             return (p, Probe::OnAxisEdge);
+        }
+        if u < 0.15 && !t.grid_slanted_edges.is_empty() {
+            let (a, b) = t.grid_slanted_edges[rng.below(t.grid_slanted_edges.len())];
+            let k = rng.int(1, 3) as f64;
+            // Exact: the difference, the product by k/4 and the sum all fit in 53 bits.
+            let p = Coord {
+                x: a.x + (b.x - a.x) * k / 4.0,
+                y: a.y + (b.y - a.y) * k / 4.0,
+            };
+            return (p, Probe::OnSlantedEdgeExactly);
         }
         if u < 0.20 && !t.slanted_edges.is_empty() {
             let (a, b) = t.slanted_edges[rng.below(t.slanted_edges.len())];
@@ -237,7 +256,10 @@ mod tests {
         let mut out = Vec::new();
         for r in reports(&zones, 1, 20_000) {
             *kinds.entry(r.probe).or_default() += 1;
-            if matches!(r.probe, Probe::OnVertex | Probe::OnAxisEdge) {
+            if matches!(
+                r.probe,
+                Probe::OnVertex | Probe::OnAxisEdge | Probe::OnSlantedEdgeExactly
+            ) {
                 // On the boundary: covered, not contained, by at least one zone.
                 out.clear();
                 index.zones_at(r.position, Predicate::Covers, &mut out);
@@ -252,11 +274,47 @@ mod tests {
             (Probe::NearZone, 0.40),
             (Probe::OnVertex, 0.06),
             (Probe::OnAxisEdge, 0.07),
-            (Probe::OnSlantedEdge, 0.07),
+            (Probe::OnSlantedEdge, 0.05),
+            (Probe::OnSlantedEdgeExactly, 0.02),
         ] {
             let got = kinds[&probe] as f64 / 20_000.0;
             assert!((got - share).abs() < 0.02, "{probe:?}: {got}");
         }
+    }
+
+    #[test]
+    fn exact_slanted_probes_are_exactly_on_a_slanted_edge() {
+        let zones = crate::stress_zones(crate::DEFAULT_SEED);
+        let t = Targets::of(&zones);
+        assert!(
+            t.grid_slanted_edges.len() > 500,
+            "{}",
+            t.grid_slanted_edges.len()
+        );
+        // Integer arithmetic in units of 2⁻¹⁸°: the cross product is exactly zero.
+        let units = |v: f64| {
+            let u = v * 262_144.0;
+            assert_eq!(u.fract(), 0.0);
+            u as i128
+        };
+        let mut seen = 0;
+        for r in reports(&zones, 2, 5_000) {
+            if r.probe != Probe::OnSlantedEdgeExactly {
+                continue;
+            }
+            seen += 1;
+            let (px, py) = (units(r.position.x), units(r.position.y));
+            let on_some_edge = t.grid_slanted_edges.iter().any(|(a, b)| {
+                let (ax, ay, bx, by) = (units(a.x), units(a.y), units(b.x), units(b.y));
+                (bx - ax) * (py - ay) == (by - ay) * (px - ax)
+                    && (ax.min(bx)..=ax.max(bx)).contains(&px)
+                    && (ay.min(by)..=ay.max(by)).contains(&py)
+                    && ax != bx
+                    && ay != by
+            });
+            assert!(on_some_edge, "{r:?}");
+        }
+        assert!(seen > 50, "{seen}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 use zonewatch_core::{Shape, Zone};
 
-use crate::rings::{at, histogram, lon_stretch, orient, round7, star, strip};
+use crate::rings::{at, histogram, lon_stretch, orient, round7, snap_to_grid, star, strip};
 use crate::rng::Rng;
 
 /// Places that camps cluster around (lon, lat), from the project's domain notes.
@@ -34,7 +34,7 @@ pub const SIRTE_AREA: (Coord, Coord) = (Coord { x: 14.0, y: 28.0 }, Coord { x: 2
 /// | `coast` | a strip under a fractal coastline | ~16k |
 /// | `multi_01`–`multi_20` | multipolygons of 3–5 disjoint parts | ~12k each |
 /// | `area_01`–`area_17` | large polygons, some with holes | ~3k each |
-/// | `camp_001`–`camp_260` | camps of 16–64 vertices (stars, rectilinear) | ~10k |
+/// | `camp_001`–`camp_260` | camps of 16–64 vertices (stars, some on a 2⁻¹⁶° grid; rectilinear) | ~10k |
 ///
 /// Every zone is valid ([`Zone::problems`] is empty); ring orientations are mixed; many
 /// edges are exactly horizontal or vertical (so points can lie exactly on them).
@@ -267,7 +267,14 @@ fn camp(rng: &mut Rng, i: usize) -> Zone {
     let r = rng.range(0.004, 0.03);
     let ring = if rng.chance(0.65) {
         let (n, roughness) = (rng.int(16, 64), rng.range(0.0, 0.4));
-        star(rng, c, r, n, roughness)
+        let ring = star(rng, c, r, n, roughness);
+        // A quarter of the star camps are surveyed on a binary grid, so that reports can
+        // be placed exactly on their slanted edges.
+        if rng.chance(0.25) {
+            snap_to_grid(ring)
+        } else {
+            ring
+        }
     } else {
         let kx = lon_stretch(c.y);
         let columns = rng.int(7, 31);
