@@ -96,6 +96,7 @@ fn bench_end_to_end(c: &mut Criterion) {
     group.finish();
 
     let mut group = c.benchmark_group("parse_only");
+    group.sample_size(10);
     let n = 1_000_000u64;
     group.throughput(Throughput::Elements(n));
     for (name, text_format, format) in [

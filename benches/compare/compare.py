@@ -142,7 +142,7 @@ def main():
     runs = []  # (name, exact?, wall, rss, output)
 
     def run(name, cmd, out, exact="exact"):
-        print(f"running {name} ...", file=sys.stderr, flush=True)
+        print(f"running {name} ... (load average {os.getloadavg()[0]:.1f})", file=sys.stderr, flush=True)
         wall, rss = timed([str(c) for c in cmd], d / f"{name.replace(' ', '_').replace('/', '_')}.log")
         runs.append((name, exact, wall, rss, out))
 
@@ -172,7 +172,10 @@ def main():
         print("sedonadb: not installed, skipped (pip install sedonadb)", file=sys.stderr)
 
     base = runs[0][2]
-    print(f"\n{n:,} reports, {args.threads} threads; times are wall clock, file in -> file out\n")
+    load = os.getloadavg()
+    print(f"\n{n:,} reports, {args.threads} threads, {os.cpu_count()} cores; load average at the end "
+          f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min: above the core count, other work "
+          f"shared the machine and the absolute times are inflated); wall clock, file in -> file out\n")
     print(f"| run | semantics | wall s | points/s | peak RSS MB | zonewatch join is × faster |")
     print(f"|---|---|---:|---:|---:|---:|")
     for name, exact, wall, rss, _ in runs:
