@@ -25,6 +25,8 @@ pub enum Command {
     Join(JoinArgs),
     /// Validate zones, rules and units (or zones alone); report every problem found.
     Validate(AgreementArgs),
+    /// Generate deterministic stress data: zones, reports.
+    Gen(crate::r#gen::GenArgs),
 }
 
 /// Where the agreement comes from.

@@ -5,6 +5,7 @@
 
 mod args;
 mod check;
+mod r#gen; // `gen` is a reserved word in Rust 2024
 mod inputs;
 mod join;
 mod output;
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Join(args) => join::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Gen(args) => r#gen::run(args),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
