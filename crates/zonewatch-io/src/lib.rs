@@ -111,7 +111,7 @@ pub use reject::Reject;
 pub use reject_writer::RejectWriter;
 pub use report_format::{OutputFormat, ReportFormat, UnknownFormat};
 pub use report_reader::{Input, ReportReader};
-pub use rules::read_rules;
+pub use rules::{parse_duration, read_rules};
 pub use units::read_units;
 pub use violation_writer::{VIOLATION_COLUMNS, ViolationNames, ViolationWriter};
 pub use zones::read_zones;
