@@ -116,11 +116,11 @@ pub(crate) struct OpenIncident {
     pub(crate) start: Timestamp,
     pub(crate) end: Timestamp,
     pub(crate) reports: u32,
-    pub(crate) suspect_reports: u32,
     pub(crate) max_depth_m: f64,
-    /// Some non-suspect report was confirmed.
-    pub(crate) confirmed: bool,
     pub(crate) track: Vec<Coord>,
+    /// Per report, parallel to `track`: its time, whether it was confirmed, whether it is
+    /// suspect (a report can become suspect later: see [`OpenIncident::discredit`]).
+    pub(crate) marks: Vec<(Timestamp, bool, bool)>,
 }
 
 impl OpenIncident {
@@ -130,10 +130,9 @@ impl OpenIncident {
             start: Timestamp::from_unix_nanos(i64::MAX),
             end: Timestamp::from_unix_nanos(i64::MIN),
             reports: 0,
-            suspect_reports: 0,
             max_depth_m: f64::NEG_INFINITY,
-            confirmed: false,
             track: Vec::new(),
+            marks: Vec::new(),
         }
     }
 
@@ -149,10 +148,20 @@ impl OpenIncident {
         self.start = self.start.min(time);
         self.end = self.end.max(time);
         self.reports += 1;
-        self.suspect_reports += u32::from(suspect);
         self.max_depth_m = self.max_depth_m.max(depth_m);
-        self.confirmed |= !suspect && confidence == Confidence::Confirmed;
         self.track.push(position);
+        self.marks
+            .push((time, confidence == Confidence::Confirmed, suspect));
+    }
+
+    /// Marks the report at `time` and `position`, taken as good when it came, as suspect:
+    /// it can no longer confirm the incident.
+    pub(crate) fn discredit(&mut self, time: Timestamp, position: Coord) {
+        for (m, p) in self.marks.iter_mut().zip(&self.track) {
+            if m.0 == time && *p == position {
+                m.2 = true;
+            }
+        }
     }
 
     /// The closed incident, graded by the rule's thresholds.
@@ -172,7 +181,9 @@ impl OpenIncident {
         } else {
             IncidentStatus::Transient
         };
-        let confidence = if sustained && self.confirmed {
+        let confirmed = self.marks.iter().any(|&(_, c, suspect)| c && !suspect);
+        let suspect_reports = self.marks.iter().filter(|m| m.2).count() as u32;
+        let confidence = if sustained && confirmed {
             Confidence::Confirmed
         } else {
             Confidence::Possible
@@ -185,7 +196,7 @@ impl OpenIncident {
             start: self.start,
             end: self.end,
             reports: self.reports,
-            suspect_reports: self.suspect_reports,
+            suspect_reports,
             max_depth_m: self.max_depth_m,
             confidence,
             status,

@@ -192,6 +192,7 @@ fn replay(tracker: &Tracker<'_>, unit: &str, mut held: Vec<Held>) -> UnitTracks 
         for t in tracker.step(&mut state, &h.report, &h.violations) {
             match t {
                 Transition::Suspect { .. } => suspect = true,
+                Transition::Retracted { .. } => out.suspects += 1,
                 Transition::Closed(i) => out.incidents.push(i),
                 Transition::Event(e) => out.events.push(e),
                 _ => {}

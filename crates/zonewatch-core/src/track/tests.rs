@@ -457,3 +457,26 @@ fn the_result_does_not_depend_on_input_order_or_threads() {
     let reversed: Vec<Report> = reports.iter().rev().cloned().collect();
     assert_eq!(track(&c, &reversed), base);
 }
+
+#[test]
+fn a_glitch_as_the_first_report_costs_one_report_not_the_track() {
+    // The first report is the glitch (in the DMZ); the unit really is 400 km north. The
+    // second report is flagged (it is far from the only fix so far), the third agrees with
+    // the second, so tracking starts again from there.
+    let c = checker(
+        vec![circle("dmz", 30.0, 10_000.0)],
+        vec![keep_out("no-dmz", "dmz", RuleOptions::default())],
+        vec![],
+    );
+    let mut reports: Vec<Report> = (0..6).map(|k| report("U", k as f64 * 0.5, 33.6)).collect();
+    reports[0].position.y = 30.0;
+    let t = track(&c, &reports);
+    // The second report was flagged when it came; the third showed that the first was
+    // the outlier, which is retracted: two suspect reports, and the glitch's one-report
+    // incident is only possible.
+    assert_eq!(t.suspect_reports, 2);
+    assert_eq!(t.incidents.len(), 1);
+    let i = &t.incidents[0];
+    assert_eq!((i.reports, i.suspect_reports), (1, 1));
+    assert_eq!(i.confidence, Confidence::Possible);
+}

@@ -26,6 +26,14 @@ pub enum Transition {
         /// The implied speed, metres per second (infinite for two places at one instant).
         speed_mps: f64,
     },
+    /// An earlier report of the unit (at `time`), taken as a good fix when it came, turned
+    /// out to be the outlier: this report and the one before agree with each other but
+    /// not with it. It is now suspect: it can no longer confirm an open incident. (Its
+    /// zone events stand.)
+    Retracted {
+        /// The earlier report's time.
+        time: Timestamp,
+    },
     /// A new incident opened at this report.
     Opened {
         /// The rule.
@@ -45,6 +53,8 @@ pub enum Transition {
 pub struct UnitState {
     last_time: Option<Timestamp>,
     last_good: Option<Fix>,
+    /// The previous report, when it was suspect.
+    last_suspect: Option<Fix>,
     /// Open incidents by (rule, zone); `stay_in` incidents are keyed with no zone.
     open: BTreeMap<(RuleIndex, Option<ZoneRef>), OpenIncident>,
     /// Inside (true) or outside, per (rule, zone) while the rule applies to the unit.
@@ -208,15 +218,32 @@ impl<'c> Tracker<'c> {
             accuracy_m: report.accuracy_m,
         };
         let limit = self.options.speed.limit_mps(attrs.class);
-        let speed = state
-            .last_good
-            .and_then(|prev| implied_speed_mps(prev, fix))
-            .filter(|&v| v > limit);
+        let too_fast = |from: Option<Fix>| {
+            from.and_then(|prev| implied_speed_mps(prev, fix))
+                .filter(|&v| v > limit)
+        };
+        let mut speed = too_fast(state.last_good);
+        // Two reports in a row that are far from the last good fix but near each other:
+        // the "good" fix was the outlier (a glitch as the unit's first report). Start again
+        // from here rather than flag the rest of the track.
+        if speed.is_some()
+            && state.last_suspect.is_some()
+            && too_fast(state.last_suspect).is_none()
+            && let Some(outlier) = state.last_good
+        {
+            speed = None;
+            for open in state.open.values_mut() {
+                open.discredit(outlier.time, outlier.position);
+            }
+            out.push(Transition::Retracted { time: outlier.time });
+        }
         let suspect = speed.is_some();
         if let Some(speed_mps) = speed {
             out.push(Transition::Suspect { speed_mps });
+            state.last_suspect = Some(fix);
         } else {
             state.last_good = Some(fix);
+            state.last_suspect = None;
         }
 
         // 2. A silence longer than a rule's max_gap ends that rule's open incidents.
