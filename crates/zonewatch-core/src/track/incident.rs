@@ -95,7 +95,7 @@ pub struct Incident {
 impl Incident {
     /// `end − start` in seconds.
     pub fn duration_s(&self) -> f64 {
-        (self.end.unix_nanos() - self.start.unix_nanos()) as f64 * 1e-9
+        (self.end.unix_nanos() - self.start.unix_nanos()) as f64 / 1e9
     }
 
     /// Where the first violating report was.
