@@ -27,7 +27,8 @@ pub struct Rule {
 
 /// How a rule's flags are merged into incidents over time (see `docs/tracks.md`).
 ///
-/// The defaults: `max_gap` 6 h, `min_duration` 0, `min_reports` 1, `hysteresis_m` 0 —
+/// The defaults: `max_gap` 6 h, `min_duration` 0, `min_reports` 1, `hysteresis_m` 0,
+/// `hysteresis_time` 0 —
 /// every incident is `sustained`, and an incident ends at the first compliant report.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RuleOptions {
@@ -42,6 +43,10 @@ pub struct RuleOptions {
     /// metres on the compliant side (signed depth `s ≤ −hysteresis_m`). Compliant reports
     /// nearer the edge neither end the incident nor count as violating reports.
     pub hysteresis_m: f64,
+    /// Hysteresis in time: an open incident ends only once the unit has been back (beyond
+    /// `hysteresis_m`) for at least this long — from the first report of an unbroken run
+    /// of such reports to the current one. Zero ends it at the first.
+    pub hysteresis_time: Duration,
 }
 
 impl RuleOptions {
@@ -56,6 +61,7 @@ impl Default for RuleOptions {
             min_duration: Duration::ZERO,
             min_reports: 1,
             hysteresis_m: 0.0,
+            hysteresis_time: Duration::ZERO,
         }
     }
 }

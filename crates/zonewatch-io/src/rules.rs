@@ -31,6 +31,7 @@ use crate::text_position::{line_column, strip_bom};
 /// min_duration = "90m"           # tracks: shorter incidents are transient (default 0s)
 /// min_reports = 3                # tracks: incidents with fewer reports are transient (default 1)
 /// hysteresis_m = 500             # tracks: an incident ends only 500 m back on the compliant side
+/// hysteresis_time = "2h"         # tracks: ... and only once back for 2 h (default 0s)
 /// [rule.who]                     # sides, classes, roles, foreign, units
 /// sides = ["LAAF"]
 /// [rule.except]
@@ -92,6 +93,7 @@ struct RuleIn {
     min_duration: Option<Spanned<String>>,
     min_reports: Option<Spanned<i64>>,
     hysteresis_m: Option<Spanned<f64>>,
+    hysteresis_time: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -434,6 +436,13 @@ impl RuleChecker<'_> {
                     format!("must be a whole number ≥ 1, not {}", n.get_ref()),
                 ),
             }
+        }
+        if let Some(d) = raw
+            .hysteresis_time
+            .as_ref()
+            .and_then(|d| self.duration(d, "hysteresis_time"))
+        {
+            options.hysteresis_time = d;
         }
         if let Some(h) = &raw.hysteresis_m {
             let v = *h.get_ref();

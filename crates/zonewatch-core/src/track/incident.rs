@@ -121,6 +121,8 @@ pub(crate) struct OpenIncident {
     /// Per report, parallel to `track`: its time, whether it was confirmed, whether it is
     /// suspect (a report can become suspect later: see [`OpenIncident::discredit`]).
     pub(crate) marks: Vec<(Timestamp, bool, bool)>,
+    /// The first report of the current run of compliant reports (hysteresis in time).
+    pub(crate) compliant_since: Option<Timestamp>,
 }
 
 impl OpenIncident {
@@ -133,6 +135,7 @@ impl OpenIncident {
             max_depth_m: f64::NEG_INFINITY,
             track: Vec::new(),
             marks: Vec::new(),
+            compliant_since: None,
         }
     }
 
@@ -148,6 +151,7 @@ impl OpenIncident {
         self.start = self.start.min(time);
         self.end = self.end.max(time);
         self.reports += 1;
+        self.compliant_since = None;
         self.max_depth_m = self.max_depth_m.max(depth_m);
         self.track.push(position);
         self.marks

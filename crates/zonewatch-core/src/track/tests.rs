@@ -480,3 +480,37 @@ fn a_glitch_as_the_first_report_costs_one_report_not_the_track() {
     assert_eq!((i.reports, i.suspect_reports), (1, 1));
     assert_eq!(i.confidence, Confidence::Possible);
 }
+
+#[test]
+fn hysteresis_in_time_ends_an_incident_only_after_a_compliant_spell() {
+    // hysteresis_time 2 h: the unit steps out at 01:00 and is back in at 02:00 (one
+    // incident); out again from 03:00, still out at 04:00 (1 h: held) and 05:00 (2 h:
+    // the incident ends there, at its last violating report, 02:00).
+    let options = RuleOptions {
+        hysteresis_time: Duration::from_secs(7200),
+        ..RuleOptions::default()
+    };
+    let c = checker(
+        vec![circle("dmz", 30.0, 10_000.0)],
+        vec![keep_out("no-dmz", "dmz", options)],
+        vec![],
+    );
+    let reports = [
+        report("U", 0.0, 30.0),
+        report("U", 1.0, 30.2),
+        report("U", 2.0, 30.0),
+        report("U", 3.0, 30.2),
+        report("U", 4.0, 30.2),
+        report("U", 5.0, 30.2),
+        report("U", 6.0, 30.0),
+    ];
+    let t = track(&c, &reports);
+    let got: Vec<_> = summary(&t).iter().map(|s| (s.0, s.1, s.2, s.5)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (at(0.0), at(2.0), 2, IncidentEnd::Compliant),
+            (at(6.0), at(6.0), 1, IncidentEnd::EndOfData),
+        ]
+    );
+}

@@ -300,14 +300,9 @@ impl<'c> Tracker<'c> {
                         .collect();
                     for key in open {
                         let zone = key.1.expect("keep_out incidents have a zone");
-                        if !suspect && (h == 0.0 || self.keep_out_depth(ri, zone, p) <= -h) {
-                            self.close(
-                                state,
-                                key,
-                                &report.unit_id,
-                                IncidentEnd::Compliant,
-                                &mut out,
-                            );
+                        if !suspect {
+                            let back = h == 0.0 || self.keep_out_depth(ri, zone, p) <= -h;
+                            self.compliant(state, key, back, report, &mut out);
                         }
                     }
                 }
@@ -321,15 +316,7 @@ impl<'c> Tracker<'c> {
                             || self
                                 .stay_in_place(&zones, p)
                                 .is_none_or(|(_, s, _)| s <= -h);
-                        if back {
-                            self.close(
-                                state,
-                                key,
-                                &report.unit_id,
-                                IncidentEnd::Compliant,
-                                &mut out,
-                            );
-                        }
+                        self.compliant(state, key, back, report, &mut out);
                     }
                 }
             }
@@ -353,6 +340,34 @@ impl<'c> Tracker<'c> {
                 _ => None,
             })
             .collect()
+    }
+
+    /// A compliant report for an open incident; `back` = beyond the rule's hysteresis
+    /// distance. The incident ends once the unit has been back for `hysteresis_time`
+    /// (at once when that is zero); a report not back restarts the count.
+    fn compliant(
+        &self,
+        state: &mut UnitState,
+        key: (RuleIndex, Option<ZoneRef>),
+        back: bool,
+        report: &Report,
+        out: &mut Vec<Transition>,
+    ) {
+        let Some(open) = state.open.get_mut(&key) else {
+            return;
+        };
+        if !back {
+            open.compliant_since = None;
+            return;
+        }
+        let since = *open.compliant_since.get_or_insert(report.time);
+        let hold = self.checker.agreement().rules()[key.0.0 as usize]
+            .options
+            .hysteresis_time;
+        let held = (report.time.unix_nanos() as i128) - (since.unix_nanos() as i128);
+        if held >= hold.as_nanos() as i128 {
+            self.close(state, key, &report.unit_id, IncidentEnd::Compliant, out);
+        }
     }
 
     fn add(

@@ -94,7 +94,7 @@ fn unknown_keys_are_named_with_line_and_column() {
         errors(text),
         [
             "rules.toml:5:1: unknown field `margn_m`, expected one of `id`, `kind`, `zones`, `margin_m`, \
-          `from`, `until`, `who`, `except`, `max_gap`, `min_duration`, `min_reports`, `hysteresis_m`"
+          `from`, `until`, `who`, `except`, `max_gap`, `min_duration`, `min_reports`, `hysteresis_m`, `hysteresis_time`"
         ]
     );
     let text = "[[rule]]\nid = \"a\"\nkind = \"keep_out\"\nzones = [\"z\"]\n[rule.who]\nside = [\"GNA\"]\n";
@@ -222,6 +222,7 @@ max_gap = "90m"
 min_duration = "1h30m"
 min_reports = 3
 hysteresis_m = 500
+hysteresis_time = "2h"
 "#;
     let rules = read_rules(text, "rules.toml").unwrap();
     assert_eq!(rules[0].options, RuleOptions::default());
@@ -233,6 +234,7 @@ hysteresis_m = 500
             min_duration: Duration::from_secs(5400),
             min_reports: 3,
             hysteresis_m: 500.0,
+            hysteresis_time: Duration::from_secs(7200),
         }
     );
 }
