@@ -205,3 +205,62 @@ fn track_outputs_do_not_depend_on_input_order_or_threads() {
         serde_json::json!([[16.0, 30.0], [16.0, 30.05]])
     );
 }
+
+#[test]
+fn a_glitch_is_suspect_unless_the_class_may_go_that_fast() {
+    // U (a tank) reports every 30 min ~400 km north of the DMZ; at 01:30 one report puts
+    // it in the DMZ's centre: ~800 km/h. Suspect under the default 150 km/h, so the
+    // one-report incident is only possible; with --max-speed tank=2000 it is believed.
+    let dir = tempfile::tempdir().unwrap();
+    let rows: Vec<String> = (0..6)
+        .map(|k| {
+            let lat = if k == 3 { "30.0" } else { "33.6" };
+            format!(
+                "r{k},U,2021-01-01T{:02}:{:02}:00Z,16.0,{lat}",
+                k / 2,
+                (k % 2) * 30
+            )
+        })
+        .collect();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    setup(dir.path(), &rows);
+    let out = run(dir.path(), "2", "incidents.csv");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("suspect reports (impossible speed): 1"),
+        "{stderr}"
+    );
+    let incidents = read(dir.path(), "incidents.csv");
+    let row: Vec<&str> = incidents.lines().nth(1).unwrap().split(',').collect();
+    // reports, suspect_reports, max_depth_m, confidence, status: the centre of the 10 km
+    // DMZ; transient too (no_dmz wants 1 h and 2 reports).
+    assert_eq!(row[8..13], ["1", "1", "10000.00", "possible", "transient"]);
+
+    let believed = zonewatch(
+        dir.path(),
+        &[
+            "check",
+            "--zones=zones.geojson",
+            "--rules=rules.toml",
+            "--units=units.csv",
+            "-o",
+            "violations.csv",
+            "--incidents=incidents.csv",
+            "--max-speed",
+            "tank=2000",
+            "reports.csv",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&believed.stderr);
+    assert!(
+        stderr.contains("suspect reports (impossible speed): 0"),
+        "{stderr}"
+    );
+    let incidents = read(dir.path(), "incidents.csv");
+    let row: Vec<&str> = incidents.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(row[8..10], ["1", "0"]);
+
+    let bad = zonewatch(dir.path(), &["check", "--max-speed", "tank", "reports.csv"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("expected CLASS=KMH"));
+}
