@@ -41,6 +41,7 @@ GEOD = Geodesic.WGS84
 SEED = 20201023
 
 T0 = datetime(2020, 10, 23, tzinfo=timezone.utc)
+MAX_GAP = "2d"  # tracking: reports come every 6-36 h
 END = datetime(2021, 9, 1, tzinfo=timezone.utc)  # exclusive: reports run through 31 Aug 2021
 
 
@@ -331,6 +332,13 @@ RULES_TOML = f'''# zonewatch default scenario: rules of an ILLUSTRATIVE Sirte-Ju
 # The designated group XG-1 (side "none") is therefore outside every party rule; the one
 # rule that reaches it by attribute alone (foreign_out: who foreign = true) exempts it
 # by id.
+#
+# Tracking options (zonewatch check --incidents): units here report every 6-36 h, so every
+# rule lets {MAX_GAP} of silence pass before an incident is cut in two (max_gap). In the DMZ
+# an incident counts as sustained from 12 h and 3 reports, and ends only 500 m back out
+# (hysteresis_m: LAAF-INF-2 lingers on its edge); the 25 km artillery band has the same
+# hysteresis (LAAF-ARTY-2 sits on it); a unit out of its camp for less than a day is a
+# transient incident, never confirmed.
 
 # Foreign training crews leave Libya immediately: land, air and sea. The sea is the
 # 12-nautical-mile territorial sea (22224 m), given as margin_m; it also absorbs the
@@ -341,6 +349,7 @@ kind = "keep_out"
 zones = ["libya"]
 margin_m = {TERRITORIAL_SEA_M}
 from = "2020-10-23T00:00:00Z"
+max_gap = "{MAX_GAP}"
 [rule.who]
 roles = ["training"]
 
@@ -351,6 +360,7 @@ kind = "keep_out"
 zones = ["libya"]
 margin_m = {TERRITORIAL_SEA_M}
 from = "{JAN23}"
+max_gap = "{MAX_GAP}"
 [rule.who]
 foreign = true
 [rule.except]
@@ -362,6 +372,8 @@ id = "camps"
 kind = "stay_in"
 zones = ["home"]
 from = "{JAN23}"
+max_gap = "{MAX_GAP}"
+min_duration = "1d"
 [rule.who]
 sides = ["GNA", "LAAF"]
 classes = ["tank", "infantry", "aircraft"]
@@ -374,6 +386,8 @@ id = "camps_heavy_gna"
 kind = "stay_in"
 zones = ["home", "holding_misrata"]
 from = "{JAN23}"
+max_gap = "{MAX_GAP}"
+min_duration = "1d"
 [rule.who]
 sides = ["GNA"]
 classes = ["artillery", "mlrs"]
@@ -385,6 +399,8 @@ id = "camps_heavy_laaf"
 kind = "stay_in"
 zones = ["home", "holding_brega"]
 from = "{JAN23}"
+max_gap = "{MAX_GAP}"
+min_duration = "1d"
 [rule.who]
 sides = ["LAAF"]
 classes = ["artillery", "mlrs"]
@@ -398,6 +414,10 @@ kind = "keep_out"
 zones = ["dmz_road", "dmz_sirte", "dmz_jufra"]
 margin_m = 0
 from = "{JAN23}"
+max_gap = "{MAX_GAP}"
+min_duration = "12h"
+min_reports = 3
+hysteresis_m = 500
 [rule.who]
 sides = ["GNA", "LAAF"]
 [rule.except]
@@ -411,6 +431,7 @@ kind = "keep_out"
 zones = ["gna_line"]
 margin_m = 15000
 from = "2020-11-07T00:00:00Z"
+max_gap = "{MAX_GAP}"
 [rule.who]
 sides = ["GNA"]
 classes = ["tank"]
@@ -421,6 +442,7 @@ kind = "keep_out"
 zones = ["gna_line"]
 margin_m = 25000
 from = "2020-12-01T00:00:00Z"
+max_gap = "{MAX_GAP}"
 [rule.who]
 sides = ["GNA"]
 classes = ["artillery"]
@@ -431,6 +453,7 @@ kind = "keep_out"
 zones = ["gna_line"]
 margin_m = 35000
 from = "2020-12-01T00:00:00Z"
+max_gap = "{MAX_GAP}"
 [rule.who]
 sides = ["GNA"]
 classes = ["mlrs"]
@@ -441,6 +464,7 @@ kind = "keep_out"
 zones = ["laaf_line"]
 margin_m = 15000
 from = "2020-11-07T00:00:00Z"
+max_gap = "{MAX_GAP}"
 [rule.who]
 sides = ["LAAF"]
 classes = ["tank"]
@@ -451,6 +475,9 @@ kind = "keep_out"
 zones = ["laaf_line"]
 margin_m = 25000
 from = "2020-12-01T00:00:00Z"
+max_gap = "{MAX_GAP}"
+min_reports = 2
+hysteresis_m = 500
 [rule.who]
 sides = ["LAAF"]
 classes = ["artillery"]
@@ -461,6 +488,7 @@ kind = "keep_out"
 zones = ["laaf_line"]
 margin_m = 35000
 from = "2020-12-01T00:00:00Z"
+max_gap = "{MAX_GAP}"
 [rule.who]
 sides = ["LAAF"]
 classes = ["mlrs"]
@@ -472,6 +500,7 @@ kind = "keep_out"
 zones = ["oil_es_sider", "oil_ras_lanuf", "oil_brega", "oil_zillah"]
 margin_m = 0
 from = "2020-10-23T00:00:00Z"
+max_gap = "{MAX_GAP}"
 [rule.who]
 sides = ["GNA", "LAAF"]
 [rule.except]
@@ -486,6 +515,7 @@ zones = ["coastal_road"]
 margin_m = 0
 from = "2020-10-23T00:00:00Z"
 until = "2021-07-30T00:00:00Z"
+max_gap = "{MAX_GAP}"
 [rule.who]
 sides = ["GNA", "LAAF"]
 roles = ["military"]
@@ -498,6 +528,7 @@ kind = "keep_out"
 zones = ["monitors_base"]
 margin_m = 1000
 from = "2021-04-16T00:00:00Z"
+max_gap = "{MAX_GAP}"
 [rule.who]
 sides = ["GNA", "LAAF"]
 roles = ["military"]
@@ -825,6 +856,7 @@ def leg_at(legs, t):
 def build_reports(rng: random.Random):
     rows = []
     glitch_done = False
+    dup_done = False
     for unit_id, *_ in UNITS:
         legs = TRACKS[unit_id]
         weights = source_weights(unit_id)
@@ -837,14 +869,18 @@ def build_reports(rng: random.Random):
                 src = rng.choices(names, [weights[s] for s in names])[0]
                 lo, hi = SOURCES[src]
                 acc = rng.randint(lo, hi)
-                if unit_id == "LAAF-MLRS-4" and not glitch_done and t >= day("2021-03-14"):
-                    # GPS glitch: one report ~400 km west of where the unit really is.
-                    p = direct(p, 272.0, 400000.0)
-                    src, acc = "gps", 10
-                    glitch_done = True
                 rows.append((t, unit_id, p, acc, src))
+                if unit_id == "LAAF-MLRS-4" and not glitch_done and t >= day("2021-03-14"):
+                    # GPS glitch: 40 minutes after a good report, one report ~400 km west
+                    # of where the unit really is (~600 km/h: an impossible speed).
+                    rows.append((t + timedelta(minutes=40), unit_id, direct(p, 272.0, 400000.0), 10, "gps"))
+                    glitch_done = True
+                if unit_id == "LAAF-INF-2" and not dup_done and t >= day("2021-02-09"):
+                    # The same observation relayed twice: an exact duplicate (another id).
+                    rows.append((t, unit_id, p, acc, src))
+                    dup_done = True
             t += timedelta(seconds=rng.randrange(CADENCE_H[0] * 3600, CADENCE_H[1] * 3600))
-    assert glitch_done
+    assert glitch_done and dup_done
     rows.sort(key=lambda r: (r[0], r[1]))
     out = ["report_id,unit_id,time,lon,lat,accuracy_m,source"]
     for i, (t, unit_id, p, acc, src) in enumerate(rows, 1):

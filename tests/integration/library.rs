@@ -48,6 +48,7 @@ fn rule(id: &str, kind: RuleKind) -> Rule {
         until: None,
         who: UnitFilter::default(),
         except: None,
+        options: RuleOptions::default(),
     }
 }
 

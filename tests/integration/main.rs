@@ -6,3 +6,4 @@ mod join_oracle;
 mod library;
 mod oracle;
 mod scenario_oracle;
+mod sirte_tracks;

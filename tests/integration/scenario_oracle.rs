@@ -1,7 +1,7 @@
 //! The whole Sirte scenario against the independent Python oracle
 //! (tests/fixtures/sirte_hand/oracle.py: shapely covers, geographiclib distances, its own
 //! segment minimisation; rows in tests/fixtures/sirte_full/expected.csv, made by
-//! `compute_expected.py --scenario-rows`). Every one of the 6 474 reports is checked by the
+//! `compute_expected.py --scenario-rows`). Every one of the 6 476 reports is checked by the
 //! engine and every row must match: same rows in the same order, same confidence, depth
 //! within 2 cm (the oracle rounds to 1 cm and samples segments before refining).
 
@@ -44,7 +44,7 @@ fn every_row_of_the_sirte_scenario_matches_the_python_oracle() {
         .unwrap()
     {}
     assert!(rejects.is_empty(), "{rejects:?}");
-    assert_eq!(reports.len(), 6474);
+    assert_eq!(reports.len(), 6476);
 
     let mut got = Vec::new();
     for (report, result) in reports.iter().zip(checker.check_batch(&reports)) {
@@ -75,7 +75,7 @@ fn every_row_of_the_sirte_scenario_matches_the_python_oracle() {
             )
         })
         .collect();
-    assert_eq!(want.len(), 1550);
+    assert_eq!(want.len(), 1552);
 
     let mut diffs = Vec::new();
     for i in 0..got.len().max(want.len()) {

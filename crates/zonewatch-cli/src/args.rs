@@ -82,6 +82,8 @@ pub struct CheckArgs {
     /// Exit with code 1 when any violation is found.
     #[arg(long)]
     pub fail_on_violation: bool,
+    #[command(flatten)]
+    pub tracks: crate::tracks::TrackArgs,
     /// Report files (CSV, GeoJSON, newline-delimited GeoJSON); `-` reads stdin.
     #[arg(value_name = "REPORTS")]
     pub reports: Vec<PathBuf>,

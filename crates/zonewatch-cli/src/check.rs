@@ -8,6 +8,7 @@ use crate::args::{self, CheckArgs};
 use crate::inputs::{self, Input};
 use crate::output::Sink;
 use crate::summary::Tally;
+use crate::tracks::Tracking;
 use crate::{Outcome, set_threads};
 
 pub fn run(args: CheckArgs) -> Result<Outcome> {
@@ -44,6 +45,8 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         None => None,
     };
     let mut tally = Tally::new(checker.agreement().rules().len());
+    let mut tracking = Tracking::new(&checker, &args.tracks);
+    tally.show_duplicates = tracking.active();
 
     let run = || -> Result<()> {
         for input in inputs {
@@ -54,6 +57,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
                 &mut writer,
                 rejects.as_mut(),
                 &mut tally,
+                &mut tracking,
             )?;
         }
         Ok(())
@@ -70,12 +74,13 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         r.finish().context("cannot write rejects")?.commit()?;
     }
     anyhow::ensure!(
-        tally.read == tally.checked + tally.rejected,
+        tally.read == tally.checked + tally.rejected + tally.duplicates,
         "internal error: {}",
         tally.accounting()
     );
+    let track_summary = tracking.finish(&checker, &args.tracks)?;
     if !args.input.quiet {
-        eprint!("{}", tally.render(&checker));
+        eprint!("{}{track_summary}", tally.render(&checker));
     }
     Ok(if args.fail_on_violation && tally.violations() > 0 {
         Outcome::ViolationsFound
@@ -91,6 +96,7 @@ fn check_input(
     writer: &mut ViolationWriter<Sink>,
     mut rejects: Option<&mut RejectWriter<Sink>>,
     tally: &mut Tally,
+    tracking: &mut Tracking<'_>,
 ) -> Result<()> {
     let chunk = args.input.chunk_size as usize;
     let mut reader = ReportReader::new(input.reader, input.format, &input.name)?;
@@ -108,11 +114,13 @@ fn check_input(
         {
             bail!("{first} (--strict stops at the first bad row)");
         }
+        tally.duplicates += tracking.drop_duplicates(&mut reports, &mut lines);
         let results = checker.check_batch(&reports);
         for ((report, line), result) in reports.iter().zip(&lines).zip(results) {
             match result {
                 Ok(violations) => {
                     tally.checked += 1;
+                    tracking.record(report, &violations);
                     for v in &violations {
                         writer.write(report, v, checker)?;
                         tally.count(v);

@@ -11,6 +11,7 @@ mod join;
 mod output;
 mod scenario;
 mod summary;
+mod tracks;
 mod validate;
 
 use std::process::ExitCode;

@@ -9,6 +9,10 @@ pub struct Tally {
     pub read: u64,
     pub checked: u64,
     pub rejected: u64,
+    /// Exact duplicates dropped (only when tracking).
+    pub duplicates: u64,
+    /// Whether the accounting line shows duplicates (tracking drops them).
+    pub show_duplicates: bool,
     /// Per rule (by index): [possible, confirmed].
     by_rule: Vec<[u64; 2]>,
 }
@@ -19,6 +23,8 @@ impl Tally {
             read: 0,
             checked: 0,
             rejected: 0,
+            duplicates: 0,
+            show_duplicates: false,
             by_rule: vec![[0, 0]; rules],
         }
     }
@@ -35,12 +41,16 @@ impl Tally {
         self.by_rule.iter().map(|c| c[0] + c[1]).sum()
     }
 
-    /// The accounting line: `read = checked + rejected` always holds.
+    /// The accounting line: `read = checked + rejected (+ duplicates)` always holds.
     pub fn accounting(&self) -> String {
-        format!(
+        let mut line = format!(
             "reports: {} read = {} checked + {} rejected",
             self.read, self.checked, self.rejected
-        )
+        );
+        if self.show_duplicates {
+            line.push_str(&format!(" + {} duplicates", self.duplicates));
+        }
+        line
     }
 
     /// The whole summary, one block of text.

@@ -12,6 +12,9 @@
 //! - [`ZoneIndex`]: zones prepared for exact point queries (the spatial join).
 //! - [`Checker`]: an agreement prepared once; [`Checker::check`] judges one [`Report`],
 //!   [`Checker::check_batch`] a batch across all cores, both giving [`Violation`]s.
+//! - Tracks: [`Tracker::step`] turns a unit's time-ordered reports and flags into
+//!   [`Transition`]s ([`Incident`]s, [`Event`]s, `suspect` reports); [`TrackRecorder`]
+//!   runs a whole batch in any input order and adds [`ComplianceDay`]s.
 //! - [`geodesic`]: WGS84 distances in metres (point–point, point–segment, bounds).
 //!
 //! Data flows one way: zones + rules + units → [`Agreement::new`] → [`Checker::new`]
@@ -38,6 +41,7 @@
 //!     until: None,
 //!     who: UnitFilter::default(),
 //!     except: None,
+//!     options: RuleOptions::default(),
 //! };
 //! let checker = Checker::new(Agreement::new(vec![dmz], vec![rule], vec![]).unwrap());
 //! let report = Report {
@@ -64,6 +68,7 @@ mod report;
 mod ring_stripes;
 mod rule;
 mod time;
+mod track;
 mod unit;
 mod violation;
 mod zone;
@@ -76,8 +81,12 @@ pub use area::{Area, Position, polygon_position, ring_position};
 pub use checker::{CheckError, Checker};
 pub use geo_types::Coord as GeoCoord;
 pub use report::Report;
-pub use rule::{Rule, RuleKind, UnitFilter};
+pub use rule::{Rule, RuleKind, RuleOptions, UnitFilter};
 pub use time::Timestamp;
+pub use track::{
+    ComplianceDay, Event, EventKind, Incident, IncidentEnd, IncidentStatus, SpeedLimits,
+    TrackOptions, TrackRecorder, Tracker, Tracks, Transition, UnitState, incident_id,
+};
 pub use unit::{AttributeView, Unit, UnitAttributes};
 pub use violation::{Confidence, RuleIndex, Violation, ZoneRef};
 pub use zone::{GeometryPath, Shape, Zone, ZoneProblem};

@@ -1,5 +1,7 @@
 //! Rules: who must keep out of, or stay in, which zones, and when.
 
+use std::time::Duration;
+
 use crate::{AttributeView, Timestamp};
 
 /// One rule of the agreement.
@@ -18,6 +20,50 @@ pub struct Rule {
     /// Who is exempt: a unit matching every filter present here is not covered.
     /// `None` exempts nobody.
     pub except: Option<UnitFilter>,
+    /// How the rule's flags become incidents over time (tracks); the defaults make every
+    /// run of flags an incident, as a monitor reading the violation rows would.
+    pub options: RuleOptions,
+}
+
+/// How a rule's flags are merged into incidents over time (see `docs/tracks.md`).
+///
+/// The defaults: `max_gap` 6 h, `min_duration` 0, `min_reports` 1, `hysteresis_m` 0,
+/// `hysteresis_time` 0 —
+/// every incident is `sustained`, and an incident ends at the first compliant report.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RuleOptions {
+    /// A silence longer than this between two reports of the unit ends an open incident
+    /// (at its last violating report); the next flag opens a new one.
+    pub max_gap: Duration,
+    /// An incident is `sustained` only if it lasts at least this long (end − start).
+    pub min_duration: Duration,
+    /// ... and holds at least this many violating reports (≥ 1).
+    pub min_reports: u32,
+    /// Hysteresis: an open incident ends only at a compliant report at least this many
+    /// metres on the compliant side (signed depth `s ≤ −hysteresis_m`). Compliant reports
+    /// nearer the edge neither end the incident nor count as violating reports.
+    pub hysteresis_m: f64,
+    /// Hysteresis in time: an open incident ends only once the unit has been back (beyond
+    /// `hysteresis_m`) for at least this long — from the first report of an unbroken run
+    /// of such reports to the current one. Zero ends it at the first.
+    pub hysteresis_time: Duration,
+}
+
+impl RuleOptions {
+    /// The default `max_gap`: six hours.
+    pub const DEFAULT_MAX_GAP: Duration = Duration::from_secs(6 * 3600);
+}
+
+impl Default for RuleOptions {
+    fn default() -> Self {
+        RuleOptions {
+            max_gap: Self::DEFAULT_MAX_GAP,
+            min_duration: Duration::ZERO,
+            min_reports: 1,
+            hysteresis_m: 0.0,
+            hysteresis_time: Duration::ZERO,
+        }
+    }
 }
 
 /// What a rule demands.

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+const NANOS_PER_DAY: i64 = 86_400 * 1_000_000_000;
+
 /// An instant, in nanoseconds since 1970-01-01T00:00:00Z (UTC, leap seconds not counted).
 ///
 /// The range is about 1678–2262, ample for position reports; the io crate rejects times
@@ -26,6 +28,22 @@ impl Timestamp {
     /// Nanoseconds since the Unix epoch.
     pub const fn unix_nanos(self) -> i64 {
         self.0
+    }
+
+    /// The UTC calendar date of this instant: (year, month 1–12, day 1–31).
+    pub fn utc_date(self) -> (i64, u32, u32) {
+        civil_from_days(self.utc_day())
+    }
+
+    /// Days since 1970-01-01 of this instant's UTC date (negative before the epoch).
+    pub const fn utc_day(self) -> i64 {
+        self.0.div_euclid(NANOS_PER_DAY)
+    }
+
+    /// The first instant of UTC day `day` (days since 1970-01-01), saturating at the ends
+    /// of the range.
+    pub const fn start_of_utc_day(day: i64) -> Timestamp {
+        Timestamp(day.saturating_mul(NANOS_PER_DAY))
     }
 }
 

@@ -24,6 +24,8 @@
 //! - [`ViolationWriter`]: violations as CSV, GeoJSON or NDJSON ([`OutputFormat`]), rule and
 //!   zone names through [`ViolationNames`] (the run's `Checker`).
 //! - [`RejectWriter`] and [`JoinWriter`]: CSV.
+//! - Tracks (written once a run ends): [`write_incidents_csv`] / [`write_incidents_geojson`]
+//!   (LineString tracks), [`write_events_ndjson`], [`write_compliance_csv`].
 //!
 //! Data flows one way: text → readers → core types → `Checker` (in core) → violations →
 //! writers → text.
@@ -76,12 +78,16 @@
 
 mod agreement;
 mod agreement_files;
+mod compliance_csv;
 mod csv_records;
 mod csv_reports;
 mod error;
+mod event_ndjson;
 mod feature_collection;
 mod feature_in;
 mod flag;
+mod incident_csv;
+mod incident_geojson;
 mod join_writer;
 mod json_features;
 mod json_reports;
@@ -106,14 +112,18 @@ mod zones;
 
 pub use agreement::load_agreement;
 pub use agreement_files::load_agreement_files;
+pub use compliance_csv::{COMPLIANCE_COLUMNS, write_compliance_csv};
 pub use error::{ErrorKind, InputError, InputErrors, Location};
+pub use event_ndjson::write_events_ndjson;
+pub use incident_csv::{INCIDENT_COLUMNS, write_incidents_csv};
+pub use incident_geojson::write_incidents_geojson;
 pub use join_writer::JoinWriter;
 pub use point_reader::PointReader;
 pub use reject::Reject;
 pub use reject_writer::RejectWriter;
 pub use report_format::{OutputFormat, ReportFormat, UnknownFormat};
 pub use report_reader::{Input, ReportReader};
-pub use rules::read_rules;
+pub use rules::{parse_duration, read_rules};
 pub use units::read_units;
 pub use violation_writer::{VIOLATION_COLUMNS, ViolationNames, ViolationWriter};
 pub use zones::read_zones;

@@ -7,9 +7,11 @@
 use std::collections::HashMap;
 
 use serde::Deserialize;
+use std::time::Duration;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
-use zonewatch_core::{Rule, RuleKind, Timestamp, UnitFilter};
+
+use zonewatch_core::{Rule, RuleKind, RuleOptions, Timestamp, UnitFilter};
 
 use crate::error::{ErrorKind, InputError, InputErrors, Location, all_or_errors};
 use crate::rfc3339::parse_rfc3339;
@@ -25,6 +27,11 @@ use crate::text_position::{line_column, strip_bom};
 /// margin_m = 0                   # keep_out only; default 0
 /// from = "2021-01-23T00:00:00Z"  # optional, inclusive; RFC 3339 with an offset
 /// until = 2021-12-31T00:00:00Z   # optional, exclusive; a TOML offset date-time also works
+/// max_gap = "6h"                 # tracks: a longer silence ends an incident (default 6h)
+/// min_duration = "90m"           # tracks: shorter incidents are transient (default 0s)
+/// min_reports = 3                # tracks: incidents with fewer reports are transient (default 1)
+/// hysteresis_m = 500             # tracks: an incident ends only 500 m back on the compliant side
+/// hysteresis_time = "2h"         # tracks: ... and only once back for 2 h (default 0s)
 /// [rule.who]                     # sides, classes, roles, foreign, units
 /// sides = ["LAAF"]
 /// [rule.except]
@@ -82,6 +89,11 @@ struct RuleIn {
     until: Option<Spanned<toml::Value>>,
     who: Option<Spanned<FilterIn>>,
     except: Option<Spanned<FilterIn>>,
+    max_gap: Option<Spanned<String>>,
+    min_duration: Option<Spanned<String>>,
+    min_reports: Option<Spanned<i64>>,
+    hysteresis_m: Option<Spanned<f64>>,
+    hysteresis_time: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -322,6 +334,7 @@ impl RuleChecker<'_> {
                 "has no filters, so it would exempt every unit",
             );
         }
+        let options = self.options(&raw);
         let (id, (kind, zone_list)) = (id?, kind?);
         if self.errors.len() > before {
             return None;
@@ -340,6 +353,7 @@ impl RuleChecker<'_> {
                 until,
                 who,
                 except,
+                options,
             },
             at: self.line_column(header),
             zones_at,
@@ -389,6 +403,79 @@ impl RuleChecker<'_> {
         }
     }
 
+    /// The tracking options (`max_gap`, `min_duration`, `min_reports`, `hysteresis_m`).
+    fn options(&mut self, raw: &RuleIn) -> RuleOptions {
+        let mut options = RuleOptions::default();
+        if let Some(d) = raw
+            .max_gap
+            .as_ref()
+            .and_then(|d| self.duration(d, "max_gap"))
+        {
+            if d.is_zero() {
+                self.invalid(
+                    d_at(&raw.max_gap),
+                    Some("max_gap"),
+                    "must be longer than 0s",
+                );
+            }
+            options.max_gap = d;
+        }
+        if let Some(d) = raw
+            .min_duration
+            .as_ref()
+            .and_then(|d| self.duration(d, "min_duration"))
+        {
+            options.min_duration = d;
+        }
+        if let Some(n) = &raw.min_reports {
+            match u32::try_from(*n.get_ref()) {
+                Ok(v) if v >= 1 => options.min_reports = v,
+                _ => self.invalid(
+                    n.span().start,
+                    Some("min_reports"),
+                    format!("must be a whole number ≥ 1, not {}", n.get_ref()),
+                ),
+            }
+        }
+        if let Some(d) = raw
+            .hysteresis_time
+            .as_ref()
+            .and_then(|d| self.duration(d, "hysteresis_time"))
+        {
+            options.hysteresis_time = d;
+        }
+        if let Some(h) = &raw.hysteresis_m {
+            let v = *h.get_ref();
+            if v.is_finite() && v >= 0.0 {
+                options.hysteresis_m = v;
+            } else {
+                self.invalid(
+                    h.span().start,
+                    Some("hysteresis_m"),
+                    format!("must be a finite number ≥ 0, not {v}"),
+                );
+            }
+        }
+        options
+    }
+
+    fn duration(&mut self, value: &Spanned<String>, field: &str) -> Option<Duration> {
+        match parse_duration(value.get_ref()) {
+            Some(d) => Some(d),
+            None => {
+                self.invalid(
+                    value.span().start,
+                    Some(field),
+                    format!(
+                        "{:?} is not a duration: write a whole number and a unit, like \"6h\", \"90m\", \"45s\" or \"2d\"",
+                        value.get_ref()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
     fn filter(&mut self, f: &Spanned<FilterIn>, table: &str) -> UnitFilter {
         let raw = f.get_ref();
         let mut list = |l: &Option<Spanned<Vec<String>>>, name: &str| {
@@ -410,6 +497,44 @@ impl RuleChecker<'_> {
             units: list(&raw.units, "units"),
         }
     }
+}
+
+fn d_at(d: &Option<Spanned<String>>) -> usize {
+    d.as_ref().map_or(0, |d| d.span().start)
+}
+
+/// A duration written as a whole number and a unit: `45s`, `90m`, `6h`, `2d`; units may
+/// be combined, largest first (`1h30m`). `0s` is zero.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total: u64 = 0;
+    let mut last_unit = u64::MAX;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        let n: u64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let unit_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let unit = match &rest[..unit_len] {
+            "s" => 1,
+            "m" => 60,
+            "h" => 3600,
+            "d" => 86_400,
+            _ => return None,
+        };
+        if unit >= last_unit {
+            return None;
+        }
+        last_unit = unit;
+        rest = &rest[unit_len..];
+        total = total.checked_add(n.checked_mul(unit)?)?;
+    }
+    Some(Duration::from_secs(total))
 }
 
 fn ids(zones: &Spanned<Vec<Spanned<String>>>) -> Vec<String> {

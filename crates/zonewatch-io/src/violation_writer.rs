@@ -133,7 +133,8 @@ enum Sink<W: Write> {
 /// let zone = Zone { id: "dmz".into(), name: None,
 ///     shape: Shape::Circle { centre: Coord { x: 16.6, y: 31.2 }, radius_m: 5000.0 } };
 /// let rule = Rule { id: "no-dmz".into(), kind: RuleKind::KeepOut { zones: vec!["dmz".into()], margin_m: 0.0 },
-///     from: None, until: None, who: UnitFilter::default(), except: None };
+///     from: None, until: None, who: UnitFilter::default(), except: None,
+///     options: RuleOptions::default() };
 /// let agreement = Agreement::new(vec![zone], vec![rule], vec![]).unwrap();
 /// let report = Report { id: "r1".into(), unit_id: "LAAF-1".into(),
 ///     time: Timestamp::from_unix_seconds(1_611_360_000).unwrap(), position: Coord { x: 16.6, y: 31.21 },

@@ -58,6 +58,7 @@ from = 2021-01-23T02:00:00+02:00
                 roles: Some(vec!["police".into(), "monitor".into()]),
                 ..UnitFilter::default()
             }),
+            options: RuleOptions::default(),
         }
     );
     assert_eq!(
@@ -93,7 +94,7 @@ fn unknown_keys_are_named_with_line_and_column() {
         errors(text),
         [
             "rules.toml:5:1: unknown field `margn_m`, expected one of `id`, `kind`, `zones`, `margin_m`, \
-          `from`, `until`, `who`, `except`"
+          `from`, `until`, `who`, `except`, `max_gap`, `min_duration`, `min_reports`, `hysteresis_m`, `hysteresis_time`"
         ]
     );
     let text = "[[rule]]\nid = \"a\"\nkind = \"keep_out\"\nzones = [\"z\"]\n[rule.who]\nside = [\"GNA\"]\n";
@@ -203,4 +204,69 @@ fn located_rules_know_where_their_zones_are() {
     assert_eq!(rules[0].at, (1, 1));
     assert_eq!(rules[0].zones_at, vec![(5, 3), (5, 13)]);
     assert_eq!(rules[0].zone_list_at, (4, 9));
+}
+
+#[test]
+fn tracking_options_default_and_parse() {
+    let text = r#"
+[[rule]]
+id = "a"
+kind = "keep_out"
+zones = ["z"]
+
+[[rule]]
+id = "b"
+kind = "stay_in"
+zones = ["home"]
+max_gap = "90m"
+min_duration = "1h30m"
+min_reports = 3
+hysteresis_m = 500
+hysteresis_time = "2h"
+"#;
+    let rules = read_rules(text, "rules.toml").unwrap();
+    assert_eq!(rules[0].options, RuleOptions::default());
+    assert_eq!(rules[0].options.max_gap, Duration::from_secs(6 * 3600));
+    assert_eq!(
+        rules[1].options,
+        RuleOptions {
+            max_gap: Duration::from_secs(90 * 60),
+            min_duration: Duration::from_secs(5400),
+            min_reports: 3,
+            hysteresis_m: 500.0,
+            hysteresis_time: Duration::from_secs(7200),
+        }
+    );
+}
+
+#[test]
+fn durations_are_a_number_and_a_unit() {
+    let d = |s: &str| parse_duration(s).map(|d| d.as_secs());
+    assert_eq!(d("45s"), Some(45));
+    assert_eq!(d("90m"), Some(5400));
+    assert_eq!(d("6h"), Some(21_600));
+    assert_eq!(d("2d"), Some(172_800));
+    assert_eq!(d("1h30m"), Some(5400));
+    assert_eq!(d("0s"), Some(0));
+    for bad in ["", "6", "h", "6 h", "1.5h", "-6h", "6x", "30m1h", "1h1h"] {
+        assert_eq!(d(bad), None, "{bad:?}");
+    }
+}
+
+#[test]
+fn bad_tracking_options_are_located() {
+    let text = "[[rule]]\nid = \"a\"\nkind = \"keep_out\"\nzones = [\"z\"]\nmax_gap = \"6 hours\"\nmin_reports = 0\nhysteresis_m = -1\nmin_duration = \"0s\"\n";
+    assert_eq!(
+        errors(text),
+        vec![
+            "rules.toml:5:11: max_gap: \"6 hours\" is not a duration: write a whole number and a unit, like \"6h\", \"90m\", \"45s\" or \"2d\"",
+            "rules.toml:6:15: min_reports: must be a whole number ≥ 1, not 0",
+            "rules.toml:7:16: hysteresis_m: must be a finite number ≥ 0, not -1",
+        ]
+    );
+    let zero = "[[rule]]\nid = \"a\"\nkind = \"keep_out\"\nzones = [\"z\"]\nmax_gap = \"0s\"\n";
+    assert_eq!(
+        errors(zero),
+        vec!["rules.toml:5:11: max_gap: must be longer than 0s"]
+    );
 }

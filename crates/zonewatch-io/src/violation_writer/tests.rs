@@ -5,7 +5,8 @@
 
 use super::*;
 use zonewatch_core::{
-    Confidence, Coord, Rule, RuleKind, Shape, UnitAttributes, UnitFilter, Zone, ZoneRef,
+    Confidence, Coord, Rule, RuleKind, RuleOptions, Shape, UnitAttributes, UnitFilter, Zone,
+    ZoneRef,
 };
 
 fn agreement() -> Agreement {
@@ -24,6 +25,7 @@ fn agreement() -> Agreement {
         until: None,
         who: UnitFilter::default(),
         except: None,
+        options: RuleOptions::default(),
     };
     Agreement::new(
         vec![circle("camp \"A\"", 16.0), circle("dmz", 17.0)],
