@@ -1,7 +1,7 @@
 //! `zonewatch check`: stream reports through the checker, chunk by chunk, in input order.
 
 use anyhow::{Context, Result, bail};
-use zonewatch_core::{Checker, Report};
+use zonewatch_core::{CheckError, Checker, Report};
 use zonewatch_io::{OutputFormat, Reject, RejectWriter, ReportReader, ViolationWriter};
 
 use crate::args::{self, CheckArgs};
@@ -122,7 +122,7 @@ fn check_input(
                     let reject = Reject {
                         source: input.name.clone(),
                         line: *line,
-                        field: None,
+                        field: check_error_field(&e).map(str::to_string),
                         reason: e.to_string(),
                     };
                     if args.input.strict {
@@ -142,5 +142,14 @@ fn check_input(
         if !more {
             return Ok(());
         }
+    }
+}
+
+/// The report field a checker refusal is about, so that the reject names it.
+fn check_error_field(e: &CheckError) -> Option<&'static str> {
+    match e {
+        CheckError::UnknownUnit(_) | CheckError::MissingHome { .. } => Some("unit_id"),
+        CheckError::BadAccuracy(_) => Some("accuracy_m"),
+        _ => None,
     }
 }
