@@ -8,6 +8,7 @@ use crate::args::{self, CheckArgs};
 use crate::inputs::{self, Input};
 use crate::output::Sink;
 use crate::summary::Tally;
+use crate::swap::SwapCheck;
 use crate::{Outcome, set_threads};
 
 pub fn run(args: CheckArgs) -> Result<Outcome> {
@@ -44,6 +45,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         None => None,
     };
     let mut tally = Tally::new(checker.agreement().rules().len());
+    tally.swap = SwapCheck::for_agreement(checker.agreement());
 
     let run = || -> Result<()> {
         for input in inputs {
@@ -74,6 +76,9 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         "internal error: {}",
         tally.accounting()
     );
+    if let Some(warning) = tally.swap.warning() {
+        eprintln!("zonewatch: {warning}");
+    }
     if !args.input.quiet {
         eprint!("{}", tally.render(&checker));
     }
@@ -113,6 +118,7 @@ fn check_input(
             match result {
                 Ok(violations) => {
                     tally.checked += 1;
+                    tally.swap.observe(report.position);
                     for v in &violations {
                         writer.write(report, v, checker)?;
                         tally.count(v);

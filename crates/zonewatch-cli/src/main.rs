@@ -10,6 +10,7 @@ mod join;
 mod output;
 mod scenario;
 mod summary;
+mod swap;
 mod validate;
 
 use std::process::ExitCode;

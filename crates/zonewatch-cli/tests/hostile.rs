@@ -790,3 +790,33 @@ fn unusual_but_valid_report_files_work() {
         assert!(run.stderr.contains(tally), "{file}: {}", run.stderr);
     }
 }
+
+#[test]
+fn swapped_lon_lat_is_a_warning_saying_how_many_not_an_error() {
+    let run = run_owned(&check_args(
+        None,
+        &format!("{H}/reports_csv/swapped.csv"),
+        &[],
+    ));
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: 3 of 4 reports lie outside every zone's extent but would lie inside it with longitude and latitude swapped"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("4 read = 4 checked + 0 rejected"),
+        "{}",
+        run.stderr
+    );
+    // (r2 is outside the zones either way.) Even with --quiet: it is a warning, not part of the summary.
+    let quiet = run_owned(&check_args(
+        None,
+        &format!("{H}/reports_csv/swapped.csv"),
+        &["-q"],
+    ));
+    assert!(quiet.stderr.contains("warning: 3 of 4"), "{}", quiet.stderr);
+    // The clean file gets no warning.
+    let clean = run_owned(&check_args(None, &valid("reports.csv"), &[]));
+    assert!(!clean.stderr.contains("warning"), "{}", clean.stderr);
+}
