@@ -38,6 +38,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
             .and_then(OutputFormat::from_path)
             .unwrap_or(OutputFormat::Csv),
     };
+    Sink::distinct(args.output.as_deref(), args.input.rejects.as_deref())?;
     let mut writer = ViolationWriter::new(Sink::create(args.output.as_deref())?, format)
         .context("cannot write output")?;
     let mut rejects = match &args.input.rejects {

@@ -8,6 +8,7 @@
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
 
@@ -52,6 +53,22 @@ impl Drop for TempPath {
 }
 
 impl Sink {
+    /// Fails when `a` and `b` name the same file (the second would overwrite the first).
+    pub fn distinct(a: Option<&Path>, b: Option<&Path>) -> Result<()> {
+        if let (Some(a), Some(b)) = (a, b) {
+            let real = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+            let special =
+                |p: &Path| p == Path::new("-") || fs::metadata(p).is_ok_and(|m| !m.is_file());
+            if !special(a) && real(a) == real(b) {
+                anyhow::bail!(
+                    "the output and the rejects are both {}: name two files",
+                    a.display()
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// Stdout when `path` is `None` or `-`, else a temporary file beside `path`.
     pub fn create(path: Option<&Path>) -> Result<Sink> {
         match path {
@@ -89,10 +106,13 @@ impl Sink {
                 let name = target
                     .file_name()
                     .with_context(|| format!("{}: not a file name", target.display()))?;
+                // Unique per sink, so that two outputs of one run never share a file.
+                static SINKS: AtomicUsize = AtomicUsize::new(0);
                 let temp = target.with_file_name(format!(
-                    ".{}.zonewatch-{}.tmp",
+                    ".{}.zonewatch-{}-{}.tmp",
                     name.to_string_lossy(),
-                    std::process::id()
+                    std::process::id(),
+                    SINKS.fetch_add(1, Ordering::Relaxed)
                 ));
                 let file = File::create(&temp)
                     .with_context(|| format!("cannot create {}", temp.display()))?;

@@ -303,6 +303,21 @@ fn write_errors_are_exit_2_naming_the_file() {
         "{}",
         text(&out.stderr)
     );
+    // The output and the rejects in one file: refused before anything is written.
+    let same = dir.path().join("out.csv");
+    let out = zonewatch(&[
+        "check",
+        "-o",
+        same.to_str().unwrap(),
+        "--rejects",
+        same.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("name two files"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(leftovers(dir.path()), Vec::<String>::new());
 }
 
