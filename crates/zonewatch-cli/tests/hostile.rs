@@ -268,7 +268,7 @@ const AGREEMENT_FAILURES: &[(&str, &str, &[&str])] = &[
     (
         "--rules",
         "rules/zones_wrong_type.toml",
-        &["zones_wrong_type.toml:4:9: ", "expected a sequence"],
+        &["zones_wrong_type.toml:4:9: zones: ", "expected a sequence"],
     ),
     (
         "--rules",
