@@ -396,3 +396,47 @@ fn a_symlinked_output_stays_a_link_and_its_target_gets_the_output() {
         zonewatch(&["check", "-q"]).stdout
     );
 }
+
+#[test]
+fn a_run_killed_mid_way_never_leaves_a_file_under_the_target_name() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out.csv");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zonewatch"))
+        .args([
+            "check",
+            "--chunk-size",
+            "10",
+            "-o",
+            target.to_str().unwrap(),
+            "-",
+        ])
+        .current_dir(repo())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Half a stream of reports (the embedded agreement; unit LAAF-FGN-1 in Sirte), then
+    // the process dies as in a crash or an out-of-memory kill.
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"unit_id,time,lon,lat\n").unwrap();
+    for _ in 0..2000 {
+        stdin
+            .write_all(b"LAAF-FGN-1,2020-10-23T00:37:26Z,16.561455,31.192032\n")
+            .unwrap();
+    }
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(stdin);
+    assert!(!target.exists(), "a killed run must not leave {target:?}");
+    // What may remain is the hidden temporary file, which no one takes for the output.
+    for name in leftovers(dir.path()) {
+        assert!(
+            name.starts_with(".out.csv.zonewatch-") && name.ends_with(".tmp"),
+            "{name}"
+        );
+    }
+}
