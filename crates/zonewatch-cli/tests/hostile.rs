@@ -200,6 +200,14 @@ const AGREEMENT_FAILURES: &[(&str, &str, &[&str])] = &[
     ),
     (
         "--zones",
+        "zones/line_too_short.geojson",
+        &[
+            "feature 0 (id \"road\"): geometry: ",
+            "line has 1 positions; it needs at least 2",
+        ],
+    ),
+    (
+        "--zones",
         "zones/unsupported_geometry.geojson",
         &["feature 0 (id \"gc\"): geometry: unsupported geometry type GeometryCollection"],
     ),
