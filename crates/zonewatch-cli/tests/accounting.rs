@@ -440,3 +440,48 @@ fn a_run_killed_mid_way_never_leaves_a_file_under_the_target_name() {
         );
     }
 }
+
+#[test]
+fn accounting_holds_in_strict_mode_and_in_the_join() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = write_inputs(dir.path());
+    // --strict with nothing to reject.
+    let mut args = vec!["check".to_string()];
+    args.extend(agreement());
+    args.extend(["--strict".into(), format!("{H}/reports.ndjson")]);
+    let out = zonewatch(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("4 read = 4 checked + 0 rejected"));
+    // The join reads positions only: of the bad rows, only the latitudes out of range
+    // are rejected (in CSV and GeoJSON; NDJSON's garbage lines too).
+    let bad_latitudes = (0..ROWS).filter(|&i| row(i) == Row::BadLatitude).count();
+    let garbage = (0..ROWS).filter(|&i| row(i) == Row::Garbage).count();
+    for ((path, _), rejected) in
+        inputs
+            .iter()
+            .zip([bad_latitudes, bad_latitudes, bad_latitudes + garbage])
+    {
+        for (threads, chunk) in [("1", "1"), ("3", "7"), ("2", "65536")] {
+            let out = zonewatch(&[
+                "join",
+                "--zones",
+                &format!("{H}/zones.geojson"),
+                "--threads",
+                threads,
+                "--chunk-size",
+                chunk,
+                path.to_str().unwrap(),
+            ]);
+            assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+            let tally = format!(
+                "points: {ROWS} read = {} joined + {rejected} rejected",
+                ROWS - rejected
+            );
+            assert!(
+                text(&out.stderr).contains(&tally),
+                "{path:?}: want {tally:?}:\n{}",
+                text(&out.stderr)
+            );
+        }
+    }
+}
