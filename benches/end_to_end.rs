@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-use zonewatch::core::{Agreement, Checker, Rule, RuleKind, UnitFilter};
+use zonewatch::core::{Agreement, Checker, Rule, RuleKind, RuleOptions, UnitFilter};
 use zonewatch::io::{OutputFormat, ReportFormat, ReportReader, ViolationWriter};
 use zonewatch_synth::{DEFAULT_SEED, ReportText, ReportWriter, reports, stress_zones};
 
@@ -76,6 +76,7 @@ fn bench_end_to_end(c: &mut Criterion) {
         until: None,
         who: UnitFilter::default(),
         except: None,
+        options: RuleOptions::default(),
     };
     let checker = Checker::new(Agreement::new(zones.clone(), vec![rule], vec![]).unwrap());
 

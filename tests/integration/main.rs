@@ -2,6 +2,7 @@
 //! `zonewatch` binary live in `crates/zonewatch-cli/tests/` (see docs/decisions.md).
 
 mod hand_cases;
+mod hostile_inputs;
 mod join_oracle;
 mod library;
 mod oracle;

@@ -1,13 +1,14 @@
 //! `zonewatch check`: stream reports through the checker, chunk by chunk, in input order.
 
 use anyhow::{Context, Result, bail};
-use zonewatch_core::{Checker, Report};
+use zonewatch_core::{CheckError, Checker, Report};
 use zonewatch_io::{OutputFormat, Reject, RejectWriter, ReportReader, ViolationWriter};
 
 use crate::args::{self, CheckArgs};
 use crate::inputs::{self, Input};
 use crate::output::Sink;
 use crate::summary::Tally;
+use crate::swap::SwapCheck;
 use crate::tracks::Tracking;
 use crate::{Outcome, set_threads};
 
@@ -38,6 +39,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
             .and_then(OutputFormat::from_path)
             .unwrap_or(OutputFormat::Csv),
     };
+    Sink::distinct(args.output.as_deref(), args.input.rejects.as_deref())?;
     let mut writer = ViolationWriter::new(Sink::create(args.output.as_deref())?, format)
         .context("cannot write output")?;
     let mut rejects = match &args.input.rejects {
@@ -47,6 +49,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     let mut tally = Tally::new(checker.agreement().rules().len());
     let mut tracking = Tracking::new(&checker, &args.tracks);
     tally.show_duplicates = tracking.active();
+    tally.swap = SwapCheck::for_agreement(checker.agreement());
 
     let run = || -> Result<()> {
         for input in inputs {
@@ -79,6 +82,9 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         tally.accounting()
     );
     let track_summary = tracking.finish(&checker, &args.tracks)?;
+    if let Some(warning) = tally.swap.warning() {
+        eprintln!("zonewatch: {warning}");
+    }
     if !args.input.quiet {
         eprint!("{}{track_summary}", tally.render(&checker));
     }
@@ -121,6 +127,7 @@ fn check_input(
                 Ok(violations) => {
                     tally.checked += 1;
                     tracking.record(report, &violations);
+                    tally.swap.observe(report.position);
                     for v in &violations {
                         writer.write(report, v, checker)?;
                         tally.count(v);
@@ -130,7 +137,7 @@ fn check_input(
                     let reject = Reject {
                         source: input.name.clone(),
                         line: *line,
-                        field: None,
+                        field: check_error_field(&e).map(str::to_string),
                         reason: e.to_string(),
                     };
                     if args.input.strict {
@@ -150,5 +157,14 @@ fn check_input(
         if !more {
             return Ok(());
         }
+    }
+}
+
+/// The report field a checker refusal is about, so that the reject names it.
+fn check_error_field(e: &CheckError) -> Option<&'static str> {
+    match e {
+        CheckError::UnknownUnit(_) | CheckError::MissingHome { .. } => Some("unit_id"),
+        CheckError::BadAccuracy(_) => Some("accuracy_m"),
+        _ => None,
     }
 }

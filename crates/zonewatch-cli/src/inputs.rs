@@ -17,9 +17,27 @@ pub struct LoadedAgreement {
     pub embedded: bool,
 }
 
-/// Reads a whole (small) text file: zones, rules, units.
+/// Reads a whole (small) text file: zones, rules, units. Bytes that are not UTF-8 are an
+/// error naming the line and column (in bytes) of the first bad byte.
 fn read_text(path: &Path) -> Result<String> {
-    fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let before = &bytes[..at];
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let column = at
+            - before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1)
+            + 1;
+        anyhow::anyhow!(
+            "{}:{line}:{column}: not valid UTF-8 (byte 0x{:02x}); save the file as UTF-8",
+            path.display(),
+            bytes[at]
+        )
+    })
 }
 
 /// Loads zones, rules and units from the flags, or the embedded scenario when neither

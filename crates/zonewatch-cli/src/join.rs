@@ -21,6 +21,7 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
         JoinPredicate::Covers => Predicate::Covers,
         JoinPredicate::Contains => Predicate::Contains,
     };
+    Sink::distinct(args.output.as_deref(), args.input.rejects.as_deref())?;
     let mut writer =
         JoinWriter::new(Sink::create(args.output.as_deref())?).context("cannot write output")?;
     let mut rejects = match &args.input.rejects {

@@ -11,6 +11,7 @@ mod join;
 mod output;
 mod scenario;
 mod summary;
+mod swap;
 mod tracks;
 mod validate;
 

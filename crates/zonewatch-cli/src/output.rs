@@ -1,23 +1,74 @@
 //! Output files that are never left half-written: rows go to a temporary file beside the
 //! target, renamed into place only when the run completes.
+//!
+//! A target that exists and is not a regular file (`/dev/stdout`, `/dev/full`, a named
+//! pipe) is written directly: renaming a file over it would replace the device or pipe
+//! itself. A symbolic link to a regular file is followed, so the link stays a link.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
 
 /// Where output goes: stdout, or a file written atomically.
 pub enum Sink {
     Stdout(BufWriter<io::Stdout>),
+    /// A device or pipe, written in place; a write error is still an error.
+    Special {
+        file: BufWriter<File>,
+        target: PathBuf,
+    },
     File {
         file: BufWriter<File>,
-        temp: PathBuf,
+        temp: TempPath,
         target: PathBuf,
     },
 }
 
+/// A temporary file's path, removed when dropped unless it was renamed into place: a run
+/// that ends by an error anywhere (even one that loses the writer) leaves nothing behind.
+pub struct TempPath(Option<PathBuf>);
+
+impl TempPath {
+    fn path(&self) -> &Path {
+        self.0.as_deref().expect("a live temporary path")
+    }
+
+    /// Renames the file to `target`; from then on it is not ours to remove.
+    fn rename_to(mut self, target: &Path) -> io::Result<()> {
+        fs::rename(self.path(), target)?;
+        self.0 = None;
+        Ok(())
+    }
+}
+
+impl Drop for TempPath {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            let _ = fs::remove_file(p);
+        }
+    }
+}
+
 impl Sink {
+    /// Fails when `a` and `b` name the same file (the second would overwrite the first).
+    pub fn distinct(a: Option<&Path>, b: Option<&Path>) -> Result<()> {
+        if let (Some(a), Some(b)) = (a, b) {
+            let real = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+            let special =
+                |p: &Path| p == Path::new("-") || fs::metadata(p).is_ok_and(|m| !m.is_file());
+            if !special(a) && real(a) == real(b) {
+                anyhow::bail!(
+                    "the output and the rejects are both {}: name two files",
+                    a.display()
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// Stdout when `path` is `None` or `-`, else a temporary file beside `path`.
     pub fn create(path: Option<&Path>) -> Result<Sink> {
         match path {
@@ -30,20 +81,45 @@ impl Sink {
                 io::stdout(),
             ))),
             Some(target) => {
+                if let Ok(meta) = fs::metadata(target)
+                    && !meta.is_file()
+                {
+                    if meta.is_dir() {
+                        anyhow::bail!("cannot write {}: is a directory", target.display());
+                    }
+                    let file = fs::OpenOptions::new()
+                        .write(true)
+                        .open(target)
+                        .with_context(|| format!("cannot open {}", target.display()))?;
+                    return Ok(Sink::Special {
+                        file: BufWriter::with_capacity(1 << 20, file),
+                        target: target.to_path_buf(),
+                    });
+                }
+                // Follow a symbolic link so that the temporary file goes beside the real
+                // file and the link is kept.
+                let target = match fs::symlink_metadata(target) {
+                    Ok(m) if m.file_type().is_symlink() => fs::canonicalize(target)
+                        .with_context(|| format!("cannot resolve {}", target.display()))?,
+                    _ => target.to_path_buf(),
+                };
                 let name = target
                     .file_name()
                     .with_context(|| format!("{}: not a file name", target.display()))?;
+                // Unique per sink, so that two outputs of one run never share a file.
+                static SINKS: AtomicUsize = AtomicUsize::new(0);
                 let temp = target.with_file_name(format!(
-                    ".{}.zonewatch-{}.tmp",
+                    ".{}.zonewatch-{}-{}.tmp",
                     name.to_string_lossy(),
-                    std::process::id()
+                    std::process::id(),
+                    SINKS.fetch_add(1, Ordering::Relaxed)
                 ));
                 let file = File::create(&temp)
                     .with_context(|| format!("cannot create {}", temp.display()))?;
                 Ok(Sink::File {
                     file: BufWriter::with_capacity(1 << 20, file),
-                    temp,
-                    target: target.to_path_buf(),
+                    temp: TempPath(Some(temp)),
+                    target,
                 })
             }
         }
@@ -53,49 +129,55 @@ impl Sink {
     pub fn commit(self) -> Result<()> {
         match self {
             Sink::Stdout(mut out) => out.flush().context("cannot write to stdout"),
+            Sink::Special { mut file, target } => file
+                .flush()
+                .with_context(|| format!("cannot write {}", target.display())),
             Sink::File { file, temp, target } => {
                 let result = (|| -> io::Result<()> {
                     let file = file.into_inner().map_err(|e| e.into_error())?;
                     file.sync_all()?;
-                    fs::rename(&temp, &target)
+                    temp.rename_to(&target)
                 })();
-                if let Err(e) = result {
-                    let _ = fs::remove_file(&temp);
-                    return Err(e).with_context(|| format!("cannot write {}", target.display()));
-                }
-                Ok(())
+                // On error the temporary file is removed when `temp` is dropped.
+                result.with_context(|| format!("cannot write {}", target.display()))
             }
         }
     }
 
     /// Removes the temporary file of a run that failed.
     pub fn abandon(self) {
-        if let Sink::File { file, temp, .. } = self {
-            drop(file);
-            let _ = fs::remove_file(temp);
+        drop(self);
+    }
+}
+
+impl Sink {
+    /// The writer and the name to put in its errors.
+    fn parts(&mut self) -> (&mut dyn Write, &Path) {
+        match self {
+            Sink::Stdout(w) => (w, Path::new("stdout")),
+            Sink::Special { file, target } | Sink::File { file, target, .. } => (file, target),
         }
     }
 }
 
+/// An I/O error that names the file, keeping its kind (a broken pipe stays one).
+fn named(e: io::Error, name: &Path) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", name.display()))
+}
+
 impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Sink::Stdout(w) => w.write(buf),
-            Sink::File { file, .. } => file.write(buf),
-        }
+        let (w, name) = self.parts();
+        w.write(buf).map_err(|e| named(e, name))
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match self {
-            Sink::Stdout(w) => w.write_all(buf),
-            Sink::File { file, .. } => file.write_all(buf),
-        }
+        let (w, name) = self.parts();
+        w.write_all(buf).map_err(|e| named(e, name))
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Sink::Stdout(w) => w.flush(),
-            Sink::File { file, .. } => file.flush(),
-        }
+        let (w, name) = self.parts();
+        w.flush().map_err(|e| named(e, name))
     }
 }

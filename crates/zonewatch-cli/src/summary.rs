@@ -4,6 +4,8 @@ use std::fmt::Write as _;
 
 use zonewatch_core::{Checker, Confidence, Violation};
 
+use crate::swap::SwapCheck;
+
 /// Counts kept during a run.
 pub struct Tally {
     pub read: u64,
@@ -15,6 +17,8 @@ pub struct Tally {
     pub show_duplicates: bool,
     /// Per rule (by index): [possible, confirmed].
     by_rule: Vec<[u64; 2]>,
+    /// Checked positions against the zones' extent, for the lon/lat swap warning.
+    pub swap: SwapCheck,
 }
 
 impl Tally {
@@ -26,6 +30,7 @@ impl Tally {
             duplicates: 0,
             show_duplicates: false,
             by_rule: vec![[0, 0]; rules],
+            swap: SwapCheck::new(&[], 0.0),
         }
     }
 

@@ -52,7 +52,8 @@ impl Shape {
     }
 }
 
-/// Where in a zone's geometry a problem lies.
+/// Where in a zone's geometry a problem lies. Displayed as `part 0, hole 1, position 3: `
+/// (with its trailing separator), or as nothing when it names no place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct GeometryPath {
     /// Polygon (or line) index within a multi-geometry.
@@ -81,8 +82,14 @@ impl std::fmt::Display for GeometryPath {
         }
         if let Some(v) = self.vertex {
             write!(f, "{sep}position {v}")?;
+            sep = ", ";
         }
-        Ok(())
+        // The path ends with its own separator, so an empty path leaves no stray ": ".
+        if sep.is_empty() {
+            Ok(())
+        } else {
+            f.write_str(": ")
+        }
     }
 }
 
@@ -91,7 +98,7 @@ impl std::fmt::Display for GeometryPath {
 #[non_exhaustive]
 pub enum ZoneProblem {
     /// A coordinate is NaN or infinite.
-    #[error("{at}: coordinate is not a finite number ({value})")]
+    #[error("{at}coordinate is not a finite number ({value})")]
     NonFiniteCoordinate {
         /// Where.
         at: GeometryPath,
@@ -100,7 +107,7 @@ pub enum ZoneProblem {
     },
     /// Longitude outside [-180, 180] or latitude outside [-90, 90].
     #[error(
-        "{at}: coordinate out of range (lon {lon}, lat {lat}); longitude must be in [-180, 180] and latitude in [-90, 90] (is the order lon, lat?)"
+        "{at}coordinate out of range (lon {lon}, lat {lat}); longitude must be in [-180, 180] and latitude in [-90, 90] (is the order lon, lat?)"
     )]
     CoordinateOutOfRange {
         /// Where.
@@ -111,13 +118,13 @@ pub enum ZoneProblem {
         lat: f64,
     },
     /// A polygon ring whose last position differs from its first.
-    #[error("{at}: ring is not closed (last position differs from the first)")]
+    #[error("{at}ring is not closed (last position differs from the first)")]
     UnclosedRing {
         /// Where (ring).
         at: GeometryPath,
     },
     /// A ring of fewer than 4 positions.
-    #[error("{at}: ring has {count} positions; a closed ring needs at least 4")]
+    #[error("{at}ring has {count} positions; a closed ring needs at least 4")]
     RingTooShort {
         /// Where (ring).
         at: GeometryPath,
@@ -125,15 +132,13 @@ pub enum ZoneProblem {
         count: usize,
     },
     /// A ring with no area (all positions on one line).
-    #[error("{at}: ring has no area (its positions are collinear or repeated)")]
+    #[error("{at}ring has no area (its positions are collinear or repeated)")]
     DegenerateRing {
         /// Where (ring).
         at: GeometryPath,
     },
     /// Two edges of a ring cross or overlap, or two rings of a polygon cross.
-    #[error(
-        "{at}: ring intersects itself or another ring of the polygon near lon {lon}, lat {lat}"
-    )]
+    #[error("{at}ring intersects itself or another ring of the polygon near lon {lon}, lat {lat}")]
     SelfIntersection {
         /// Where (ring, and the position starting one of the edges).
         at: GeometryPath,
@@ -143,13 +148,13 @@ pub enum ZoneProblem {
         lat: f64,
     },
     /// A hole that lies outside its polygon's exterior ring.
-    #[error("{at}: hole lies outside the polygon's exterior ring")]
+    #[error("{at}hole lies outside the polygon's exterior ring")]
     HoleOutsideShell {
         /// Where (ring).
         at: GeometryPath,
     },
     /// A line of fewer than 2 positions.
-    #[error("{at}: line has {count} positions; it needs at least 2")]
+    #[error("{at}line has {count} positions; it needs at least 2")]
     LineTooShort {
         /// Where (line).
         at: GeometryPath,

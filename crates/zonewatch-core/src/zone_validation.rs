@@ -475,3 +475,30 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod message_tests {
+    use super::*;
+
+    /// Regression: a one-part line's problem once read "geometry: : line has 1 positions"
+    /// because an empty path still printed its separator.
+    #[test]
+    fn a_problem_with_no_path_has_no_stray_separator() {
+        let b = Shape::Band {
+            lines: geo_types::MultiLineString(vec![geo_types::LineString::from(vec![(0., 0.)])]),
+            buffer_m: 10.0,
+        };
+        assert_eq!(
+            problems(&b)[0].to_string(),
+            "line has 1 positions; it needs at least 2"
+        );
+        let c = Shape::Circle {
+            centre: Coord { x: 200.0, y: 0.0 },
+            radius_m: 1.0,
+        };
+        assert_eq!(
+            problems(&c)[0].to_string(),
+            "coordinate out of range (lon 200, lat 0); longitude must be in [-180, 180] and latitude in [-90, 90] (is the order lon, lat?)"
+        );
+    }
+}

@@ -19,7 +19,8 @@ use crate::zones::parse_zones;
 /// [`read_units`](crate::read_units) report them, then the problems between files, each
 /// placed where it can be fixed — an unknown zone in a rule at that zone id in the rules
 /// file (line and column), an unknown home zone or a homeless unit under a `stay_in
-/// "home"` rule at the unit's line in the units file. References to zones that exist but
+/// "home"` rule at the unit's line in the units file. A rules file with no rule at all is
+/// an error (nothing would be checked), and so is a units file with no units. References to zones that exist but
 /// are broken are not reported again as unknown; when the zones file cannot be read at
 /// all, no reference to a zone is reported.
 ///
@@ -73,7 +74,27 @@ pub fn load_agreement(
         broken_zones: &parsed_zones.broken_ids,
         zones_readable,
     };
+    let units_given_but_none = units.is_some() && located_units.is_empty();
     let mut by_file = [parsed_zones.errors.clone(), rule_errors, unit_errors];
+    // An agreement with no rules would flag nothing, silently: an empty or all-comment
+    // rules file is a mistake, not a policy.
+    if located_rules.is_empty() && by_file[RULES].is_empty() {
+        by_file[RULES].push(InputError::invalid(
+            rules.1,
+            Location::None,
+            None,
+            "no [[rule]] tables: an agreement without rules checks nothing",
+        ));
+    }
+    // Likewise a units file with no units: without a table, every unit would be known.
+    if units_given_but_none && by_file[UNITS].is_empty() {
+        by_file[UNITS].push(InputError::invalid(
+            units.map_or("", |u| u.1),
+            Location::None,
+            None,
+            "no units (the file has no rows): list the units, or leave the units file out",
+        ));
+    }
     let result = Agreement::new(
         parsed_zones.zones.iter().map(|z| z.zone.clone()).collect(),
         located_rules.iter().map(|r| r.rule.clone()).collect(),
@@ -228,8 +249,22 @@ mod tests {
         let a = load(&zones, rules, Some("unit_id,home\nA,camp\nB,dmz\n")).unwrap();
         assert_eq!(a.zones().len(), 2);
         assert_eq!(a.units().len(), 2);
-        let a = load(&zones, "", None).unwrap();
-        assert!(a.rules().is_empty());
+    }
+
+    #[test]
+    fn an_empty_rules_file_or_units_file_is_an_error_not_a_silent_no_op() {
+        let zones = ZONES_TEXT.replace("[16,30.5]]", "[16,30.5],[16,30]]");
+        assert_eq!(
+            load(&zones, "# nothing yet\n", None).unwrap_err(),
+            ["rules.toml: no [[rule]] tables: an agreement without rules checks nothing"]
+        );
+        let rules = "[[rule]]\nid = \"out\"\nkind = \"keep_out\"\nzones = [\"dmz\"]\n";
+        assert_eq!(
+            load(&zones, rules, Some("unit_id,home\n")).unwrap_err(),
+            [
+                "units.csv: no units (the file has no rows): list the units, or leave the units file out"
+            ]
+        );
     }
 
     #[test]

@@ -26,6 +26,8 @@ impl<R: Read> CsvRecords<R> {
                 inner: input,
                 last: b'\n',
                 done: false,
+                line: 1,
+                run: 0,
             });
         CsvRecords {
             reader,
@@ -119,12 +121,21 @@ impl Header {
     }
 }
 
+/// The longest line read: `csv` holds a whole record in memory, so a file with no line
+/// ends (a binary file, a wrong format) must stop here rather than fill the memory. The
+/// same limit as NDJSON lines and GeoJSON features.
+pub(crate) const MAX_LINE_BYTES: usize = 16 << 20;
+
 /// Adds a final `\n` when the input does not end with one, so that every record ends
-/// with a terminator and line numbers stay exact.
+/// with a terminator and line numbers stay exact; fails on a line longer than
+/// [`MAX_LINE_BYTES`].
 struct NewlineAtEnd<R> {
     inner: R,
     last: u8,
     done: bool,
+    /// The 1-based line being read, and its bytes so far.
+    line: u64,
+    run: usize,
 }
 
 impl<R: Read> Read for NewlineAtEnd<R> {
@@ -135,6 +146,23 @@ impl<R: Read> Read for NewlineAtEnd<R> {
         let n = self.inner.read(buf)?;
         if n > 0 {
             self.last = buf[n - 1];
+            match memchr::memrchr(b'\n', &buf[..n]) {
+                Some(i) => {
+                    self.line += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+                    self.run = n - i - 1;
+                }
+                None => self.run += n,
+            }
+            if self.run > MAX_LINE_BYTES {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "line {} is longer than {} MiB: is this a CSV file?",
+                        self.line,
+                        MAX_LINE_BYTES >> 20
+                    ),
+                ));
+            }
             return Ok(n);
         }
         self.done = true;
@@ -188,6 +216,32 @@ mod tests {
         );
         assert_eq!(lines(""), vec![]);
         assert_eq!(lines("\n\n"), vec![]);
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_an_error_not_a_memory_hog() {
+        let mut text = String::from("h,b\nx,y\n");
+        text.push_str(&"z".repeat(MAX_LINE_BYTES + 10));
+        let mut r = CsvRecords::new(text.as_bytes());
+        assert!(r.next_record().unwrap().is_some());
+        let e = loop {
+            match r.next_record() {
+                Ok(Some(_)) => continue,
+                Ok(None) => panic!("the long line was read"),
+                Err(e) => break e,
+            }
+        };
+        assert!(
+            e.to_string().contains("line 3 is longer than 16 MiB"),
+            "{e}"
+        );
+        // Just under the limit is fine.
+        let mut text = String::from("h\n");
+        text.push_str(&"z".repeat(MAX_LINE_BYTES - 1));
+        text.push('\n');
+        let mut r = CsvRecords::new(text.as_bytes());
+        assert_eq!(r.next_record().unwrap(), Some(1));
+        assert_eq!(r.next_record().unwrap(), Some(2));
     }
 
     #[test]

@@ -203,7 +203,9 @@ impl RuleChecker<'_> {
             Ok(r) => r,
             Err(e) => {
                 let at = e.span().map_or(header, |s| s.start);
-                self.invalid(at, None, e.message().trim_end().to_string());
+                // A type error points at the value: name the key written before it.
+                let key = key_before(self.text, at);
+                self.invalid(at, key, e.message().trim_end().to_string());
                 return None;
             }
         };
@@ -543,6 +545,15 @@ fn ids(zones: &Spanned<Vec<Spanned<String>>>) -> Vec<String> {
         .iter()
         .map(|s| s.get_ref().clone())
         .collect()
+}
+
+/// The key of `key = value` when `offset` is at the value, on the same line.
+fn key_before(text: &str, offset: usize) -> Option<&str> {
+    let before = text.get(..offset)?;
+    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let key = line[..line.rfind('=')?].trim();
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-.".contains(c);
+    (!key.is_empty() && key.chars().all(plain)).then_some(key)
 }
 
 #[cfg(test)]

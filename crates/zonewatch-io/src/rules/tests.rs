@@ -166,7 +166,7 @@ until = "2021-01-23T00:00:00+01"
             "rules.toml:25:9: until: 2021-01-23 is not an instant (give a date, a time and an offset)",
             "rules.toml:27:9: who.sides: is empty, so it matches no unit",
             "rules.toml:28:1: except: has no filters, so it would exempt every unit",
-            "rules.toml:31:6: invalid type: integer `5`, expected a string",
+            "rules.toml:31:6: id: invalid type: integer `5`, expected a string",
             "rules.toml:39:9: until: \"2021-01-23T00:00:00+01\" is not an RFC 3339 time like 2021-01-23T00:00:00Z",
         ]
     );
