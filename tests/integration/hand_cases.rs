@@ -3,30 +3,10 @@
 //! reason written by hand for every row — see its README). Never the engine's own output.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
-use zonewatch::core::{Checker, Report};
-use zonewatch::io::{ReportFormat, ReportReader, load_agreement};
+use crate::support::{all_reports, repo_file, sirte_checker};
 
 const TOLERANCE_M: f64 = 0.5;
-
-fn fixture(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn sirte_checker() -> Checker {
-    let zones = fixture("data/sirte/zones.geojson");
-    let rules = fixture("data/sirte/rules.toml");
-    let units = fixture("data/sirte/units.csv");
-    let agreement = load_agreement(
-        (&zones, "zones.geojson"),
-        (&rules, "rules.toml"),
-        Some((&units, "units.csv")),
-    )
-    .unwrap_or_else(|e| panic!("the Sirte scenario must load:\n{e}"));
-    Checker::new(agreement)
-}
 
 #[derive(Debug)]
 struct Expected {
@@ -41,23 +21,11 @@ struct Expected {
 #[test]
 fn hand_placed_reports_give_the_expected_violations() {
     let checker = sirte_checker();
-    let text = fixture("tests/fixtures/sirte_hand/reports.csv");
-    let mut reader = ReportReader::new(
-        Box::new(std::io::Cursor::new(text.into_bytes())),
-        ReportFormat::Csv,
-        "reports.csv",
-    )
-    .unwrap();
-    let (mut reports, mut lines, mut rejects) = (Vec::<Report>::new(), Vec::new(), Vec::new());
-    while reader
-        .read_chunk_with_lines(1000, &mut reports, &mut lines, &mut rejects)
-        .unwrap()
-    {}
-    assert!(rejects.is_empty(), "hand cases must all parse: {rejects:?}");
+    let reports = all_reports("tests/fixtures/sirte_hand/reports.csv");
     assert!(reports.len() >= 20, "only {} hand cases", reports.len());
 
     let mut expected: BTreeMap<String, Vec<Expected>> = BTreeMap::new();
-    let expected_text = fixture("tests/fixtures/sirte_hand/expected.csv");
+    let expected_text = repo_file("tests/fixtures/sirte_hand/expected.csv");
     let mut csv = csv::Reader::from_reader(expected_text.as_bytes());
     for row in csv.records() {
         let row = row.unwrap();

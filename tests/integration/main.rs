@@ -8,3 +8,4 @@ mod library;
 mod oracle;
 mod scenario_oracle;
 mod sirte_tracks;
+mod support;

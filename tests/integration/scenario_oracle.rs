@@ -5,45 +5,14 @@
 //! engine and every row must match: same rows in the same order, same confidence, depth
 //! within 2 cm (the oracle rounds to 1 cm and samples segments before refining).
 
-use std::path::Path;
-
-use zonewatch::core::{Checker, Report};
-use zonewatch::io::{ReportFormat, ReportReader, load_agreement};
+use crate::support::{all_reports, repo_file, sirte_checker};
 
 const DEPTH_TOLERANCE_M: f64 = 0.02;
 
-fn read(name: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap()
-}
-
 #[test]
 fn every_row_of_the_sirte_scenario_matches_the_python_oracle() {
-    let (zones, rules, units) = (
-        read("data/sirte/zones.geojson"),
-        read("data/sirte/rules.toml"),
-        read("data/sirte/units.csv"),
-    );
-    let checker = Checker::new(
-        load_agreement(
-            (&zones, "zones.geojson"),
-            (&rules, "rules.toml"),
-            Some((&units, "units.csv")),
-        )
-        .unwrap(),
-    );
-    let text = read("data/sirte/reports.csv");
-    let mut reader = ReportReader::new(
-        Box::new(std::io::Cursor::new(text.into_bytes())),
-        ReportFormat::Csv,
-        "reports.csv",
-    )
-    .unwrap();
-    let (mut reports, mut lines, mut rejects) = (Vec::<Report>::new(), Vec::new(), Vec::new());
-    while reader
-        .read_chunk_with_lines(100_000, &mut reports, &mut lines, &mut rejects)
-        .unwrap()
-    {}
-    assert!(rejects.is_empty(), "{rejects:?}");
+    let checker = sirte_checker();
+    let reports = all_reports("data/sirte/reports.csv");
     assert_eq!(reports.len(), 6476);
 
     let mut got = Vec::new();
@@ -59,7 +28,7 @@ fn every_row_of_the_sirte_scenario_matches_the_python_oracle() {
             ));
         }
     }
-    let expected = read("tests/fixtures/sirte_full/expected.csv");
+    let expected = repo_file("tests/fixtures/sirte_full/expected.csv");
     let mut csv = csv::Reader::from_reader(expected.as_bytes());
     let want: Vec<(String, String, String, String, String, f64)> = csv
         .records()

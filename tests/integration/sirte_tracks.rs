@@ -4,44 +4,15 @@
 //! per-report violations are checked against the independent oracle in scenario_oracle.rs;
 //! the facts asserted here are read off the scenario's script (data/sirte/generate.py).
 
-use std::path::Path;
-
 use zonewatch::core::{
     Checker, Confidence, IncidentStatus, Report, TrackOptions, TrackRecorder, Tracker, Tracks,
 };
-use zonewatch::io::{ReportFormat, ReportReader, load_agreement};
 
-fn read(name: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap()
-}
+use crate::support::{all_reports, sirte_checker};
 
 fn scenario() -> (Checker, Vec<Report>) {
-    let (zones, rules, units) = (
-        read("data/sirte/zones.geojson"),
-        read("data/sirte/rules.toml"),
-        read("data/sirte/units.csv"),
-    );
-    let checker = Checker::new(
-        load_agreement(
-            (&zones, "zones.geojson"),
-            (&rules, "rules.toml"),
-            Some((&units, "units.csv")),
-        )
-        .unwrap(),
-    );
-    let text = read("data/sirte/reports.csv");
-    let mut reader = ReportReader::new(
-        Box::new(std::io::Cursor::new(text.into_bytes())),
-        ReportFormat::Csv,
-        "reports.csv",
-    )
-    .unwrap();
-    let (mut reports, mut rejects) = (Vec::new(), Vec::new());
-    while reader
-        .read_chunk(100_000, &mut reports, &mut rejects)
-        .unwrap()
-    {}
-    assert!(rejects.is_empty());
+    let checker = sirte_checker();
+    let reports = all_reports("data/sirte/reports.csv");
     (checker, reports)
 }
 
