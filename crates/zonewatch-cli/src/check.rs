@@ -6,7 +6,7 @@ use zonewatch_io::{OutputFormat, Reject, RejectWriter, ReportReader, ViolationWr
 
 use crate::args::{self, CheckArgs};
 use crate::inputs::{self, Input};
-use crate::output::Sink;
+use crate::output::{self, Sink};
 use crate::summary::Tally;
 use crate::swap::SwapCheck;
 use crate::tracks::Tracking;
@@ -65,17 +65,14 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         }
         Ok(())
     };
-    if let Err(e) = run() {
-        writer.finish().map(Sink::abandon).ok();
-        if let Some(r) = rejects {
-            r.finish().map(Sink::abandon).ok();
-        }
-        return Err(e);
-    }
-    writer.finish().context("cannot write output")?.commit()?;
-    if let Some(r) = rejects {
-        r.finish().context("cannot write rejects")?.commit()?;
-    }
+    let result = run();
+    output::settle(
+        result,
+        vec![
+            ("output", Some(writer.finish())),
+            ("rejects", rejects.map(|r| r.finish())),
+        ],
+    )?;
     anyhow::ensure!(
         tally.read == tally.checked + tally.rejected + tally.duplicates,
         "internal error: {}",

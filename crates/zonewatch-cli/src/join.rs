@@ -7,7 +7,7 @@ use zonewatch_io::{JoinWriter, PointReader, Reject, RejectWriter, read_zones};
 
 use crate::args::{JoinArgs, JoinPredicate};
 use crate::inputs;
-use crate::output::Sink;
+use crate::output::{self, Sink};
 use crate::{Outcome, set_threads};
 
 pub fn run(args: JoinArgs) -> Result<Outcome> {
@@ -75,17 +75,14 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
         }
         Ok(())
     };
-    if let Err(e) = run() {
-        writer.finish().map(Sink::abandon).ok();
-        if let Some(r) = rejects {
-            r.finish().map(Sink::abandon).ok();
-        }
-        return Err(e);
-    }
-    writer.finish().context("cannot write output")?.commit()?;
-    if let Some(r) = rejects {
-        r.finish().context("cannot write rejects")?.commit()?;
-    }
+    let result = run();
+    output::settle(
+        result,
+        vec![
+            ("output", Some(writer.finish())),
+            ("rejects", rejects.map(|r| r.finish())),
+        ],
+    )?;
     if !args.input.quiet {
         eprintln!("points: {read} read = {joined} joined + {rejected} rejected\npairs: {pairs}");
     }

@@ -150,6 +150,26 @@ impl Sink {
     }
 }
 
+/// Ends a run's outputs, each given as `(what, finished sink)` (`None` when not asked for):
+/// when the run succeeded, commits every one in order; when it failed, abandons them all
+/// (no file is left under a target's name) and returns the run's error.
+pub fn settle(run: Result<()>, outputs: Vec<(&str, Option<io::Result<Sink>>)>) -> Result<()> {
+    if let Err(e) = run {
+        outputs
+            .into_iter()
+            .filter_map(|(_, sink)| sink?.ok())
+            .for_each(Sink::abandon);
+        return Err(e);
+    }
+    for (what, sink) in outputs {
+        if let Some(sink) = sink {
+            sink.with_context(|| format!("cannot write {what}"))?
+                .commit()?;
+        }
+    }
+    Ok(())
+}
+
 impl Sink {
     /// The writer and the name to put in its errors.
     fn parts(&mut self) -> (&mut dyn Write, &Path) {
