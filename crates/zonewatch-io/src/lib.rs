@@ -27,6 +27,9 @@
 //! - Tracks (written once a run ends): [`write_incidents_csv`] / [`write_incidents_geojson`]
 //!   (LineString tracks), [`write_events_ndjson`], [`write_compliance_csv`].
 //!
+//! - [`style`](ZoneRole): the palette shared by the GeoJSON outputs (simplestyle-spec
+//!   properties) and the HTML report: [`zone_roles`], [`ZoneRole::style`].
+//!
 //! Data flows one way: text → readers → core types → `Checker` (in core) → violations →
 //! writers → text.
 //!
@@ -101,6 +104,7 @@ mod report_format;
 mod report_reader;
 mod rfc3339;
 mod rules;
+mod style;
 mod text_position;
 mod units;
 mod violation_csv;
@@ -124,6 +128,10 @@ pub use reject_writer::RejectWriter;
 pub use report_format::{OutputFormat, ReportFormat, UnknownFormat};
 pub use report_reader::{Input, ReportReader};
 pub use rules::{parse_duration, read_rules};
+pub use style::{
+    AreaStyle, LineStyle, ZoneRole, confidence_color, incident_style, violation_json_properties,
+    zone_categories, zone_roles,
+};
 pub use units::read_units;
 pub use violation_writer::{VIOLATION_COLUMNS, ViolationNames, ViolationWriter};
 pub use zones::read_zones;
