@@ -24,7 +24,7 @@ pub enum Command {
     /// Spatial join: every (point, zone) pair where the zone covers (or contains) the point.
     Join(JoinArgs),
     /// Validate zones, rules and units (or zones alone); report every problem found.
-    Validate(AgreementArgs),
+    Validate(ValidateArgs),
     /// Generate deterministic stress data: zones, reports.
     Gen(crate::r#gen::GenArgs),
 }
@@ -42,6 +42,18 @@ pub struct AgreementArgs {
     /// when the zones and rules are embedded, else none].
     #[arg(long, value_name = "FILE")]
     pub units: Option<PathBuf>,
+}
+
+/// `zonewatch validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub agreement: AgreementArgs,
+    /// Also write the zones as GeoJSON styled by role (simplestyle-spec: forbidden red,
+    /// allowed green, corridors purple, references grey), for geojson.io or QGIS. Circles,
+    /// bands and grown polygons are drawn as polygons (display only; see docs/formats.md).
+    #[arg(long, value_name = "FILE")]
+    pub styled_zones: Option<PathBuf>,
 }
 
 /// How the input is read and rejects are handled.

@@ -1,13 +1,16 @@
 //! `zonewatch validate`: load everything, report every problem, exit 0 or 2.
 
 use anyhow::{Context, Result, bail};
-use zonewatch_io::read_zones;
+use zonewatch_core::Agreement;
+use zonewatch_io::{read_zones, write_styled_zones, zone_categories, zone_roles};
 
 use crate::Outcome;
-use crate::args::AgreementArgs;
-use crate::inputs;
+use crate::args::ValidateArgs;
+use crate::output::Sink;
+use crate::{inputs, scenario};
 
-pub fn run(args: AgreementArgs) -> Result<Outcome> {
+pub fn run(validate: ValidateArgs) -> Result<Outcome> {
+    let args = &validate.agreement;
     // Zones alone (`--zones` without `--rules`): check the geometry an analyst just drew,
     // before any rule refers to it.
     if let (Some(path), None) = (&args.zones, &args.rules) {
@@ -18,14 +21,27 @@ pub fn run(args: AgreementArgs) -> Result<Outcome> {
             .with_context(|| format!("cannot read {}", path.display()))?;
         let zones = read_zones(&text, &path.display().to_string())
             .map_err(|e| anyhow::anyhow!("{} problem(s) in the zones:\n{e}", e.0.len()))?;
+        if let Some(out) = &validate.styled_zones {
+            let agreement = Agreement::new(zones.clone(), vec![], vec![])
+                .map_err(|e| anyhow::anyhow!("{}", e[0]))?;
+            write_styled(&agreement, &text, out)?;
+        }
         println!(
             "ok: {} zones (no rules given: the zones were checked alone)",
             zones.len()
         );
         return Ok(Outcome::Done);
     }
-    let loaded = inputs::agreement(&args)?;
+    let loaded = inputs::agreement(args)?;
     let a = &loaded.agreement;
+    if let Some(out) = &validate.styled_zones {
+        let text = match &args.zones {
+            Some(path) => std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?,
+            None => scenario::ZONES.to_string(),
+        };
+        write_styled(a, &text, out)?;
+    }
     let from = if loaded.embedded {
         " (embedded Sirte scenario)"
     } else {
@@ -38,4 +54,12 @@ pub fn run(args: AgreementArgs) -> Result<Outcome> {
         a.units().len()
     );
     Ok(Outcome::Done)
+}
+
+/// Writes the zones styled by role, roles from the rules and the zones' `category`.
+fn write_styled(agreement: &Agreement, zones_text: &str, path: &std::path::Path) -> Result<()> {
+    let roles = zone_roles(agreement, &zone_categories(zones_text));
+    write_styled_zones(Sink::create(Some(path))?, agreement, &roles)
+        .with_context(|| format!("cannot write {}", path.display()))?
+        .commit()
 }

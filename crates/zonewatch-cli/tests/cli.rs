@@ -418,3 +418,64 @@ fn join_agrees_with_geos_on_the_fixture() {
         );
     }
 }
+
+#[test]
+fn validate_writes_the_zones_styled_by_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("styled.geojson");
+    let out = zonewatch(&["validate", "--styled-zones", out_path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
+    let features = v["features"].as_array().unwrap();
+    assert_eq!(
+        features.len(),
+        20,
+        "the 20 zones of data/sirte/zones.geojson"
+    );
+    let role = |id: &str| {
+        let f = features.iter().find(|f| f["id"] == id).unwrap();
+        (
+            f["properties"]["role"].as_str().unwrap().to_string(),
+            f["properties"]["fill"].as_str().unwrap().to_string(),
+        )
+    };
+    // From data/sirte/rules.toml: the DMZ is kept out of, camps are homes under
+    // `stay_in home`, the coastal road's category is corridor.
+    assert_eq!(role("dmz_jufra"), ("forbidden".into(), "#fc8d59".into()));
+    assert_eq!(role("camp_benina"), ("allowed".into(), "#91cf60".into()));
+    assert_eq!(role("coastal_road"), ("corridor".into(), "#c2a5cf".into()));
+
+    // Zones alone: no rule names them, so only the category decides.
+    let zones = dir.path().join("z.geojson");
+    std::fs::write(
+        &zones,
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","id":"road","properties":{"category":"corridor","buffer_m":500},"geometry":{"type":"LineString","coordinates":[[16,31],[16.1,31]]}},
+{"type":"Feature","id":"c","properties":{"radius_m":1000},"geometry":{"type":"Point","coordinates":[16,30]}}]}"#,
+    )
+    .unwrap();
+    let out = zonewatch(&[
+        "validate",
+        "--zones",
+        zones.to_str().unwrap(),
+        "--styled-zones",
+        out_path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out_path).unwrap()).unwrap();
+    let f = &v["features"];
+    assert_eq!(f[0]["properties"]["role"], "corridor");
+    assert_eq!(f[0]["properties"]["shape"], "band");
+    assert_eq!(f[1]["properties"]["role"], "reference");
+    assert_eq!(f[1]["geometry"]["type"], "MultiPolygon");
+    // A 1 km circle at 30°N: its northernmost vertex is 1000 m / 110 852 m per degree
+    // (meridian radius of curvature at 30°N) ≈ 0.009021° north of the centre.
+    let north = &f[1]["geometry"]["coordinates"][0][0][0];
+    assert_eq!(north[0], 16.0);
+    assert!(
+        (north[1].as_f64().unwrap() - 30.009021).abs() < 2e-6,
+        "{north}"
+    );
+}

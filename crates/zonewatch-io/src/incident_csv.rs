@@ -175,6 +175,10 @@ mod tests {
         assert_eq!(f[0]["properties"]["status"], "sustained");
         assert_eq!(f[0]["properties"]["duration_s"], 3600.0);
         assert_eq!(f[0]["properties"]["max_depth_m"], 10000.0);
+        // simplestyle-spec: confirmed is dark red, sustained is thick and opaque.
+        assert_eq!(f[0]["properties"]["stroke"], "#b2182b");
+        assert_eq!(f[0]["properties"]["stroke-width"], 4.0);
+        assert_eq!(f[0]["properties"]["stroke-opacity"], 0.9);
     }
 
     #[test]

@@ -7,11 +7,13 @@ use zonewatch_core::Incident;
 
 use crate::ViolationNames;
 use crate::incident_csv::depth;
+use crate::style::incident_style;
 
 /// Writes incidents as a GeoJSON FeatureCollection, one Feature per incident whose
 /// geometry is its track — the positions of its violating reports in time order — as a
 /// LineString (ready for QGIS), and whose properties are the incidents CSV columns
-/// (numbers as JSON numbers). A one-report incident's LineString repeats its single
+/// (numbers as JSON numbers) followed by simplestyle-spec `stroke`, `stroke-width` and
+/// `stroke-opacity` (colour by confidence, thick when sustained; see [`incident_style`]). A one-report incident's LineString repeats its single
 /// position, since RFC 7946 asks for two or more.
 ///
 /// # Errors
@@ -31,6 +33,7 @@ pub fn write_incidents_geojson<W: Write>(
         }
         let (first, last) = (i.first_position(), i.last_position());
         let max_depth: Option<f64> = depth(i.max_depth_m).parse().ok();
+        let style = incident_style(i.status, i.confidence);
         let feature = Feature {
             r#type: "Feature",
             geometry: LineString {
@@ -56,6 +59,9 @@ pub fn write_incidents_geojson<W: Write>(
                 first_lat: first.y,
                 last_lon: last.x,
                 last_lat: last.y,
+                stroke: style.stroke,
+                stroke_width: style.stroke_width,
+                stroke_opacity: style.stroke_opacity,
             },
         };
         serde_json::to_writer(&mut out, &feature)?;
@@ -77,7 +83,8 @@ struct LineString {
     coordinates: Vec<[f64; 2]>,
 }
 
-/// The incidents CSV columns, in the same order.
+/// The incidents CSV columns, in the same order, then the track's simplestyle-spec line
+/// properties.
 #[derive(Serialize)]
 struct Properties<'a> {
     incident_id: &'a str,
@@ -98,4 +105,9 @@ struct Properties<'a> {
     first_lat: f64,
     last_lon: f64,
     last_lat: f64,
+    stroke: &'static str,
+    #[serde(rename = "stroke-width")]
+    stroke_width: f64,
+    #[serde(rename = "stroke-opacity")]
+    stroke_opacity: f64,
 }

@@ -105,6 +105,7 @@ mod report_reader;
 mod rfc3339;
 mod rules;
 mod style;
+mod styled_zones;
 mod text_position;
 mod units;
 mod violation_csv;
@@ -112,6 +113,7 @@ mod violation_geojson;
 mod violation_ndjson;
 mod violation_writer;
 mod zone_geometry;
+mod zone_outline;
 mod zones;
 
 pub use agreement::load_agreement;
@@ -132,6 +134,8 @@ pub use style::{
     AreaStyle, LineStyle, ZoneRole, confidence_color, incident_style, violation_json_properties,
     zone_categories, zone_roles,
 };
+pub use styled_zones::write_styled_zones;
 pub use units::read_units;
 pub use violation_writer::{VIOLATION_COLUMNS, ViolationNames, ViolationWriter};
+pub use zone_outline::{CIRCLE_VERTICES, zone_outline};
 pub use zones::read_zones;

@@ -2,6 +2,9 @@
 
 use std::io::{self, BufWriter, Write};
 
+use zonewatch_core::Confidence;
+
+use crate::style::violation_json_properties;
 use crate::violation_writer::{Scratch, ViolationRow};
 
 /// A FeatureCollection sink: the collection is opened on creation and closed by `finish`.
@@ -31,7 +34,7 @@ impl<W: Write> ViolationGeoJson<W> {
 }
 
 /// Writes one violation as a GeoJSON Point Feature (one line, no line end) whose
-/// properties are the output columns. Strings are escaped by serde_json.
+/// properties are the output columns, then its simplestyle-spec marker properties. Strings are escaped by serde_json.
 pub(crate) fn write_feature<W: Write>(
     out: &mut W,
     row: &ViolationRow<'_>,
@@ -55,11 +58,18 @@ pub(crate) fn write_feature<W: Write>(
     serde_json::to_writer(&mut *out, row.zone_id)?;
     write!(
         out,
-        ",\"kind\":\"{}\",\"confidence\":\"{}\",\"depth_m\":{}}}}}",
+        ",\"kind\":\"{}\",\"confidence\":\"{}\",\"depth_m\":{}",
         row.kind,
         row.confidence,
         num(&s.depth)
-    )
+    )?;
+    let confidence = if row.confidence == Confidence::Confirmed.name() {
+        Confidence::Confirmed
+    } else {
+        Confidence::Possible
+    };
+    out.write_all(violation_json_properties(confidence).as_bytes())?;
+    out.write_all(b"}}")
 }
 
 /// A formatted number, or `null` for the empty text of a non-finite one.

@@ -94,8 +94,8 @@ fn written(format: OutputFormat, violations: &[Violation]) -> String {
 }
 
 // 0.1 + 0.2 is 0.30000000000000004 in f64: written so that it reads back exactly.
-const FEATURE_1: &str = r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[16.59,0.30000000000000004]},"properties":{"report_id":"r,1 \"x\"","unit_id":"LAAF-1","time":"2021-01-23T00:00:00.25Z","lon":16.59,"lat":0.30000000000000004,"rule_id":"dmz,out","zone_id":"dmz","kind":"keep_out","confidence":"confirmed","depth_m":1234.57}}"#;
-const FEATURE_2: &str = r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[16.59,0.30000000000000004]},"properties":{"report_id":"r,1 \"x\"","unit_id":"LAAF-1","time":"2021-01-23T00:00:00.25Z","lon":16.59,"lat":0.30000000000000004,"rule_id":"camps","zone_id":"camp \"A\"","kind":"stay_in","confidence":"possible","depth_m":0.00}}"#;
+const FEATURE_1: &str = r##"{"type":"Feature","geometry":{"type":"Point","coordinates":[16.59,0.30000000000000004]},"properties":{"report_id":"r,1 \"x\"","unit_id":"LAAF-1","time":"2021-01-23T00:00:00.25Z","lon":16.59,"lat":0.30000000000000004,"rule_id":"dmz,out","zone_id":"dmz","kind":"keep_out","confidence":"confirmed","depth_m":1234.57,"marker-color":"#b2182b","marker-size":"medium","marker-symbol":"cross"}}"##;
+const FEATURE_2: &str = r##"{"type":"Feature","geometry":{"type":"Point","coordinates":[16.59,0.30000000000000004]},"properties":{"report_id":"r,1 \"x\"","unit_id":"LAAF-1","time":"2021-01-23T00:00:00.25Z","lon":16.59,"lat":0.30000000000000004,"rule_id":"camps","zone_id":"camp \"A\"","kind":"stay_in","confidence":"possible","depth_m":0.00,"marker-color":"#f4a582","marker-size":"small","marker-symbol":"circle"}}"##;
 
 #[test]
 fn csv_output_is_exact_and_quoted() {
@@ -132,7 +132,9 @@ fn geojson_output_is_exact_and_valid() {
         .keys()
         .map(String::as_str)
         .collect();
+    // The output columns, then the simplestyle-spec marker properties.
     let mut columns = VIOLATION_COLUMNS.to_vec();
+    columns.extend(["marker-color", "marker-size", "marker-symbol"]);
     columns.sort_unstable(); // serde_json's map is sorted
     assert_eq!(keys, columns);
 }
