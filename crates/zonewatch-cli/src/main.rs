@@ -31,6 +31,7 @@ pub enum Outcome {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    output::remove_on_signal();
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Join(args) => join::run(args),

@@ -4,10 +4,14 @@
 //! A target that exists and is not a regular file (`/dev/stdout`, `/dev/full`, a named
 //! pipe) is written directly: renaming a file over it would replace the device or pipe
 //! itself. A symbolic link to a regular file is followed, so the link stays a link.
+//!
+//! Every live temporary file is also listed in [`LIVE`], so that an interrupt (Ctrl-C,
+//! SIGTERM, SIGHUP: see [`remove_on_signal`]) removes them before the process exits.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
@@ -27,19 +31,53 @@ pub enum Sink {
     },
 }
 
+/// The temporary files of this process that are not renamed into place yet.
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    // A panic while the list was held leaves it as valid as before: keep using it.
+    LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: remove every live temporary file, then exit with 130
+/// (the shell's code for an interrupt). A target is never left half-written anyway (it
+/// is only ever renamed into place whole); this removes the hidden temporary files too.
+pub fn remove_on_signal() {
+    // Fails only if a handler is already set, which this binary does not do twice.
+    let _ = ctrlc::set_handler(|| {
+        let mut live = live();
+        for p in live.drain(..) {
+            let _ = fs::remove_file(p);
+        }
+        eprintln!("zonewatch: interrupted; no output was written");
+        std::process::exit(130);
+    });
+}
+
 /// A temporary file's path, removed when dropped unless it was renamed into place: a run
 /// that ends by an error anywhere (even one that loses the writer) leaves nothing behind.
 pub struct TempPath(Option<PathBuf>);
 
 impl TempPath {
+    /// A new temporary file at `path`, listed as live.
+    fn create(path: PathBuf) -> io::Result<(File, TempPath)> {
+        let mut live = live();
+        let file = File::create(&path)?;
+        live.push(path.clone());
+        Ok((file, TempPath(Some(path))))
+    }
+
     fn path(&self) -> &Path {
         self.0.as_deref().expect("a live temporary path")
     }
 
-    /// Renames the file to `target`; from then on it is not ours to remove.
+    /// Renames the file to `target`; from then on it is not ours to remove. Holds the live
+    /// list meanwhile, so that an interrupt sees the file either before or after.
     fn rename_to(mut self, target: &Path) -> io::Result<()> {
+        let mut live = live();
         fs::rename(self.path(), target)?;
-        self.0 = None;
+        let path = self.0.take().expect("a live temporary path");
+        live.retain(|p| *p != path);
         Ok(())
     }
 }
@@ -47,7 +85,9 @@ impl TempPath {
 impl Drop for TempPath {
     fn drop(&mut self) {
         if let Some(p) = self.0.take() {
-            let _ = fs::remove_file(p);
+            let mut live = live();
+            let _ = fs::remove_file(&p);
+            live.retain(|q| *q != p);
         }
     }
 }
@@ -114,11 +154,11 @@ impl Sink {
                     std::process::id(),
                     SINKS.fetch_add(1, Ordering::Relaxed)
                 ));
-                let file = File::create(&temp)
+                let (file, temp) = TempPath::create(temp.clone())
                     .with_context(|| format!("cannot create {}", temp.display()))?;
                 Ok(Sink::File {
                     file: BufWriter::with_capacity(1 << 20, file),
-                    temp: TempPath(Some(temp)),
+                    temp,
                     target,
                 })
             }
