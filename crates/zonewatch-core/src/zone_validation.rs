@@ -211,14 +211,15 @@ fn crossing_problems(rings: &[&LineString<f64>], part: Option<usize>, out: &mut 
             if bad {
                 reported[e.ring] = true;
                 reported[f.ring] = true;
+                let at = meeting_point(e, f);
                 out.push(ZoneProblem::SelfIntersection {
                     at: GeometryPath {
                         part,
                         ring: Some(e.ring),
                         vertex: Some(e.index),
                     },
-                    lon: e.b.x,
-                    lat: e.b.y,
+                    lon: at.x,
+                    lat: at.y,
                 });
                 break;
             }
@@ -254,6 +255,27 @@ fn touches(e: &Edge, f: &Edge) -> bool {
         || on_segment(e.a, e.b, f.b)
         || on_segment(f.a, f.b, e.a)
         || on_segment(f.a, f.b, e.b)
+}
+
+/// A point where two intersecting edges meet, for the message: the crossing point of a
+/// proper crossing (rounded), else an end point of one edge lying on the other (a touch,
+/// the start of an overlap, the vertex a spike folds back at).
+fn meeting_point(e: &Edge, f: &Edge) -> Coord {
+    let (o1, o2) = (orient(e.a, e.b, f.a), orient(e.a, e.b, f.b));
+    let (o3, o4) = (orient(f.a, f.b, e.a), orient(f.a, f.b, e.b));
+    if o1 * o2 < 0.0 && o3 * o4 < 0.0 {
+        // o3 and o4 are twice the signed areas of (f.a, f.b, e.a) and (f.a, f.b, e.b):
+        // e crosses f's line at the fraction o3 / (o3 - o4) of the way from e.a to e.b.
+        let t = o3 / (o3 - o4);
+        return Coord {
+            x: e.a.x + t * (e.b.x - e.a.x),
+            y: e.a.y + t * (e.b.y - e.a.y),
+        };
+    }
+    [(e, f.a), (e, f.b), (f, e.a), (f, e.b)]
+        .into_iter()
+        .find(|(g, p)| on_segment(g.a, g.b, *p))
+        .map_or(e.b, |(_, p)| p)
 }
 
 /// Segments of different rings cross properly, or overlap along a stretch.
@@ -324,6 +346,37 @@ mod tests {
     }
 
     const SQUARE: [(f64, f64); 5] = [(0., 0.), (4., 0.), (4., 4.), (0., 4.), (0., 0.)];
+
+    /// Where the single self-intersection of `s` is reported.
+    fn meeting(s: &Shape) -> (f64, f64) {
+        match problems(s)[..] {
+            [ZoneProblem::SelfIntersection { lon, lat, .. }] => (lon, lat),
+            ref other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_self_intersection_is_reported_where_the_edges_meet() {
+        // Bow tie: (0,0)–(3,3) crosses (3,0)–(0,3) at (1.5, 1.5).
+        let bow_tie = area(
+            vec![(0., 0.), (3., 3.), (3., 0.), (0., 3.), (0., 0.)],
+            vec![],
+        );
+        assert_eq!(meeting(&bow_tie), (1.5, 1.5));
+        // A crossing off the diagonal: (0,0)–(4,2) crosses (1,2)–(3,0) at (2, 1).
+        let skew = area(
+            vec![(0., 0.), (4., 2.), (4., 0.5), (3., 0.), (1., 2.), (0., 0.)],
+            vec![],
+        );
+        assert_eq!(meeting(&skew), (2.0, 1.0));
+        // A hole crossing the shell's edge x = 4 twice: at (4, 1) and at (4, 1.5).
+        let hole = area(
+            SQUARE.to_vec(),
+            vec![vec![(3., 1.), (5., 1.), (5., 2.), (3., 1.)]],
+        );
+        let at = meeting(&hole);
+        assert!([(4.0, 1.0), (4.0, 1.5)].contains(&at), "{at:?}");
+    }
 
     #[test]
     fn a_valid_polygon_with_a_hole_has_no_problems() {

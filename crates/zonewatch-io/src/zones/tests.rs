@@ -126,8 +126,8 @@ fn every_bad_feature_is_reported() {
             "zones.geojson: feature 4 (id \"nothing\"): geometry: is null or missing",
             "zones.geojson: feature 5 (id \"ok\"): id: duplicate id \"ok\" (also used by feature 1)",
             "zones.geojson: feature 6 (id \"bad\"): properties: buffer_m must be a finite number ≥ 0, not -5",
-            // (core names the end of one of the crossing edges.)
-            "zones.geojson: feature 6 (id \"bad\"): geometry: part 0, exterior ring, position 0: ring intersects itself or another ring of the polygon near lon 2, lat 2",
+            // (0,0)–(2,2) crosses (2,0)–(0,2) at (1,1).
+            "zones.geojson: feature 6 (id \"bad\"): geometry: part 0, exterior ring, position 0: ring intersects itself or another ring of the polygon near lon 1, lat 1",
             "zones.geojson: feature 6 (id \"bad\"): geometry: part 1, exterior ring, position 2: coordinate out of range (lon 1, lat 95); longitude must be in [-180, 180] and latitude in [-90, 90] (is the order lon, lat?)",
         ]
     );
