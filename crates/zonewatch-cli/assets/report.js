@@ -47,12 +47,19 @@
   const wx = (lon) => lon * K;
   const wy = (lat) => -lat;
 
-  // The initial view: the zones, leaving out any zone that spans most of the map (a whole
-  // country) so that the agreement's own area is framed.
+  // The initial view: the forbidden zones (what the agreement is about: a DMZ, a band
+  // along a line), leaving out any zone that spans most of the map (a whole country);
+  // failing that every zone but those; failing that everything.
   const area = (e) => (e.x1 - e.x0) * (e.y1 - e.y0);
-  const focus = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
-  zoneExtents.forEach((e) => { if (area(e) < 0.25 * area(ext)) { grow(focus, e.x0, e.y0); grow(focus, e.x1, e.y1); } });
-  const home = isFinite(focus.x0) ? focus : ext;
+  const union = (keep) => {
+    const u = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+    D.zones.forEach((z, i) => {
+      const e = zoneExtents[i];
+      if (area(e) < 0.25 * area(ext) && keep(z)) { grow(u, e.x0, e.y0); grow(u, e.x1, e.y1); }
+    });
+    return isFinite(u.x0) ? u : null;
+  };
+  const home = union((z) => z.role === 'forbidden') || union(() => true) || ext;
 
   // ---- canvas and view
   const canvas = $('map');
@@ -169,12 +176,15 @@
       if (zz.grown > 0) { ctx.lineWidth = 2 * zz.grown; ctx.stroke(zz.path); }
       ctx.globalAlpha = 1;
       ctx.strokeStyle = s.stroke;
-      ctx.lineWidth = (state.hover && state.hover.includes(zz) ? 3 : zz.z.kind === 'band' ? 1.2 : s.strokeWidth * 0.75) * px1;
+      const base = everywhere.includes(zz) ? 1 : zz.z.kind === 'band' ? 1.2 : s.strokeWidth;
+      ctx.lineWidth = (state.hover && state.hover.includes(zz) ? 3.5 : base) * px1;
       if (zz.z.kind === 'band') ctx.setLineDash([6 * px1, 4 * px1]);
       ctx.stroke(zz.path);
       ctx.setLineDash([]);
       zonesDrawn++;
     }
+
+    labels();
 
     // Violating reports in the window, aggregated into 3-pixel cells (confirmed wins):
     // the cost is one pass over the points plus one rectangle per occupied cell.
@@ -207,8 +217,8 @@
       incidentsDrawn++;
       if (inc === hi) continue;
       const st = D.style.incidents[inc.status + '/' + inc.confidence];
-      ctx.globalAlpha = hi ? st.opacity * 0.5 : st.opacity;
-      drawTrack(inc, st.stroke, st.width);
+      ctx.globalAlpha = hi ? st.opacity * 0.4 : st.opacity * 0.8;
+      drawTrack(inc, st.stroke, st.width * 0.6);
     }
     ctx.globalAlpha = 1;
     if (hi) {
@@ -231,6 +241,45 @@
     const sample = P.held < P.total ? ` (a sample of ${fmtInt(P.held)} of ${fmtInt(P.total)} rows is embedded)` : '';
     $('drawn').textContent = `Drawn: ${fmtInt(pointsDrawn)} of ${fmtInt(P.held)} violating report rows${sample}; ` +
       `${fmtInt(incidentsDrawn)} of ${fmtInt(incidents.length)} incidents.`;
+  }
+
+  // Zone names, for print: at each zone's anchor when the zone is big enough on screen,
+  // skipping any label that would overlap one already placed.
+  function labels() {
+    screenTransform();
+    ctx.font = '11px system-ui, "DejaVu Sans", sans-serif';
+    ctx.textAlign = 'left'; ctx.textBaseline = 'middle';
+    ctx.lineJoin = 'round';
+    const placed = [];
+    for (let k = drawOrder.length - 1; k >= 0; k--) {
+      const zz = drawOrder[k];
+      if (everywhere.includes(zz)) continue;
+      const e = zz.extent;
+      const size = Math.max((wx(e.x1) - wx(e.x0)), e.y1 - e.y0) * view.scale;
+      if (size < 12) continue;
+      const [alon, alat] = anchor(zz);
+      let x = sx(wx(alon)), y = sy(wy(alat));
+      if (zz.z.kind === 'circle') x += zz.z.radius_m / M_PER_DEG * view.scale + 3;
+      else x += 4;
+      const text = zz.z.name.length > 34 ? zz.z.name.slice(0, 33) + '…' : zz.z.name;
+      const w = ctx.measureText(text).width, h = 13;
+      if (x + w < 0 || x > view.w || y < 0 || y > view.h) continue;
+      const box = { x0: x - 2, y0: y - h / 2, x1: x + w + 2, y1: y + h / 2 };
+      if (placed.some((b) => b.x0 < box.x1 && box.x0 < b.x1 && b.y0 < box.y1 && box.y0 < b.y1)) continue;
+      placed.push(box);
+      ctx.strokeStyle = 'rgba(255,255,255,0.9)'; ctx.lineWidth = 3; ctx.strokeText(text, x, y);
+      ctx.fillStyle = zz.style.stroke; ctx.fillText(text, x, y);
+    }
+  }
+  function anchor(zz) {
+    const z = zz.z;
+    if (z.kind === 'circle') return z.centre;
+    if (z.kind === 'band') {
+      const l = z.lines[0], m = Math.floor(l.length / 4) * 2;
+      return [l[m], l[m + 1]];
+    }
+    const e = zz.extent;
+    return [e.x1 - (e.x1 - e.x0) * 0.15, (e.y0 + e.y1) / 2];
   }
 
   function drawTrack(inc, colour, width) {
@@ -342,16 +391,17 @@
     const shown = Math.min(incidents.length, 5000);
     for (let k = 0; k < shown; k++) {
       const inc = incidents[k];
-      const tr = el('tr', { 'data-incident-id': inc.id, 'data-highlighted': 'false', title: inc.id });
+      const tr = el('tr', { 'data-incident-id': inc.id, 'data-highlighted': 'false',
+        title: `${inc.id}\n${iso(inc.start)} – ${iso(inc.end)} UTC, ${inc.status}, ended by ${inc.endedBy}` });
       const colour = D.style.incidents[inc.status + '/' + inc.confidence].stroke;
       const conf = el('span', { class: 'conf ' + inc.confidence, style: 'background:' + colour }, inc.confidence === 'confirmed' ? 'conf.' : 'poss.');
       const cells = [
-        [String(k + 1), 'num'], [inc.unit, ''], [null, 'sub'], [conf, ''], [iso(inc.start), ''],
+        [String(k + 1), 'num'], [inc.unit, ''], [null, 'sub'], [conf, ''], [iso(inc.start).slice(0, 10), ''],
         [fmtDuration(inc.duration), 'num'], [fmtDepth(inc.depth), 'num'], [fmtInt(inc.reports), 'num'],
       ];
       cells.forEach(([v, cls], c) => {
         const td = el('td', cls ? { class: cls } : {});
-        if (c === 2) td.append(inc.rule, el('br'), el('span', { class: 'hint' }, inc.zone + (inc.status === 'transient' ? ' · transient' : '')));
+        if (c === 2) td.append(inc.rule, ' ', el('span', { class: 'zone' }, inc.zone + (inc.status === 'transient' ? ' · transient' : '')));
         else if (v instanceof Node) td.append(v); else td.textContent = v;
         tr.append(td);
       });
