@@ -6,6 +6,9 @@
   const D = JSON.parse(document.getElementById('zonewatch-data').textContent);
   const M_PER_DEG = 111320; // metres per degree of latitude: accurate enough to draw
   const ROLE_ORDER = ['forbidden', 'corridor', 'allowed', 'reference'];
+  const TRACK_CAP = 5000; // incident tracks drawn at most (the most severe in the time window)
+  const TRACK_VERTEX_CAP = 20000; // ... and positions along them
+  const TABLE_CAP = 2000; // table rows at most (the most severe)
   const $ = (id) => document.getElementById(id);
   const el = (tag, attrs, text) => {
     const e = document.createElement(tag);
@@ -185,6 +188,7 @@
     }
 
     labels();
+    const tZones = performance.now();
 
     // Violating reports in the window, aggregated into 3-pixel cells (confirmed wins):
     // the cost is one pass over the points plus one rectangle per occupied cell.
@@ -209,13 +213,19 @@
       }
     }
 
-    // Incidents as tracks.
-    let incidentsDrawn = 0;
+    const tPoints = performance.now();
+    // Incidents as tracks, the most severe first (incidents are in severity order), until
+    // TRACK_CAP tracks or TRACK_VERTEX_CAP positions are drawn: raster time grows with the
+    // segments stroked, and a run can have tens of thousands of long tracks.
+    let incidentsDrawn = 0, incidentsInWindow = 0, vertices = 0;
     const hi = state.highlighted && byId.get(state.highlighted);
     for (const inc of incidents) {
       if (!inWindow(inc)) continue;
+      incidentsInWindow++;
+      if (inc === hi) { incidentsDrawn++; continue; }
+      if (incidentsDrawn >= TRACK_CAP || vertices >= TRACK_VERTEX_CAP) continue;
       incidentsDrawn++;
-      if (inc === hi) continue;
+      vertices += inc.track.length / 2;
       const st = D.style.incidents[inc.status + '/' + inc.confidence];
       ctx.globalAlpha = hi ? st.opacity * 0.4 : st.opacity * 0.8;
       drawTrack(inc, st.stroke, st.width * 0.6);
@@ -233,14 +243,19 @@
     scaleBar();
 
     hook.zonesDrawn = zonesDrawn; hook.incidentsDrawn = incidentsDrawn; hook.pointsDrawn = pointsDrawn;
-    hook.drawMs = performance.now() - t0;
+    const tEnd = performance.now();
+    hook.drawMs = tEnd - t0;
+    hook.phases = { zones: tZones - t0, points: tPoints - tZones, incidents: tEnd - tPoints };
     canvas.dataset.zonesDrawn = zonesDrawn;
     canvas.dataset.incidentsDrawn = incidentsDrawn;
     canvas.dataset.pointsDrawn = pointsDrawn;
     canvas.dataset.highlighted = state.highlighted || '';
+    canvas.dataset.incidentsInWindow = incidentsInWindow;
+    hook.incidentsInWindow = incidentsInWindow;
+    const capped = incidentsDrawn < incidentsInWindow ? ` (tracks of the ${fmtInt(incidentsDrawn)} most severe)` : '';
     const sample = P.held < P.total ? ` (a sample of ${fmtInt(P.held)} of ${fmtInt(P.total)} rows is embedded)` : '';
     $('drawn').textContent = `Drawn: ${fmtInt(pointsDrawn)} of ${fmtInt(P.held)} violating report rows${sample}; ` +
-      `${fmtInt(incidentsDrawn)} of ${fmtInt(incidents.length)} incidents.`;
+      `${fmtInt(incidentsInWindow)} of ${fmtInt(incidents.length)} incidents${capped}.`;
   }
 
   // Zone names, for print: at each zone's anchor when the zone is big enough on screen,
@@ -388,7 +403,7 @@
   function buildTable() {
     const tbody = $('incidents').tBodies[0];
     const frag = document.createDocumentFragment();
-    const shown = Math.min(incidents.length, 5000);
+    const shown = Math.min(incidents.length, TABLE_CAP);
     for (let k = 0; k < shown; k++) {
       const inc = incidents[k];
       const tr = el('tr', { 'data-incident-id': inc.id, 'data-highlighted': 'false',
@@ -414,7 +429,7 @@
     $('incidents').dataset.incidentsListed = shown;
     $('incidents-count').textContent = `(${fmtInt(D.incidentsTotal)})`;
     const notes = [];
-    if (D.incidents.length < D.incidentsTotal) notes.push(`${fmtInt(D.incidents.length)} of ${fmtInt(D.incidentsTotal)} incidents are embedded (the first by start time); the run's --incidents output has them all.`);
+    if (D.incidents.length < D.incidentsTotal) notes.push(`The ${fmtInt(D.incidents.length)} most severe of ${fmtInt(D.incidentsTotal)} incidents are embedded; the run's --incidents output has them all.`);
     if (shown < incidents.length) notes.push(`The table lists the ${fmtInt(shown)} most severe.`);
     if (!incidents.length) notes.push('No incidents.');
     $('incidents-note').textContent = notes.join(' ');
@@ -577,10 +592,15 @@
   }
 
   // ---- start
-  buildLegend(); buildSummary(); buildTable(); buildCompliance();
+  const tb = [performance.now()];
+  buildLegend(); buildSummary(); tb.push(performance.now());
+  buildTable(); tb.push(performance.now());
+  buildCompliance(); tb.push(performance.now());
   resize(); fit(home);
-  label();
-  draw();
+  label(); tb.push(performance.now());
+  draw(); tb.push(performance.now());
+  hook.startup = { summary: tb[1] - tb[0], table: tb[2] - tb[1], compliance: tb[3] - tb[2], window: tb[4] - tb[3], draw: tb[5] - tb[4],
+    sinceNavigation: tb[5] };
   hook.ready = true;
   document.body.dataset.ready = 'true';
 })();

@@ -29,10 +29,14 @@ const SCRIPT: &str = include_str!("../assets/report.js");
 /// Natural Earth's Libya (public domain), the map's background; see data/ne_libya.SOURCE.md.
 const OUTLINE: &str = include_str!("../../../data/ne_libya.geojson");
 
-/// Incidents embedded at most (all are counted; the page says when some are left out).
-const INCIDENT_CAP: usize = 20_000;
+/// Incidents embedded at most, the most severe first (all are counted; the page says when
+/// some are left out).
+const INCIDENT_CAP: usize = 10_000;
 /// Positions per incident track embedded at most (first and last always kept).
-const TRACK_POINTS_CAP: usize = 500;
+const TRACK_POINTS_CAP: usize = 100;
+/// Positions of all embedded tracks together at most: past it, an incident's track is its
+/// first and last positions only (the page draws fewer than this anyway).
+const TRACK_POINTS_BUDGET: usize = 100_000;
 
 /// The counts of a run, as its `read = checked + rejected + duplicates` line gives them.
 pub struct Accounting {
@@ -212,11 +216,16 @@ fn model(
         "rule": sample.rule,
     });
 
-    let incidents: Vec<Value> = tracks
-        .incidents
-        .iter()
+    let mut budget = TRACK_POINTS_BUDGET;
+    let incidents: Vec<Value> = by_severity(&tracks.incidents)
+        .into_iter()
         .take(INCIDENT_CAP)
-        .map(|i| incident(checker, i))
+        .map(|i| {
+            let cap = TRACK_POINTS_CAP.min(budget).max(2);
+            let track = thin_track(&i.track, cap);
+            budget = budget.saturating_sub(track.len());
+            incident(checker, i, track)
+        })
         .collect();
 
     let mut compliance: Vec<Value> = Vec::new();
@@ -287,7 +296,22 @@ fn model(
     }))
 }
 
-fn incident(checker: &Checker, i: &Incident) -> Value {
+/// The incidents by severity, as the page's table lists them: confirmed first, then the
+/// deepest, then the longest; ties by id.
+fn by_severity(incidents: &[Incident]) -> Vec<&Incident> {
+    let mut sorted: Vec<&Incident> = incidents.iter().collect();
+    sorted.sort_by(|a, b| {
+        let confirmed = |i: &Incident| i.confidence != Confidence::Confirmed;
+        confirmed(a)
+            .cmp(&confirmed(b))
+            .then(b.max_depth_m.total_cmp(&a.max_depth_m))
+            .then(b.duration_s().total_cmp(&a.duration_s()))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    sorted
+}
+
+fn incident(checker: &Checker, i: &Incident, track: Vec<Coord>) -> Value {
     json!({
         "id": i.id,
         "unit": i.unit_id,
@@ -302,7 +326,7 @@ fn incident(checker: &Checker, i: &Incident) -> Value {
         "confidence": i.confidence.name(),
         "status": i.status.name(),
         "endedBy": i.ended_by.name(),
-        "track": flat(thin_track(&i.track, TRACK_POINTS_CAP)),
+        "track": flat(track),
     })
 }
 
