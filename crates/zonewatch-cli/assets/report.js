@@ -395,7 +395,7 @@
   canvas.addEventListener('dblclick', (e) => { const r = canvas.getBoundingClientRect(); zoomAt(e.clientX - r.left, e.clientY - r.top, 2); });
   $('zoom-in').addEventListener('click', () => zoomAt(view.w / 2, view.h / 2, 1.5));
   $('zoom-out').addEventListener('click', () => zoomAt(view.w / 2, view.h / 2, 1 / 1.5));
-  $('zoom-fit').addEventListener('click', () => { fit(home); redraw(); });
+  $('zoom-fit').addEventListener('click', () => { fit(home, 44); redraw(); });
   window.addEventListener('resize', () => { const c = { cx: view.cx, cy: view.cy, scale: view.scale }; resize(); Object.assign(view, c); redraw(); });
 
   // ---- the incidents table
@@ -596,7 +596,7 @@
   buildLegend(); buildSummary(); tb.push(performance.now());
   buildTable(); tb.push(performance.now());
   buildCompliance(); tb.push(performance.now());
-  resize(); fit(home);
+  resize(); fit(home, 44);
   label(); tb.push(performance.now());
   draw(); tb.push(performance.now());
   hook.startup = { summary: tb[1] - tb[0], table: tb[2] - tb[1], compliance: tb[3] - tb[2], window: tb[4] - tb[3], draw: tb[5] - tb[4],
