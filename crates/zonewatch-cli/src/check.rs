@@ -16,7 +16,10 @@ use crate::{Outcome, set_threads};
 pub fn run(args: CheckArgs) -> Result<Outcome> {
     set_threads(args.input.threads)?;
     let loaded = inputs::agreement(&args.agreement)?;
-    let mut report = args.report.as_deref().map(|p| ReportJob::new(p, &loaded));
+    let mut report = match args.report.as_deref() {
+        Some(path) => Some(ReportJob::new(path, &loaded, &args)?),
+        None => None,
+    };
     let checker = Checker::new(loaded.agreement);
 
     let inputs: Vec<Input> = if args.reports.is_empty() {

@@ -10,14 +10,16 @@
 mod points;
 mod zones;
 
+use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use zonewatch_core::{Checker, Confidence, Coord, Incident, IncidentStatus, Tracks};
 use zonewatch_io::{ZoneRole, confidence_color, incident_style, zone_roles};
 
+use crate::args::CheckArgs;
 use crate::inputs::{Input, InputDigest, InputFile, LoadedAgreement};
 use crate::output::Sink;
 
@@ -56,13 +58,46 @@ pub struct ReportJob {
 }
 
 impl ReportJob {
-    pub fn new(path: &Path, loaded: &LoadedAgreement) -> ReportJob {
-        ReportJob {
+    /// Fails when `path` is stdout (`-`) or names the same file as another output of the
+    /// run: one of the two would silently replace the other.
+    pub fn new(path: &Path, loaded: &LoadedAgreement, args: &CheckArgs) -> Result<ReportJob> {
+        if path == Path::new("-") {
+            bail!("--report writes a file, not stdout: name one, like --report report.html");
+        }
+        // The files need not exist yet: resolve the directory, keep the name.
+        let real = |p: &Path| {
+            let dir = match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            match (fs::canonicalize(dir), p.file_name()) {
+                (Ok(dir), Some(name)) => dir.join(name),
+                _ => p.to_path_buf(),
+            }
+        };
+        let others = [
+            ("--output", args.output.as_deref()),
+            ("--rejects", args.input.rejects.as_deref()),
+            ("--incidents", args.tracks.incidents.as_deref()),
+            ("--events", args.tracks.events.as_deref()),
+            ("--compliance", args.tracks.compliance.as_deref()),
+        ];
+        for (flag, other) in others {
+            if let Some(other) = other
+                && real(other) == real(path)
+            {
+                bail!(
+                    "--report and {flag} are both {}: name two files",
+                    path.display()
+                );
+            }
+        }
+        Ok(ReportJob {
             path: path.to_path_buf(),
             files: loaded.files.clone(),
             categories: loaded.categories.clone(),
             digests: Vec::new(),
-        }
+        })
     }
 
     /// Keeps a handle on each input's digest, before the inputs are consumed.

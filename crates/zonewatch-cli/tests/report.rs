@@ -317,3 +317,25 @@ fn the_embedded_scenario_report_names_the_embedded_files() {
         "the Libya outline"
     );
 }
+
+#[test]
+fn the_report_is_a_file_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["check", "--report", "-"][..],
+        &["check", "-o", "same.html", "--report", "same.html"][..],
+        &[
+            "check",
+            "--incidents",
+            "same.html",
+            "--report",
+            "./same.html",
+        ][..],
+    ] {
+        let out = zonewatch(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("--report"), "{args:?}: {stderr}");
+        assert!(!dir.path().join("same.html").exists(), "{args:?}");
+    }
+}
