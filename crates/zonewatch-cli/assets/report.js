@@ -6,6 +6,7 @@
   const D = JSON.parse(document.getElementById('zonewatch-data').textContent);
   const M_PER_DEG = 111320; // metres per degree of latitude: accurate enough to draw
   const ROLE_ORDER = ['forbidden', 'corridor', 'allowed', 'reference'];
+  const TRACK_DEFAULT = 200; // incident tracks drawn unless "all tracks" is ticked
   const TRACK_CAP = 5000; // incident tracks drawn at most (the most severe in the time window)
   const TRACK_VERTEX_CAP = 20000; // ... and positions along them
   const TABLE_CAP = 2000; // table rows at most (the most severe)
@@ -187,15 +188,44 @@
       zonesDrawn++;
     }
 
-    labels();
     const tZones = performance.now();
 
-    // Violating reports in the window, aggregated into 3-pixel cells (confirmed wins):
-    // the cost is one pass over the points plus one rectangle per occupied cell.
+    // Incidents as tracks, the most severe first (incidents are in severity order), until
+    // TRACK_CAP tracks or TRACK_VERTEX_CAP positions are drawn: raster time grows with the
+    // segments stroked, and a run can have tens of thousands of long tracks. Many tracks
+    // are drawn thinner and fainter so that they do not bury the zones.
+    screenTransform();
+    let incidentsDrawn = 0, incidentsInWindow = 0, vertices = 0;
+    const hi = state.highlighted && byId.get(state.highlighted);
+    const toDraw = [];
+    for (const inc of incidents) {
+      if (!inWindow(inc)) continue;
+      incidentsInWindow++;
+      if (inc === hi) { incidentsDrawn++; continue; }
+      const cap = $('all-tracks').checked ? TRACK_CAP : TRACK_DEFAULT;
+      if (incidentsDrawn >= cap || vertices >= TRACK_VERTEX_CAP) continue;
+      incidentsDrawn++;
+      vertices += inc.track.length / 2;
+      toDraw.push(inc);
+    }
+    const crowd = Math.min(1, Math.sqrt(60 / Math.max(1, toDraw.length)));
+    for (let k = toDraw.length - 1; k >= 0; k--) { // the most severe last, on top
+      const inc = toDraw[k];
+      const st = D.style.incidents[inc.status + '/' + inc.confidence];
+      ctx.globalAlpha = (hi ? st.opacity * 0.4 : st.opacity * 0.8) * Math.max(crowd, 0.15);
+      drawTrack(inc, st.stroke, Math.max(1, st.width * 0.6 * crowd));
+    }
+    ctx.globalAlpha = 1;
+    const tTracks = performance.now();
+
+    // Violating reports in the window, aggregated into 3-pixel cells: a cell takes the
+    // colour of its most serious report (confirmed wins) and an opacity that grows with
+    // the log of how many reports it holds, so dense areas read as dense without hiding
+    // the zones. Cost: one pass over the points, one rectangle per occupied cell.
     screenTransform();
     const cell = 3, gw = Math.ceil(view.w / cell) + 1, gh = Math.ceil(view.h / cell) + 1;
-    const grid = new Uint8Array(gw * gh);
-    let pointsDrawn = 0;
+    const conf = new Uint8Array(gw * gh), count = new Uint32Array(gw * gh);
+    let pointsDrawn = 0, maxCount = 0;
     const ox = view.w / 2 - view.cx * view.scale, oy = view.h / 2 - view.cy * view.scale, sc = view.scale;
     for (let i = 0; i < n; i++) {
       const t = pt[i];
@@ -204,33 +234,39 @@
       const gx = Math.floor((px[i] * sc + ox) / cell), gy = Math.floor((py[i] * sc + oy) / cell);
       if (gx < 0 || gy < 0 || gx >= gw || gy >= gh) continue;
       const v = P.c[i] + 1, k = gy * gw + gx;
-      if (grid[k] < v) grid[k] = v;
+      if (conf[k] < v) conf[k] = v;
+      const c = ++count[k];
+      if (c > maxCount) maxCount = c;
     }
-    for (const [v, colour] of [[1, D.style.confidence.possible], [2, D.style.confidence.confirmed]]) {
+    const LEVELS = 6, logMax = Math.log1p(maxCount);
+    const buckets = [[], []].map(() => Array.from({ length: LEVELS }, () => []));
+    for (let k = 0; k < conf.length; k++) {
+      if (!conf[k]) continue;
+      const level = maxCount > 1 ? Math.min(LEVELS - 1, Math.floor(Math.log(count[k]) / logMax * LEVELS)) : LEVELS - 1;
+      buckets[conf[k] - 1][level].push(k);
+    }
+    for (const [b, colour] of [[0, D.style.confidence.possible], [1, D.style.confidence.confirmed]]) {
       ctx.fillStyle = colour;
-      for (let k = 0; k < grid.length; k++) {
-        if (grid[k] === v) ctx.fillRect((k % gw) * cell - 0.5, Math.floor(k / gw) * cell - 0.5, cell + 1, cell + 1);
-      }
-    }
-
-    const tPoints = performance.now();
-    // Incidents as tracks, the most severe first (incidents are in severity order), until
-    // TRACK_CAP tracks or TRACK_VERTEX_CAP positions are drawn: raster time grows with the
-    // segments stroked, and a run can have tens of thousands of long tracks.
-    let incidentsDrawn = 0, incidentsInWindow = 0, vertices = 0;
-    const hi = state.highlighted && byId.get(state.highlighted);
-    for (const inc of incidents) {
-      if (!inWindow(inc)) continue;
-      incidentsInWindow++;
-      if (inc === hi) { incidentsDrawn++; continue; }
-      if (incidentsDrawn >= TRACK_CAP || vertices >= TRACK_VERTEX_CAP) continue;
-      incidentsDrawn++;
-      vertices += inc.track.length / 2;
-      const st = D.style.incidents[inc.status + '/' + inc.confidence];
-      ctx.globalAlpha = hi ? st.opacity * 0.4 : st.opacity * 0.8;
-      drawTrack(inc, st.stroke, st.width * 0.6);
+      buckets[b].forEach((cells, level) => {
+        ctx.globalAlpha = 0.45 + 0.55 * (level + 1) / LEVELS;
+        for (const k of cells) ctx.fillRect((k % gw) * cell - 0.5, Math.floor(k / gw) * cell - 0.5, cell + 1, cell + 1);
+      });
     }
     ctx.globalAlpha = 1;
+    // The zones' outlines again, over the reports.
+    worldTransform();
+    for (const zz of drawOrder) {
+      if (everywhere.includes(zz)) continue;
+      ctx.strokeStyle = zz.style.stroke; ctx.globalAlpha = 0.8;
+      ctx.lineWidth = (zz.z.kind === 'band' ? 1 : 1.2) / view.scale;
+      if (zz.z.kind === 'band') ctx.setLineDash([6 / view.scale, 4 / view.scale]);
+      ctx.stroke(zz.path);
+      ctx.setLineDash([]);
+    }
+    ctx.globalAlpha = 1;
+    screenTransform();
+    labels();
+    const tPoints = performance.now();
     if (hi) {
       drawTrack(hi, '#ffffff', 9);
       drawTrack(hi, getComputedStyle(document.documentElement).getPropertyValue('--hi').trim() || '#2166ac', 5);
@@ -245,7 +281,7 @@
     hook.zonesDrawn = zonesDrawn; hook.incidentsDrawn = incidentsDrawn; hook.pointsDrawn = pointsDrawn;
     const tEnd = performance.now();
     hook.drawMs = tEnd - t0;
-    hook.phases = { zones: tZones - t0, points: tPoints - tZones, incidents: tEnd - tPoints };
+    hook.phases = { zones: tZones - t0, tracks: tTracks - tZones, points: tPoints - tTracks, rest: tEnd - tPoints };
     canvas.dataset.zonesDrawn = zonesDrawn;
     canvas.dataset.incidentsDrawn = incidentsDrawn;
     canvas.dataset.pointsDrawn = pointsDrawn;
@@ -255,7 +291,7 @@
     const capped = incidentsDrawn < incidentsInWindow ? ` (tracks of the ${fmtInt(incidentsDrawn)} most severe)` : '';
     const sample = P.held < P.total ? ` (a sample of ${fmtInt(P.held)} of ${fmtInt(P.total)} rows is embedded)` : '';
     $('drawn').textContent = `Drawn: ${fmtInt(pointsDrawn)} of ${fmtInt(P.held)} violating report rows${sample}; ` +
-      `${fmtInt(incidentsInWindow)} of ${fmtInt(incidents.length)} incidents${capped}.`;
+      `${fmtInt(incidentsInWindow)} of ${fmtInt(incidents.length)}${incidents.length < D.incidentsTotal ? ' embedded' : ''} incidents${capped}.`;
   }
 
   // Zone names, for print: at each zone's anchor when the zone is big enough on screen,
@@ -480,6 +516,7 @@
   };
   tFrom.addEventListener('input', onSlide); tTo.addEventListener('input', onSlide);
   $('t-reset').addEventListener('click', () => setWindow(tMin, tMax));
+  $('all-tracks').addEventListener('change', () => redraw());
   if (!hasTime) { tFrom.disabled = true; tTo.disabled = true; }
 
   // ---- legend, summary, compliance charts, accounting, inputs
