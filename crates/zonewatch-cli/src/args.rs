@@ -96,6 +96,10 @@ pub struct CheckArgs {
     pub fail_on_violation: bool,
     #[command(flatten)]
     pub tracks: crate::tracks::TrackArgs,
+    /// Write a self-contained HTML map report here: zones, violations, incidents,
+    /// compliance over time, the run's accounting and its inputs' SHA-256 (works offline).
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
     /// Report files (CSV, GeoJSON, newline-delimited GeoJSON); `-` reads stdin.
     #[arg(value_name = "REPORTS")]
     pub reports: Vec<PathBuf>,

@@ -7,6 +7,7 @@ use zonewatch_io::{OutputFormat, Reject, RejectWriter, ReportReader, ViolationWr
 use crate::args::{self, CheckArgs};
 use crate::inputs::{self, Input};
 use crate::output::{self, Sink};
+use crate::report::{Accounting, ReportJob};
 use crate::summary::Tally;
 use crate::swap::SwapCheck;
 use crate::tracks::Tracking;
@@ -15,6 +16,10 @@ use crate::{Outcome, set_threads};
 pub fn run(args: CheckArgs) -> Result<Outcome> {
     set_threads(args.input.threads)?;
     let loaded = inputs::agreement(&args.agreement)?;
+    let mut report = match args.report.as_deref() {
+        Some(path) => Some(ReportJob::new(path, &loaded, &args)?),
+        None => None,
+    };
     let checker = Checker::new(loaded.agreement);
 
     let inputs: Vec<Input> = if args.reports.is_empty() {
@@ -28,6 +33,9 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
             .map(|p| inputs::open(p, args.input.input_format))
             .collect::<Result<_>>()?
     };
+    if let Some(report) = report.as_mut() {
+        report.watch(&inputs);
+    }
 
     let format = match args.format {
         Some(args::OutputFormat::Csv) => OutputFormat::Csv,
@@ -47,7 +55,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         None => None,
     };
     let mut tally = Tally::new(checker.agreement().rules().len());
-    let mut tracking = Tracking::new(&checker, &args.tracks);
+    let mut tracking = Tracking::new(&checker, &args.tracks, report.is_some());
     tally.show_duplicates = tracking.active();
     tally.swap = SwapCheck::for_agreement(checker.agreement());
 
@@ -78,7 +86,14 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         "internal error: {}",
         tally.accounting()
     );
-    let track_summary = tracking.finish(&checker, &args.tracks)?;
+    let accounting = Accounting {
+        read: tally.read,
+        checked: tally.checked,
+        rejected: tally.rejected,
+        duplicates: tally.duplicates,
+    };
+    let report = report.map(|job| (job, accounting));
+    let track_summary = tracking.finish(&checker, &args.tracks, report)?;
     if let Some(warning) = tally.swap.warning() {
         eprintln!("zonewatch: {warning}");
     }

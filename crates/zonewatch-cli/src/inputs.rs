@@ -1,12 +1,15 @@
 //! Resolving the agreement and the input files named on the command line.
 
+use std::collections::HashMap;
 use std::fs;
-use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::{Context, Result, bail};
+use sha2::{Digest, Sha256};
 use zonewatch_core::Agreement;
-use zonewatch_io::{ReportFormat, load_agreement};
+use zonewatch_io::{ReportFormat, load_agreement, zone_categories};
 
 use crate::args::{AgreementArgs, InputFormat};
 use crate::scenario;
@@ -15,6 +18,138 @@ use crate::scenario;
 pub struct LoadedAgreement {
     pub agreement: Agreement,
     pub embedded: bool,
+    /// The zones, rules and units files (or embedded texts) with their checksums.
+    pub files: Vec<InputFile>,
+    /// The `category` property of each zone that has one (for drawing roles).
+    pub categories: HashMap<String, String>,
+}
+
+/// An input of the run as the HTML report lists it, so that a printed report can be traced
+/// to its data: what it was, its name, size and SHA-256.
+#[derive(Clone, Debug)]
+pub struct InputFile {
+    /// `zones`, `rules`, `units` or `reports`.
+    pub role: &'static str,
+    pub name: String,
+    pub bytes: u64,
+    /// Lower-case hex.
+    pub sha256: String,
+    /// False when a stream (stdin) was not read to its end: the digest covers `bytes`.
+    pub complete: bool,
+}
+
+impl InputFile {
+    fn of_text(role: &'static str, name: &str, text: &str) -> InputFile {
+        InputFile {
+            role,
+            name: name.to_string(),
+            bytes: text.len() as u64,
+            sha256: hex(&Sha256::digest(text.as_bytes())),
+            complete: true,
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 of a report input, computed as the run streams it (no second pass): a
+/// handle kept by the run while the reader itself moves into the checking loop.
+#[derive(Clone)]
+pub struct InputDigest(Arc<Mutex<DigestState>>);
+
+struct DigestState {
+    hasher: Sha256,
+    bytes: u64,
+    /// Whether the reader reached the end of the input.
+    eof: bool,
+    /// Where the input's unread tail can be found: a reader that stops before the end (a
+    /// GeoJSON parser done at the closing bracket) leaves a tail that `finish` hashes.
+    tail: Tail,
+}
+
+enum Tail {
+    File(PathBuf),
+    Embedded(&'static [u8]),
+    /// stdin or a pipe: what was read is all there is.
+    Stream,
+}
+
+impl InputDigest {
+    fn new(tail: Tail) -> InputDigest {
+        InputDigest(Arc::new(Mutex::new(DigestState {
+            hasher: Sha256::new(),
+            bytes: 0,
+            eof: false,
+            tail,
+        })))
+    }
+
+    fn update(&self, bytes: &[u8], eof: bool) {
+        let mut state = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        state.hasher.update(bytes);
+        state.bytes += bytes.len() as u64;
+        state.eof |= eof;
+    }
+
+    /// The digest of everything read, plus the unread tail of a file.
+    pub fn finish(&self, name: &str) -> Result<InputFile> {
+        let state = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut hasher = state.hasher.clone();
+        let mut bytes = state.bytes;
+        let mut complete = true;
+        match &state.tail {
+            Tail::File(path) => {
+                let mut file = fs::File::open(path)
+                    .with_context(|| format!("cannot reopen {}", path.display()))?;
+                if file.metadata()?.len() > bytes {
+                    file.seek(SeekFrom::Start(bytes))?;
+                    bytes += io::copy(&mut file, &mut hasher)?;
+                }
+            }
+            Tail::Embedded(all) => {
+                let rest = all.get(bytes as usize..).unwrap_or_default();
+                hasher.update(rest);
+                bytes += rest.len() as u64;
+            }
+            Tail::Stream => complete = state.eof,
+        }
+        Ok(InputFile {
+            role: "reports",
+            name: name.to_string(),
+            bytes,
+            sha256: hex(&hasher.finalize()),
+            complete,
+        })
+    }
+}
+
+/// A reader that feeds every byte it passes on to an [`InputDigest`].
+struct HashingReader<R> {
+    inner: R,
+    digest: InputDigest,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.digest.update(&buf[..n], n == 0 && !buf.is_empty());
+        Ok(n)
+    }
+}
+
+/// `reader` wrapped so that what it yields is hashed; the handle to the digest.
+fn hashing<R: Read + Send + 'static>(
+    reader: R,
+    tail: Tail,
+) -> (Box<dyn BufRead + Send>, InputDigest) {
+    let digest = InputDigest::new(tail);
+    let reader = HashingReader {
+        inner: reader,
+        digest: digest.clone(),
+    };
+    (Box::new(BufReader::with_capacity(1 << 20, reader)), digest)
 }
 
 /// Reads a whole (small) text file: zones, rules, units. Bytes that are not UTF-8 are an
@@ -85,17 +220,28 @@ pub fn agreement(args: &AgreementArgs) -> Result<LoadedAgreement> {
     .map_err(|errors| {
         anyhow::anyhow!("{} problem(s) in the agreement:\n{errors}", errors.0.len())
     })?;
+    let mut files = vec![
+        InputFile::of_text("zones", &zones_name, &zones),
+        InputFile::of_text("rules", &rules_name, &rules),
+    ];
+    if let Some((text, name)) = &units {
+        files.push(InputFile::of_text("units", name, text));
+    }
     Ok(LoadedAgreement {
         agreement,
         embedded,
+        files,
+        categories: zone_categories(&zones),
     })
 }
 
-/// One input stream: its display name, format and reader.
+/// One input stream: its display name, format and reader, and the digest of what the
+/// reader has read.
 pub struct Input {
     pub name: String,
     pub format: ReportFormat,
     pub reader: Box<dyn BufRead + Send>,
+    pub digest: InputDigest,
 }
 
 /// Opens an input file (`-` is stdin), choosing its format from the flag, else from the
@@ -114,26 +260,73 @@ pub fn open(path: &Path, flag: Option<InputFormat>) -> Result<Input> {
         })?,
     };
     if path == Path::new("-") {
-        let stdin = std::io::stdin();
+        let (reader, digest) = hashing(std::io::stdin(), Tail::Stream);
         return Ok(Input {
             name: "stdin".into(),
             format,
-            reader: Box::new(BufReader::with_capacity(1 << 20, stdin)),
+            reader,
+            digest,
         });
     }
     let file = fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    // Only a regular file can be reopened for its tail; a named pipe is a stream.
+    let regular = file.metadata().is_ok_and(|m| m.is_file());
+    let tail = match regular {
+        true => Tail::File(path.to_path_buf()),
+        false => Tail::Stream,
+    };
+    let (reader, digest) = hashing(file, tail);
     Ok(Input {
         name: path.display().to_string(),
         format,
-        reader: Box::new(BufReader::with_capacity(1 << 20, file)),
+        reader,
+        digest,
     })
 }
 
 /// The embedded Sirte reports as an input.
 pub fn embedded_reports() -> Input {
+    let (reader, digest) = hashing(
+        std::io::Cursor::new(scenario::REPORTS.as_bytes()),
+        Tail::Embedded(scenario::REPORTS.as_bytes()),
+    );
     Input {
         name: scenario::REPORTS_NAME.into(),
         format: ReportFormat::Csv,
-        reader: Box::new(std::io::Cursor::new(scenario::REPORTS.as_bytes())),
+        reader,
+        digest,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_digest_covers_what_was_read_and_the_unread_tail() {
+        // SHA-256("abc"), FIPS 180-2 appendix B.1.
+        let abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        let (mut reader, digest) = hashing(io::Cursor::new(b"abc"), Tail::Embedded(b"abc"));
+        let mut first = [0u8; 1];
+        reader.read_exact(&mut first).unwrap();
+        drop(reader);
+        let whole = digest.finish("abc").unwrap();
+        assert_eq!(
+            (whole.sha256.as_str(), whole.bytes, whole.complete),
+            (abc, 3, true)
+        );
+
+        let (mut reader, digest) = hashing(io::Cursor::new(b"abc"), Tail::Stream);
+        let mut all = Vec::new();
+        reader.read_to_end(&mut all).unwrap();
+        let streamed = digest.finish("stdin").unwrap();
+        assert_eq!((streamed.sha256.as_str(), streamed.complete), (abc, true));
+
+        let (mut reader, digest) = hashing(io::Cursor::new(b"abc"), Tail::Stream);
+        reader.read_exact(&mut first).unwrap();
+        assert!(
+            !digest.finish("stdin").unwrap().complete,
+            "a stream read in part"
+        );
     }
 }

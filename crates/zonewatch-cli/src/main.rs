@@ -9,6 +9,7 @@ mod r#gen; // `gen` is a reserved word in Rust 2024
 mod inputs;
 mod join;
 mod output;
+mod report;
 mod scenario;
 mod summary;
 mod swap;

@@ -15,6 +15,7 @@ use zonewatch_io::{
 };
 
 use crate::output::Sink;
+use crate::report::{Accounting, ReportJob, ViolationSample};
 
 /// Track outputs of `check`. Any of them holds every report in memory, per unit, until the
 /// run ends (see docs/tracks.md), and drops exact duplicate reports (counted).
@@ -53,15 +54,22 @@ fn parse_speed(s: &str) -> Result<(String, f64), String> {
     Ok((class.trim().to_string(), kmh))
 }
 
-/// Tracking during a run: `None` inside when no track output was asked for, so a plain
-/// run keeps its bounded memory.
+/// Tracking during a run: `None` inside when no track output (nor the HTML report) was
+/// asked for, so a plain run keeps its bounded memory.
 pub struct Tracking<'c> {
     recorder: Option<TrackRecorder<'c>>,
+    /// The violation rows for the HTML report's map (a bounded sample, exact counts).
+    sample: Option<ViolationSample>,
 }
 
 impl<'c> Tracking<'c> {
-    pub fn new(checker: &'c Checker, args: &TrackArgs) -> Tracking<'c> {
-        let wanted = args.incidents.is_some() || args.events.is_some() || args.compliance.is_some();
+    /// `report`: whether the HTML report is wanted (it shows incidents and compliance, so
+    /// it needs the recorder too).
+    pub fn new(checker: &'c Checker, args: &TrackArgs, report: bool) -> Tracking<'c> {
+        let wanted = report
+            || args.incidents.is_some()
+            || args.events.is_some()
+            || args.compliance.is_some();
         let recorder = wanted.then(|| {
             let speed = SpeedLimits {
                 by_class: args
@@ -73,7 +81,10 @@ impl<'c> Tracking<'c> {
             };
             TrackRecorder::new(Tracker::new(checker, TrackOptions { speed }))
         });
-        Tracking { recorder }
+        Tracking {
+            recorder,
+            sample: report.then(|| ViolationSample::new(ViolationSample::CAP)),
+        }
     }
 
     /// Whether duplicates are dropped (and the accounting line shows them).
@@ -100,14 +111,28 @@ impl<'c> Tracking<'c> {
         if let Some(rec) = self.recorder.as_mut() {
             rec.record(report, violations);
         }
+        if let Some(sample) = self.sample.as_mut() {
+            for v in violations {
+                sample.push(report, v);
+            }
+        }
     }
 
-    /// Replays every unit, writes the asked-for files, and returns the summary lines.
-    pub fn finish(self, checker: &Checker, args: &TrackArgs) -> Result<String> {
+    /// Replays every unit, writes the asked-for files (and the HTML report, given its job
+    /// and the run's final counts), and returns the summary lines.
+    pub fn finish(
+        self,
+        checker: &Checker,
+        args: &TrackArgs,
+        report: Option<(ReportJob, Accounting)>,
+    ) -> Result<String> {
         let Some(rec) = self.recorder else {
             return Ok(String::new());
         };
         let tracks = rec.finish();
+        if let (Some((job, accounting)), Some(sample)) = (report, &self.sample) {
+            job.write(checker, &accounting, &tracks, sample)?;
+        }
         if let Some(path) = &args.incidents {
             let sink = Sink::create(Some(path))?;
             let sink = if is_geojson(path) {
