@@ -79,6 +79,7 @@
 mod agreement;
 mod agreement_files;
 mod compliance_csv;
+mod csv_out;
 mod csv_records;
 mod csv_reports;
 mod error;
@@ -92,10 +93,12 @@ mod join_writer;
 mod json_features;
 mod json_reports;
 mod json_value;
+mod line_blocks;
 mod ndjson_lines;
 mod point_reader;
 mod reject;
 mod reject_writer;
+mod report_blocks;
 mod report_fields;
 mod report_format;
 mod report_reader;
@@ -118,12 +121,15 @@ pub use event_ndjson::write_events_ndjson;
 pub use incident_csv::{INCIDENT_COLUMNS, write_incidents_csv};
 pub use incident_geojson::write_incidents_geojson;
 pub use join_writer::JoinWriter;
-pub use point_reader::PointReader;
+pub use point_reader::{PointId, PointReader};
 pub use reject::Reject;
 pub use reject_writer::RejectWriter;
+pub use report_blocks::{
+    LineBlock, ParsedPoints, ParsedReports, PointBlock, PointBlocks, ReportBlock, ReportBlocks,
+};
 pub use report_format::{OutputFormat, ReportFormat, UnknownFormat};
 pub use report_reader::{Input, ReportReader};
 pub use rules::{parse_duration, read_rules};
 pub use units::read_units;
-pub use violation_writer::{VIOLATION_COLUMNS, ViolationNames, ViolationWriter};
+pub use violation_writer::{VIOLATION_COLUMNS, ViolationNames, ViolationRows, ViolationWriter};
 pub use zones::read_zones;
