@@ -19,7 +19,7 @@ use crate::error::InputError;
 use crate::feature_in::FeatureIn;
 use crate::json_features::{FeatureSlot, parse_feature};
 use crate::json_reports::feature_to_report;
-use crate::line_blocks::{BlockSize, LineBlocks, Next, PieceSpan, RawBlock, cut_pieces, lines};
+use crate::line_blocks::{BlockSize, LineBlocks, Next, PieceSpan, Pool, RawBlock, lines};
 use crate::point_reader::{PointColumns, PointId, json_point};
 use crate::{Input, PointReader, Reject, ReportFormat, ReportReader};
 
@@ -60,14 +60,22 @@ pub struct LineBlock {
     pieces: Vec<PieceSpan>,
     layout: Arc<Layout>,
     source: Arc<str>,
+    /// Where the bytes go back when the block is dropped.
+    pool: Pool,
+}
+
+impl Drop for LineBlock {
+    fn drop(&mut self) {
+        self.pool.give(std::mem::take(&mut self.bytes));
+    }
 }
 
 impl LineBlock {
-    fn new(raw: RawBlock, layout: &Arc<Layout>, source: &Arc<str>, size: BlockSize) -> LineBlock {
-        let pieces = cut_pieces(&raw.bytes, raw.start, raw.first_line, size.piece);
+    fn new(raw: RawBlock, layout: &Arc<Layout>, source: &Arc<str>, pool: &Pool) -> LineBlock {
         LineBlock {
+            pool: pool.clone(),
             bytes: raw.bytes,
-            pieces,
+            pieces: raw.pieces,
             layout: layout.clone(),
             source: source.clone(),
         }
@@ -99,19 +107,15 @@ impl LineBlock {
         let source = &*self.source;
         match &*self.layout {
             Layout::CsvReports(columns) => {
-                let mut row = CsvLine::default();
-                for (line, text) in lines(bytes, p.first_line) {
-                    if !row.split(text) {
-                        continue;
-                    }
-                    match columns.report(&row, source, line) {
+                csv_rows(bytes, p.first_line, |line, row| {
+                    match columns.report(row, source, line) {
                         Ok(report) => {
                             out.reports.push(report);
                             out.lines.push(line);
                         }
                         Err(e) => out.rejects.push(e.into_reject(source, line, None)),
                     }
-                }
+                });
             }
             Layout::NdJson => {
                 for (slot, text) in ndjson_features(bytes, p.first_line) {
@@ -143,18 +147,14 @@ impl LineBlock {
         let source = &*self.source;
         match &*self.layout {
             Layout::CsvPoints(columns) => {
-                let mut row = CsvLine::default();
-                for (line, text) in lines(bytes, p.first_line) {
-                    if !row.split(text) {
-                        continue;
-                    }
-                    match columns.point(&row, out.rows) {
+                csv_rows(bytes, p.first_line, |line, row| {
+                    match columns.point(row, out.rows) {
                         // The id borrows from the block, not from `row`.
-                        Ok((id, c)) => out.points.push((row.detach(id, text), c)),
+                        Ok((id, c)) => out.points.push((row.detach(id), c)),
                         Err(e) => out.rejects.push(e.into_reject(source, line, None)),
                     }
                     out.rows += 1;
-                }
+                });
             }
             Layout::NdJson => {
                 for (mut slot, text) in ndjson_features(bytes, p.first_line) {
@@ -205,6 +205,40 @@ fn ndjson_features(bytes: &[u8], first_line: u64) -> impl Iterator<Item = (Featu
     })
 }
 
+/// Calls `f` with each CSV line of `bytes` (no quotes; the first on `first_line`) that
+/// is not blank, split at `,`: one pass over the bytes finds both cell and line ends.
+#[inline]
+fn csv_rows<'t>(bytes: &'t [u8], first_line: u64, mut f: impl FnMut(u64, &CsvLine<'t>)) {
+    let mut row = CsvLine::default();
+    let (mut line, mut line_start, mut cell_start) = (first_line, 0usize, 0usize);
+    let mut end_line =
+        |row: &mut CsvLine<'t>, line: u64, end: usize, line_start: usize, cell_start: usize| {
+            row.text = &bytes[line_start..end];
+            row.cells
+                .push(((cell_start - line_start) as u32, (end - line_start) as u32));
+            let blank = row.cells.len() == 1 && trim(row.text).is_empty();
+            if !blank {
+                f(line, row);
+            }
+            row.cells.clear();
+        };
+    for i in memchr::memchr2_iter(b',', b'\n', bytes) {
+        if bytes[i] == b',' {
+            row.cells
+                .push(((cell_start - line_start) as u32, (i - line_start) as u32));
+            cell_start = i + 1;
+        } else {
+            end_line(&mut row, line, i, line_start, cell_start);
+            line += 1;
+            line_start = i + 1;
+            cell_start = i + 1;
+        }
+    }
+    if line_start < bytes.len() {
+        end_line(&mut row, line, bytes.len(), line_start, cell_start);
+    }
+}
+
 /// One CSV line without quotes, split at `,`.
 #[derive(Default)]
 struct CsvLine<'t> {
@@ -230,7 +264,8 @@ impl<'t> CsvLine<'t> {
     }
 
     /// An id that borrows from `self` as one that borrows from the text itself.
-    fn detach<'a>(&self, id: PointId<'_>, text: &'a [u8]) -> PointId<'a> {
+    fn detach(&self, id: PointId<'_>) -> PointId<'t> {
+        let text = self.text;
         match id {
             PointId::Text(std::borrow::Cow::Borrowed(s)) => {
                 // `s` is a sub-slice of `text`: find it there.
@@ -347,7 +382,6 @@ enum State<R> {
 struct Blocks<R> {
     state: State<R>,
     source: Arc<str>,
-    size: BlockSize,
 }
 
 /// What a block reader gives next.
@@ -382,11 +416,7 @@ impl<R: Careful> Blocks<R> {
                         Some((header, line, after)) => State::Lines {
                             layout: Arc::new(R::layout(&header, source, line)?),
                             lines,
-                            pending: Some(RawBlock {
-                                start: after,
-                                first_line: line + 1,
-                                ..raw
-                            }),
+                            pending: Some(raw.from(after, line + 1, size.piece)),
                         },
                         None => {
                             let rest = lines.rest(raw.bytes);
@@ -407,7 +437,6 @@ impl<R: Careful> Blocks<R> {
         Ok(Blocks {
             state,
             source: source.into(),
-            size,
         })
     }
 
@@ -454,12 +483,8 @@ impl<R: Careful> Blocks<R> {
             if raw.start == raw.bytes.len() {
                 continue;
             }
-            return Ok(Step::Lines(LineBlock::new(
-                raw,
-                layout,
-                &self.source,
-                self.size,
-            )));
+            let block = LineBlock::new(raw, layout, &self.source, &lines.pool);
+            return Ok(Step::Lines(block));
         }
     }
 }
