@@ -19,11 +19,17 @@
 //!   ([`ReportFormat`]) → chunks of [`Report`](zonewatch_core::Report)s, and [`Reject`]s
 //!   for rows that cannot be reports (line, field, reason).
 //! - [`PointReader`]: `(id, position)` pairs for the spatial join.
+//! - [`ReportBlocks`] / [`PointBlocks`]: the same rows from CSV and NDJSON in blocks of
+//!   whole lines ([`LineBlock`]), cut into pieces that can be parsed on different cores
+//!   ([`ParsedReports`], [`ParsedPoints`]); the careful readers take over from the first
+//!   quoted CSV field or overlong line, so every row comes out exactly as they read it.
 //!
 //! **Output**, one sink per format:
 //! - [`ViolationWriter`]: violations as CSV, GeoJSON or NDJSON ([`OutputFormat`]), rule and
 //!   zone names through [`ViolationNames`] (the run's `Checker`).
 //! - [`RejectWriter`] and [`JoinWriter`]: CSV.
+//! - [`ViolationRows`] and [`JoinWriter::format_row`]: rows formatted into byte buffers on
+//!   any thread, appended in input order (the same bytes).
 //! - Tracks (written once a run ends): [`write_incidents_csv`] / [`write_incidents_geojson`]
 //!   (LineString tracks), [`write_events_ndjson`], [`write_compliance_csv`].
 //!

@@ -105,6 +105,10 @@ impl LineBlock {
         let p = self.pieces[i];
         let bytes = &self.bytes[p.start..p.end];
         let source = &*self.source;
+        // At most one row a line: no report is moved by a growing vector.
+        let rows = (p.end_line - p.first_line + 1) as usize;
+        out.reports.reserve(rows);
+        out.lines.reserve(rows);
         match &*self.layout {
             Layout::CsvReports(columns) => {
                 csv_rows(bytes, p.first_line, |line, row| {
@@ -145,6 +149,7 @@ impl LineBlock {
         let p = self.pieces[i];
         let bytes = &self.bytes[p.start..p.end];
         let source = &*self.source;
+        out.points.reserve((p.end_line - p.first_line + 1) as usize);
         match &*self.layout {
             Layout::CsvPoints(columns) => {
                 csv_rows(bytes, p.first_line, |line, row| {
