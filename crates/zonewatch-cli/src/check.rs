@@ -1,4 +1,5 @@
-//! `zonewatch check`: stream reports through the checker, chunk by chunk, in input order.
+//! `zonewatch check`: stream reports through the checker block by block (parsed, checked
+//! and formatted on every core), written in input order.
 
 use std::path::{Path, PathBuf};
 
