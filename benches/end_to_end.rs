@@ -1,6 +1,8 @@
 //! End to end, in process: CSV (or NDJSON) bytes → parse → check → violations as CSV into
 //! a sink, on the generated stress set (300 zones, ~340k vertices; one `keep_out` rule
-//! over every zone). Plus parsing alone. Fixed seeds; run with
+//! over every zone): the chunked reader with `check_batch` (`chunks`) beside the block
+//! pipeline `zonewatch check` runs (`blocks`: pieces parsed, checked and formatted on
+//! every core, written in order). Plus parsing alone. Fixed seeds; run with
 //! `cargo bench --bench end_to_end`. The file-to-file runs against peers are in
 //! `benches/compare/`.
 
@@ -8,9 +10,13 @@ use std::io::Cursor;
 use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use rayon::prelude::*;
 use std::hint::black_box;
 use zonewatch::core::{Agreement, Checker, Rule, RuleKind, RuleOptions, UnitFilter};
-use zonewatch::io::{OutputFormat, ReportFormat, ReportReader, ViolationWriter};
+use zonewatch::io::{
+    OutputFormat, ParsedReports, ReportBlock, ReportBlocks, ReportFormat, ReportReader,
+    ViolationRows, ViolationWriter,
+};
 use zonewatch_synth::{DEFAULT_SEED, ReportText, ReportWriter, reports, stress_zones};
 
 const CHUNK: usize = 65_536;
@@ -44,6 +50,43 @@ fn pipeline(checker: &Checker, bytes: &Arc<[u8]>, format: ReportFormat) -> u64 {
         }
     }
     assert!(rejects.is_empty());
+    writer.finish().unwrap();
+    rows
+}
+
+/// The block pipeline of `zonewatch check`; returns the number of violation rows.
+fn pipeline_blocks(checker: &Checker, bytes: &Arc<[u8]>, format: ReportFormat) -> u64 {
+    let mut blocks =
+        ReportBlocks::new(Box::new(Cursor::new(bytes.clone())), format, "bench", CHUNK).unwrap();
+    let mut writer = ViolationWriter::new(std::io::sink(), OutputFormat::Csv).unwrap();
+    let mut rows = 0;
+    while let Some(block) = blocks.next_block().unwrap() {
+        let ReportBlock::Lines(lines) = block else {
+            panic!("generated data has no quotes")
+        };
+        let out: Vec<(ViolationRows, u64)> = (0..lines.pieces())
+            .into_par_iter()
+            .map(|i| {
+                let mut parsed = ParsedReports::default();
+                lines.read_reports(i, &mut parsed);
+                let mut out = ViolationRows::new(OutputFormat::Csv).unwrap();
+                let (mut flags, mut n) = (Vec::new(), 0);
+                for report in &parsed.reports {
+                    flags.clear();
+                    checker.check_into(report, &mut flags).unwrap();
+                    for v in &flags {
+                        out.push(report, v, checker);
+                    }
+                    n += flags.len() as u64;
+                }
+                (out, n)
+            })
+            .collect();
+        for (piece, n) in &out {
+            writer.append(piece).unwrap();
+            rows += n;
+        }
+    }
     writer.finish().unwrap();
     rows
 }
@@ -89,9 +132,20 @@ fn bench_end_to_end(c: &mut Criterion) {
         ] {
             let bytes = text(&zones, n, text_format);
             group.throughput(Throughput::Elements(n));
-            group.bench_with_input(BenchmarkId::new(name, n), &bytes, |b, bytes| {
-                b.iter(|| black_box(pipeline(&checker, bytes, format)))
-            });
+            assert_eq!(
+                pipeline(&checker, &bytes, format),
+                pipeline_blocks(&checker, &bytes, format)
+            );
+            group.bench_with_input(
+                BenchmarkId::new(format!("{name}_chunks"), n),
+                &bytes,
+                |b, bytes| b.iter(|| black_box(pipeline(&checker, bytes, format))),
+            );
+            group.bench_with_input(
+                BenchmarkId::new(format!("{name}_blocks"), n),
+                &bytes,
+                |b, bytes| b.iter(|| black_box(pipeline_blocks(&checker, bytes, format))),
+            );
         }
     }
     group.finish();

@@ -1,12 +1,21 @@
-//! `zonewatch check`: stream reports through the checker, chunk by chunk, in input order.
+//! `zonewatch check`: stream reports through the checker block by block (parsed, checked
+//! and formatted on every core), written in input order.
+
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use zonewatch_core::{CheckError, Checker, Report};
-use zonewatch_io::{OutputFormat, Reject, RejectWriter, ReportReader, ViolationWriter};
+use rayon::prelude::*;
+use zonewatch_core::{CheckError, Checker, Report, Violation};
+use zonewatch_io::{
+    OutputFormat, ParsedReports, Reject, RejectWriter, ReportBlock, ReportBlocks, ViolationRows,
+    ViolationWriter,
+};
 
 use crate::args::{self, CheckArgs};
 use crate::inputs::{self, Input};
 use crate::output::{self, Sink};
+use crate::pipeline;
+use crate::progress::Progress;
 use crate::report::{Accounting, ReportJob};
 use crate::summary::Tally;
 use crate::swap::SwapCheck;
@@ -59,6 +68,8 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     tally.show_duplicates = tracking.active();
     tally.swap = SwapCheck::for_agreement(checker.agreement());
 
+    let paths: Vec<&Path> = args.reports.iter().map(PathBuf::as_path).collect();
+    let progress = Progress::new(&paths, args.input.quiet, "checking", "reports");
     let run = || -> Result<()> {
         for input in inputs {
             check_input(
@@ -69,11 +80,13 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
                 rejects.as_mut(),
                 &mut tally,
                 &mut tracking,
+                &progress,
             )?;
         }
         Ok(())
     };
     let result = run();
+    progress.finish();
     output::settle(
         result,
         vec![
@@ -107,6 +120,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check_input(
     checker: &Checker,
     input: Input,
@@ -115,50 +129,88 @@ fn check_input(
     mut rejects: Option<&mut RejectWriter<Sink>>,
     tally: &mut Tally,
     tracking: &mut Tracking<'_>,
+    progress: &Progress,
 ) -> Result<()> {
-    let chunk = args.input.chunk_size as usize;
-    let mut reader = ReportReader::new(input.reader, input.format, &input.name)?;
-    let mut reports: Vec<Report> = Vec::with_capacity(chunk);
-    let mut lines: Vec<u64> = Vec::with_capacity(chunk);
-    let mut bad: Vec<Reject> = Vec::new();
-    loop {
-        reports.clear();
-        lines.clear();
-        bad.clear();
-        let more = reader.read_chunk_with_lines(chunk, &mut reports, &mut lines, &mut bad)?;
-        tally.read += (reports.len() + bad.len()) as u64;
+    let rows = args.input.chunk_size as usize;
+    let reader = progress.count(input.reader);
+    let blocks = ReportBlocks::new(reader, input.format, &input.name, rows)?;
+    let source = input.name.as_str();
+    let format = writer.format();
+    pipeline::run(blocks, ReportBlocks::next_block, |block| {
+        // Parse: each piece of a block on its own core; a careful reader's chunk as is.
+        let mut parsed: Vec<ParsedReports> = match block {
+            ReportBlock::Lines(lines) => (0..lines.pieces())
+                .into_par_iter()
+                .map(|i| {
+                    let mut p = ParsedReports::default();
+                    lines.read_reports(i, &mut p);
+                    p
+                })
+                .collect(),
+            ReportBlock::Parsed(p) => vec![p],
+        };
+        let mut bad: Vec<Reject> = Vec::new();
+        for p in &mut parsed {
+            tally.read += (p.reports.len() + p.rejects.len()) as u64;
+            bad.append(&mut p.rejects);
+        }
         if args.input.strict
             && let Some(first) = bad.first()
         {
             bail!("{first} (--strict stops at the first bad row)");
         }
-        tally.duplicates += tracking.drop_duplicates(&mut reports, &mut lines);
-        let results = checker.check_batch(&reports);
-        for ((report, line), result) in reports.iter().zip(&lines).zip(results) {
-            match result {
-                Ok(violations) => {
-                    tally.checked += 1;
-                    tracking.record(report, &violations);
-                    tally.swap.observe(report.position);
-                    for v in &violations {
-                        writer.write(report, v, checker)?;
-                        tally.count(v);
-                    }
+        for p in &mut parsed {
+            tally.duplicates += tracking.drop_duplicates(&mut p.reports, &mut p.lines);
+        }
+        // Check and format: slices of a few thousand reports, each on its own core.
+        let slices: Vec<(&[Report], &[u64])> = parsed
+            .iter()
+            .flat_map(|p| {
+                p.reports
+                    .chunks(CHECK_SLICE)
+                    .zip(p.lines.chunks(CHECK_SLICE))
+            })
+            .collect();
+        let checked: Vec<Checked> = slices
+            .par_iter()
+            .map(|(reports, lines)| Checked::new(checker, reports, lines, source, format))
+            .collect();
+        // In input order: tallies, tracks, output, rejects.
+        let mut refused: Vec<Reject> = Vec::new();
+        for ((reports, _), c) in slices.iter().zip(&checked) {
+            let mut refusals = c.refused.iter().map(|(at, _)| *at).peekable();
+            for (i, report) in reports.iter().enumerate() {
+                if refusals.next_if_eq(&i).is_some() {
+                    continue;
                 }
-                Err(e) => {
-                    let reject = Reject {
-                        source: input.name.clone(),
-                        line: *line,
-                        field: check_error_field(&e).map(str::to_string),
-                        reason: e.to_string(),
-                    };
-                    if args.input.strict {
-                        bail!("{reject} (--strict stops at the first bad row)");
+                let violations = &c.violations[c.ends[i]..c.ends[i + 1]];
+                tally.checked += 1;
+                tracking.record(report, violations);
+                tally.swap.observe(report.position);
+                for v in violations {
+                    tally.count(v);
+                }
+            }
+            refused.extend(c.refused.iter().map(|(_, r)| r.clone()));
+            if args.input.strict
+                && let Some(first) = refused.first()
+            {
+                bail!("{first} (--strict stops at the first bad row)");
+            }
+        }
+        for ((reports, _), c) in slices.iter().zip(&checked) {
+            match &c.rows {
+                Some(rows) => writer.append(rows)?,
+                None => {
+                    for (i, report) in reports.iter().enumerate() {
+                        for v in &c.violations[c.ends[i]..c.ends[i + 1]] {
+                            writer.write(report, v, checker)?;
+                        }
                     }
-                    bad.push(reject);
                 }
             }
         }
+        bad.append(&mut refused);
         tally.rejected += bad.len() as u64;
         if let Some(w) = rejects.as_deref_mut() {
             bad.sort_by_key(|r| r.line);
@@ -166,9 +218,60 @@ fn check_input(
                 w.write(r)?;
             }
         }
-        if !more {
-            return Ok(());
+        progress.update(tally.read);
+        Ok(())
+    })
+}
+
+/// Reports checked per task.
+const CHECK_SLICE: usize = 4096;
+
+/// A slice of reports, checked: each report's flags (and their rows, formatted), or the
+/// reject the checker's refusal makes.
+struct Checked {
+    /// Every flag of the slice; report `i`'s are `violations[ends[i]..ends[i + 1]]`.
+    violations: Vec<Violation>,
+    ends: Vec<usize>,
+    /// `(index in the slice, reject)` of the reports the checker refused.
+    refused: Vec<(usize, Reject)>,
+    /// The violations as output rows (none for GeoJSON, written one by one).
+    rows: Option<ViolationRows>,
+}
+
+impl Checked {
+    fn new(
+        checker: &Checker,
+        reports: &[Report],
+        lines: &[u64],
+        source: &str,
+        format: OutputFormat,
+    ) -> Checked {
+        let mut c = Checked {
+            violations: Vec::new(),
+            ends: Vec::with_capacity(reports.len() + 1),
+            refused: Vec::new(),
+            rows: ViolationRows::new(format),
+        };
+        c.ends.push(0);
+        for (i, (report, line)) in reports.iter().zip(lines).enumerate() {
+            let start = c.violations.len();
+            if let Err(e) = checker.check_into(report, &mut c.violations) {
+                c.violations.truncate(start);
+                let reject = Reject {
+                    source: source.to_string(),
+                    line: *line,
+                    field: check_error_field(&e).map(str::to_string),
+                    reason: e.to_string(),
+                };
+                c.refused.push((i, reject));
+            } else if let Some(rows) = &mut c.rows {
+                for v in &c.violations[start..] {
+                    rows.push(report, v, checker);
+                }
+            }
+            c.ends.push(c.violations.len());
         }
+        c
     }
 }
 

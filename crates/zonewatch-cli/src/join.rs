@@ -1,13 +1,19 @@
 //! `zonewatch join`: the plain spatial join, point by point, in input order.
 
+use std::path::{Path, PathBuf};
+
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use zonewatch_core::{Coord, Predicate, ZoneIndex, ZoneRef};
-use zonewatch_io::{JoinWriter, PointReader, Reject, RejectWriter, read_zones};
+use zonewatch_core::{Predicate, ZoneIndex, ZoneRef};
+use zonewatch_io::{
+    JoinWriter, ParsedPoints, PointBlock, PointBlocks, Reject, RejectWriter, read_zones,
+};
 
 use crate::args::{JoinArgs, JoinPredicate};
 use crate::inputs;
 use crate::output::{self, Sink};
+use crate::pipeline;
+use crate::progress::Progress;
 use crate::{Outcome, set_threads};
 
 pub fn run(args: JoinArgs) -> Result<Outcome> {
@@ -29,53 +35,93 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
         None => None,
     };
     let (mut read, mut joined, mut rejected, mut pairs) = (0u64, 0u64, 0u64, 0u64);
-    let chunk = args.input.chunk_size as usize;
+    let rows = args.input.chunk_size as usize;
+    let zone_ids: Vec<&str> = zones.iter().map(|z| z.id.as_str()).collect();
+    let paths: Vec<&Path> = args.points.iter().map(PathBuf::as_path).collect();
+    let progress = Progress::new(&paths, args.input.quiet, "joining", "points");
     let mut run = || -> Result<()> {
         for path in &args.points {
             let input = inputs::open(path, args.input.input_format)?;
-            let mut reader = PointReader::new(input.reader, input.format, &input.name)?;
-            let mut points: Vec<(String, Coord)> = Vec::with_capacity(chunk);
-            let mut bad: Vec<Reject> = Vec::new();
-            loop {
-                points.clear();
-                bad.clear();
-                let more = reader.read_chunk(chunk, &mut points, &mut bad)?;
-                read += (points.len() + bad.len()) as u64;
+            let reader = progress.count(input.reader);
+            let blocks = PointBlocks::new(reader, input.format, &input.name, rows)?;
+            // `PointId::Row` numbers count from the rows of the blocks before.
+            let mut rows_before = 0u64;
+            pipeline::run(blocks, PointBlocks::next_block, |block| {
+                let lines;
+                // Parse and join: each piece of a block on its own core.
+                let joined_pieces: Vec<Joined<'_>> = match block {
+                    PointBlock::Lines(l) => {
+                        lines = l;
+                        (0..lines.pieces())
+                            .into_par_iter()
+                            .map(|i| {
+                                let mut parsed = ParsedPoints::default();
+                                lines.read_points(i, &mut parsed);
+                                Joined::new(parsed, &index, predicate)
+                            })
+                            .collect()
+                    }
+                    PointBlock::Parsed(p) => {
+                        // Row numbers count from the chunk's start: every slice starts
+                        // there, and the last carries the chunk's rows and rejects.
+                        let mut slices: Vec<Joined<'_>> = p
+                            .points
+                            .par_chunks(JOIN_SLICE)
+                            .map(|points| {
+                                let parsed = ParsedPoints {
+                                    points: points.to_vec(),
+                                    ..ParsedPoints::default()
+                                };
+                                Joined::new(parsed, &index, predicate)
+                            })
+                            .collect();
+                        if slices.is_empty() {
+                            slices.push(Joined::new(ParsedPoints::default(), &index, predicate));
+                        }
+                        let last = slices.last_mut().expect("one slice at least");
+                        last.parsed.rows = p.rows;
+                        last.parsed.rejects = p.rejects;
+                        slices
+                    }
+                };
+                let mut bad: Vec<&Reject> = Vec::new();
+                let mut starts = Vec::with_capacity(joined_pieces.len());
+                for j in &joined_pieces {
+                    starts.push(rows_before);
+                    rows_before += j.parsed.rows;
+                    read += (j.parsed.points.len() + j.parsed.rejects.len()) as u64;
+                    bad.extend(&j.parsed.rejects);
+                }
                 if args.input.strict
                     && let Some(first) = bad.first()
                 {
                     bail!("{first} (--strict stops at the first bad row)");
                 }
-                let hits: Vec<Vec<ZoneRef>> = points
+                // Format: each piece into its own buffer, on its own core; then in order.
+                let out: Vec<Vec<u8>> = joined_pieces
                     .par_iter()
-                    .with_min_len(512)
-                    .map(|(_, p)| {
-                        let mut out = Vec::new();
-                        index.zones_at(*p, predicate, &mut out);
-                        out
-                    })
+                    .zip(&starts)
+                    .map(|(j, start)| j.rows(*start, &zone_ids))
                     .collect();
-                for ((id, _), zs) in points.iter().zip(&hits) {
-                    for z in zs {
-                        writer.write(id, &zones[z.0 as usize].id)?;
-                    }
-                    pairs += zs.len() as u64;
+                for (j, bytes) in joined_pieces.iter().zip(&out) {
+                    writer.append(bytes)?;
+                    pairs += j.zones.len() as u64;
+                    joined += j.parsed.points.len() as u64;
                 }
-                joined += points.len() as u64;
                 rejected += bad.len() as u64;
                 if let Some(w) = rejects.as_mut() {
-                    for r in &bad {
+                    for r in bad {
                         w.write(r)?;
                     }
                 }
-                if !more {
-                    break;
-                }
-            }
+                progress.update(read);
+                Ok(())
+            })?;
         }
         Ok(())
     };
     let result = run();
+    progress.finish();
     output::settle(
         result,
         vec![
@@ -87,4 +133,48 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
         eprintln!("points: {read} read = {joined} joined + {rejected} rejected\npairs: {pairs}");
     }
     Ok(Outcome::Done)
+}
+
+/// Points joined per task when they come from a careful reader's chunk.
+const JOIN_SLICE: usize = 4096;
+
+/// A piece of points with the zones each is in.
+struct Joined<'a> {
+    parsed: ParsedPoints<'a>,
+    /// Every pair's zone; point `i`'s are `zones[ends[i]..ends[i + 1]]`.
+    zones: Vec<ZoneRef>,
+    ends: Vec<usize>,
+}
+
+impl<'a> Joined<'a> {
+    fn new(parsed: ParsedPoints<'a>, index: &ZoneIndex, predicate: Predicate) -> Joined<'a> {
+        let mut zones = Vec::new();
+        let mut ends = Vec::with_capacity(parsed.points.len() + 1);
+        ends.push(0);
+        for (_, p) in &parsed.points {
+            index.zones_at(*p, predicate, &mut zones);
+            ends.push(zones.len());
+        }
+        Joined {
+            parsed,
+            zones,
+            ends,
+        }
+    }
+
+    /// The `point_id,zone_id` rows; `PointId::Row` numbers start at `rows_before`.
+    fn rows(&self, rows_before: u64, zone_ids: &[&str]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.zones.len() * 24);
+        for (i, (id, _)) in self.parsed.points.iter().enumerate() {
+            let zones = &self.zones[self.ends[i]..self.ends[i + 1]];
+            if zones.is_empty() {
+                continue;
+            }
+            let id = id.to_text(rows_before);
+            for z in zones {
+                JoinWriter::<Sink>::format_row(&mut out, &id, zone_ids[z.0 as usize]);
+            }
+        }
+        out
+    }
 }

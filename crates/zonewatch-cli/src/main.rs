@@ -9,6 +9,8 @@ mod r#gen; // `gen` is a reserved word in Rust 2024
 mod inputs;
 mod join;
 mod output;
+mod pipeline;
+mod progress;
 mod report;
 mod scenario;
 mod summary;

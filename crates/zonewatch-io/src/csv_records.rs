@@ -13,6 +13,23 @@ pub(crate) struct CsvRecords<R: Read> {
     reader: csv::Reader<NewlineAtEnd<R>>,
     /// The record last read.
     pub(crate) record: csv::ByteRecord,
+    /// Added to the reader's line numbers (when resuming in the middle of a file).
+    line_offset: u64,
+}
+
+impl CsvRecords<crate::Input> {
+    /// Reads `input`, which starts at the beginning of line `first_line` (≥ 2) of a file.
+    ///
+    /// The parser is given one `\n` first: it strips a byte order mark only at the start
+    /// of its input, and must read the rest exactly as it would in the middle of the file.
+    pub(crate) fn resume(input: crate::Input, first_line: u64) -> Self {
+        let mut records =
+            CsvRecords::new(Box::new(std::io::Read::chain(&b"\n"[..], input)) as crate::Input);
+        // The extra `\n` is line 1 of the stream: stream line 2 is `first_line`.
+        records.line_offset = first_line.saturating_sub(2);
+        records.reader.get_mut().line = first_line.saturating_sub(1);
+        records
+    }
 }
 
 impl<R: Read> CsvRecords<R> {
@@ -32,6 +49,7 @@ impl<R: Read> CsvRecords<R> {
         CsvRecords {
             reader,
             record: csv::ByteRecord::new(),
+            line_offset: 0,
         }
     }
 
@@ -59,7 +77,7 @@ impl<R: Read> CsvRecords<R> {
                     .filter(|&&b| b == b'\n')
                     .count() as u64
             };
-            let line = self.reader.position().line() - 1 - inner;
+            let line = self.reader.position().line() - 1 - inner + self.line_offset;
             if self.record.len() == 1 && trim(&self.record[0]).is_empty() {
                 continue;
             }
@@ -72,6 +90,26 @@ impl<R: Read> CsvRecords<R> {
     #[inline]
     pub(crate) fn field(&self, i: usize) -> &[u8] {
         self.record.get(i).map_or(&[], trim)
+    }
+}
+
+/// The cells of one CSV row, however it was split: by the `csv` parser (the careful path)
+/// or by hand on a line without quotes (the block path). Both trim every cell.
+pub(crate) trait Cells {
+    /// The number of cells in the row.
+    fn count(&self) -> usize;
+    /// Cell `i`, trimmed; empty when the row is shorter.
+    fn cell(&self, i: usize) -> &[u8];
+}
+
+impl<R: Read> Cells for CsvRecords<R> {
+    #[inline]
+    fn count(&self) -> usize {
+        self.record.len()
+    }
+    #[inline]
+    fn cell(&self, i: usize) -> &[u8] {
+        self.field(i)
     }
 }
 

@@ -5,7 +5,7 @@ use std::io::Read;
 
 use zonewatch_core::{Report, UnitAttributes};
 
-use crate::csv_records::{CsvRecords, Header};
+use crate::csv_records::{Cells, CsvRecords, Header};
 use crate::error::{InputError, Location};
 use crate::report_fields::{
     RowProblem, check_accuracy, check_position, generated_id, parse_foreign, parse_number,
@@ -104,8 +104,9 @@ impl<'h> ColumnFinder<'h> {
     }
 }
 
-/// Where each report field is.
-struct ReportColumns {
+/// Where each report field is, and how many cells a row has.
+#[derive(Clone, Debug)]
+pub(crate) struct ReportColumns {
     report_id: Option<usize>,
     unit_id: usize,
     time: usize,
@@ -117,25 +118,17 @@ struct ReportColumns {
     class: Option<usize>,
     role: Option<usize>,
     foreign: Option<usize>,
-}
-
-/// Reports from CSV.
-pub(crate) struct CsvReports<R: Read> {
-    records: CsvRecords<R>,
-    columns: ReportColumns,
     width: usize,
-    source: String,
 }
 
-impl<R: Read> CsvReports<R> {
-    /// Reads the header.
+impl ReportColumns {
+    /// The columns named by `header` (on `line`).
     ///
     /// # Errors
-    /// See [`read_header`]; the required columns are `unit_id`, `time`, `lon`, `lat`.
-    pub(crate) fn new(input: R, source: &str) -> Result<Self, InputError> {
-        let mut records = CsvRecords::new(input);
-        let (header, line) = read_header(&mut records, source, "unit_id,time,lon,lat")?;
-        let mut f = ColumnFinder::new(&header);
+    /// Missing required columns (`unit_id`, `time`, `lon`, `lat`) or two columns for one
+    /// field, all named in one error.
+    pub(crate) fn find(header: &Header, source: &str, line: u64) -> Result<Self, InputError> {
+        let mut f = ColumnFinder::new(header);
         let columns = ReportColumns {
             report_id: f.optional(&["report_id"]),
             unit_id: f.required(&["unit_id"]),
@@ -148,12 +141,86 @@ impl<R: Read> CsvReports<R> {
             class: f.optional(&["class"]),
             role: f.optional(&["role"]),
             foreign: f.optional(&["foreign"]),
+            width: header.len(),
         };
         f.finish(source, line)?;
+        Ok(columns)
+    }
+
+    /// The report in a row of `cells` on `line` of `source`.
+    #[inline]
+    pub(crate) fn report(
+        &self,
+        r: &impl Cells,
+        source: &str,
+        line: u64,
+    ) -> Result<Report, RowProblem> {
+        let c = self;
+        if r.count() != self.width {
+            let reason = format!(
+                "expected {} fields, as in the header, found {}",
+                self.width,
+                r.count()
+            );
+            return Err(RowProblem {
+                field: None,
+                reason,
+            });
+        }
+        let unit_id =
+            text(r.cell(c.unit_id), "unit_id")?.ok_or_else(|| RowProblem::missing("unit_id"))?;
+        let time = parse_time(r.cell(c.time))?;
+        let lon = parse_number(r.cell(c.lon), "lon")?;
+        let lat = parse_number(r.cell(c.lat), "lat")?;
+        let position = check_position(lon, lat, ("lon", "lat"))?;
+        let accuracy_m = match c.accuracy_m.map(|i| r.cell(i)).filter(|f| !f.is_empty()) {
+            None => 0.0,
+            Some(f) => check_accuracy(parse_number(f, "accuracy_m")?)?,
+        };
+        let id = match optional(r, c.report_id, "report_id")? {
+            Some(id) => id,
+            None => generated_id(source, ':', line),
+        };
+        let attributes = UnitAttributes {
+            side: optional(r, c.side, "side")?,
+            class: optional(r, c.class, "class")?,
+            role: optional(r, c.role, "role")?,
+            foreign: match c.foreign {
+                Some(i) => parse_foreign(r.cell(i))?,
+                None => None,
+            },
+        };
+        Ok(Report {
+            id,
+            unit_id: unit_id.to_string(),
+            time,
+            position,
+            accuracy_m,
+            source: optional(r, c.source, "source")?,
+            attributes,
+        })
+    }
+}
+
+/// Reports from CSV.
+pub(crate) struct CsvReports<R: Read> {
+    records: CsvRecords<R>,
+    columns: ReportColumns,
+    source: String,
+}
+
+impl<R: Read> CsvReports<R> {
+    /// Reads the header.
+    ///
+    /// # Errors
+    /// See [`read_header`]; the required columns are `unit_id`, `time`, `lon`, `lat`.
+    pub(crate) fn new(input: R, source: &str) -> Result<Self, InputError> {
+        let mut records = CsvRecords::new(input);
+        let (header, line) = read_header(&mut records, source, "unit_id,time,lon,lat")?;
+        let columns = ReportColumns::find(&header, source, line)?;
         Ok(CsvReports {
             records,
             columns,
-            width: header.len(),
             source: source.to_string(),
         })
     }
@@ -170,60 +237,28 @@ impl<R: Read> CsvReports<R> {
             Err(e) => return Err(InputError::io(&self.source, e.into())),
         };
         // Built straight into the sink: a report is large, and each move is a memcpy.
-        match self.report(line) {
+        match self.columns.report(&self.records, &self.source, line) {
             Ok(report) => sink.accept(report, line),
             Err(p) => sink.rejects.push(p.into_reject(&self.source, line, None)),
         }
         Ok(true)
     }
+}
 
-    #[inline]
-    fn report(&self, line: u64) -> Result<Report, RowProblem> {
-        let r = &self.records;
-        let c = &self.columns;
-        if r.record.len() != self.width {
-            let reason = format!(
-                "expected {} fields, as in the header, found {}",
-                self.width,
-                r.record.len()
-            );
-            return Err(RowProblem {
-                field: None,
-                reason,
-            });
+impl CsvReports<crate::Input> {
+    /// Reads the data rows of `input`, which starts at line `first_line` (≥ 2) of a file
+    /// whose header gave `columns`.
+    pub(crate) fn resume(
+        input: crate::Input,
+        columns: ReportColumns,
+        source: &str,
+        first_line: u64,
+    ) -> Self {
+        CsvReports {
+            records: CsvRecords::resume(input, first_line),
+            columns,
+            source: source.to_string(),
         }
-        let unit_id =
-            text(r.field(c.unit_id), "unit_id")?.ok_or_else(|| RowProblem::missing("unit_id"))?;
-        let time = parse_time(r.field(c.time))?;
-        let lon = parse_number(r.field(c.lon), "lon")?;
-        let lat = parse_number(r.field(c.lat), "lat")?;
-        let position = check_position(lon, lat, ("lon", "lat"))?;
-        let accuracy_m = match c.accuracy_m.map(|i| r.field(i)).filter(|f| !f.is_empty()) {
-            None => 0.0,
-            Some(f) => check_accuracy(parse_number(f, "accuracy_m")?)?,
-        };
-        let id = match optional(r, c.report_id, "report_id")? {
-            Some(id) => id,
-            None => generated_id(&self.source, ':', line),
-        };
-        let attributes = UnitAttributes {
-            side: optional(r, c.side, "side")?,
-            class: optional(r, c.class, "class")?,
-            role: optional(r, c.role, "role")?,
-            foreign: match c.foreign {
-                Some(i) => parse_foreign(r.field(i))?,
-                None => None,
-            },
-        };
-        Ok(Report {
-            id,
-            unit_id: unit_id.to_string(),
-            time,
-            position,
-            accuracy_m,
-            source: optional(r, c.source, "source")?,
-            attributes,
-        })
     }
 }
 
@@ -246,13 +281,13 @@ fn text<'a>(bytes: &'a [u8], field: &'static str) -> Result<Option<&'a str>, Row
 
 /// An optional column's cell as an owned string; `None` when the column or value is absent.
 #[inline]
-fn optional<R: Read>(
-    r: &CsvRecords<R>,
+fn optional(
+    r: &impl Cells,
     column: Option<usize>,
     field: &'static str,
 ) -> Result<Option<String>, RowProblem> {
     match column {
         None => Ok(None),
-        Some(i) => Ok(text(r.field(i), field)?.map(str::to_string)),
+        Some(i) => Ok(text(r.cell(i), field)?.map(str::to_string)),
     }
 }

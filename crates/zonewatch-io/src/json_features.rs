@@ -63,6 +63,11 @@ impl<R: BufRead> JsonFeatures<R> {
         }
     }
 
+    /// Newline-delimited features from `input`, which starts at line `first_line` of a file.
+    pub(crate) fn resume_lines(input: R, source: &str, first_line: u64) -> Self {
+        JsonFeatures::Lines(NdjsonLines::resume(input, source, first_line))
+    }
+
     /// The next feature, or `None` at the end.
     ///
     /// # Errors

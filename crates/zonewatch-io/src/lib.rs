@@ -19,11 +19,17 @@
 //!   ([`ReportFormat`]) → chunks of [`Report`](zonewatch_core::Report)s, and [`Reject`]s
 //!   for rows that cannot be reports (line, field, reason).
 //! - [`PointReader`]: `(id, position)` pairs for the spatial join.
+//! - [`ReportBlocks`] / [`PointBlocks`]: the same rows from CSV and NDJSON in blocks of
+//!   whole lines ([`LineBlock`]), cut into pieces that can be parsed on different cores
+//!   ([`ParsedReports`], [`ParsedPoints`]); the careful readers take over from the first
+//!   quoted CSV field or overlong line, so every row comes out exactly as they read it.
 //!
 //! **Output**, one sink per format:
 //! - [`ViolationWriter`]: violations as CSV, GeoJSON or NDJSON ([`OutputFormat`]), rule and
 //!   zone names through [`ViolationNames`] (the run's `Checker`).
 //! - [`RejectWriter`] and [`JoinWriter`]: CSV.
+//! - [`ViolationRows`] and [`JoinWriter::format_row`]: rows formatted into byte buffers on
+//!   any thread, appended in input order (the same bytes).
 //! - Tracks (written once a run ends): [`write_incidents_csv`] / [`write_incidents_geojson`]
 //!   (LineString tracks), [`write_events_ndjson`], [`write_compliance_csv`].
 //!
@@ -82,6 +88,7 @@
 mod agreement;
 mod agreement_files;
 mod compliance_csv;
+mod csv_out;
 mod csv_records;
 mod csv_reports;
 mod error;
@@ -95,10 +102,12 @@ mod join_writer;
 mod json_features;
 mod json_reports;
 mod json_value;
+mod line_blocks;
 mod ndjson_lines;
 mod point_reader;
 mod reject;
 mod reject_writer;
+mod report_blocks;
 mod report_fields;
 mod report_format;
 mod report_reader;
@@ -124,9 +133,12 @@ pub use event_ndjson::write_events_ndjson;
 pub use incident_csv::{INCIDENT_COLUMNS, write_incidents_csv};
 pub use incident_geojson::write_incidents_geojson;
 pub use join_writer::JoinWriter;
-pub use point_reader::PointReader;
+pub use point_reader::{PointId, PointReader};
 pub use reject::Reject;
 pub use reject_writer::RejectWriter;
+pub use report_blocks::{
+    LineBlock, ParsedPoints, ParsedReports, PointBlock, PointBlocks, ReportBlock, ReportBlocks,
+};
 pub use report_format::{OutputFormat, ReportFormat, UnknownFormat};
 pub use report_reader::{Input, ReportReader};
 pub use rules::{parse_duration, read_rules};
@@ -136,6 +148,6 @@ pub use style::{
 };
 pub use styled_zones::write_styled_zones;
 pub use units::read_units;
-pub use violation_writer::{VIOLATION_COLUMNS, ViolationNames, ViolationWriter};
+pub use violation_writer::{VIOLATION_COLUMNS, ViolationNames, ViolationRows, ViolationWriter};
 pub use zone_outline::{CIRCLE_VERTICES, zone_outline};
 pub use zones::read_zones;

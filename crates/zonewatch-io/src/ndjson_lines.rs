@@ -46,6 +46,14 @@ impl<R: BufRead> NdjsonLines<R> {
         }
     }
 
+    /// Reads `input`, which starts at line `first_line` of a file (no byte order mark is
+    /// looked for after line 1); rows are numbered from 0 again.
+    pub(crate) fn resume(input: R, source: &str, first_line: u64) -> Self {
+        let mut lines = NdjsonLines::new(input, source);
+        lines.line = first_line.saturating_sub(1);
+        lines
+    }
+
     /// The text of the line last returned, without its line end.
     pub(crate) fn text(&self) -> &[u8] {
         &self.buf[self.start..]

@@ -1,13 +1,17 @@
 //! Points for the spatial join: an id and a position per row, nothing else required.
 
+use std::borrow::Cow;
+
 use zonewatch_core::Coord;
 
-use crate::csv_records::CsvRecords;
+use crate::csv_records::Header;
+use crate::csv_records::{Cells, CsvRecords};
 use crate::csv_reports::{ColumnFinder, LAT, LON, read_header};
 use crate::error::InputError;
 use crate::feature_in::FeatureIn;
 use crate::json_features::{JsonFeatures, parse_feature};
 use crate::json_reports::id_text;
+use crate::json_value::Scalar;
 use crate::report_fields::{RowProblem, check_position, parse_number};
 use crate::{Input, Reject, ReportFormat};
 
@@ -43,11 +47,46 @@ enum PointInput {
 
 struct CsvPoints {
     records: CsvRecords<Input>,
+    columns: PointColumns,
+}
+
+/// Where a point's fields are, and how many cells a row has.
+#[derive(Clone, Debug)]
+pub(crate) struct PointColumns {
     id: Option<usize>,
     report_id: Option<usize>,
     lon: usize,
     lat: usize,
     width: usize,
+}
+
+/// A point's id as read: its text, or — when the row gives none — its 0-based row number
+/// counted from the start of the batch it was read in (the caller adds the rows of the
+/// batches before).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PointId<'a> {
+    /// The id, as given.
+    Text(Cow<'a, str>),
+    /// No id given: the row's number within its batch.
+    Row(u64),
+}
+
+impl PointId<'_> {
+    /// The id as text, `Row(n)` numbered from `rows_before`.
+    pub fn to_text(&self, rows_before: u64) -> Cow<'_, str> {
+        match self {
+            PointId::Text(t) => Cow::Borrowed(t.as_ref()),
+            PointId::Row(n) => Cow::Owned((rows_before + n).to_string()),
+        }
+    }
+
+    /// The same id, owning its text.
+    pub fn into_owned(self) -> PointId<'static> {
+        match self {
+            PointId::Text(t) => PointId::Text(Cow::Owned(t.into_owned())),
+            PointId::Row(n) => PointId::Row(n),
+        }
+    }
 }
 
 impl PointReader {
@@ -66,19 +105,8 @@ impl PointReader {
             ReportFormat::Csv => {
                 let mut records = CsvRecords::new(input);
                 let (header, line) = read_header(&mut records, source, "lon,lat")?;
-                let mut f = ColumnFinder::new(&header);
-                let (id, report_id) = (f.optional(&["id"]), f.optional(&["report_id"]));
-                let (lon, lat) = (f.required(LON), f.required(LAT));
-                f.finish(source, line)?;
-                let width = header.len();
-                PointInput::Csv(Box::new(CsvPoints {
-                    records,
-                    id,
-                    report_id,
-                    lon,
-                    lat,
-                    width,
-                }))
+                let columns = PointColumns::find(&header, source, line)?;
+                PointInput::Csv(Box::new(CsvPoints { records, columns }))
             }
             _ => PointInput::Json(Box::new(JsonFeatures::new(input, format, source))),
         };
@@ -101,13 +129,36 @@ impl PointReader {
         points: &mut Vec<(String, Coord)>,
         rejects: &mut Vec<Reject>,
     ) -> Result<bool, InputError> {
+        let rows_before = self.rows;
+        let mut batch = Vec::new();
+        let more = self.read_batch(max, &mut batch, rejects);
+        points.extend(
+            batch
+                .into_iter()
+                .map(|(id, p)| (id.to_text(rows_before).into_owned(), p)),
+        );
+        more
+    }
+
+    /// Like [`read_chunk`](Self::read_chunk), with ids as [`PointId`]s: `Row(n)` counts
+    /// from the first row of this call.
+    pub fn read_batch(
+        &mut self,
+        max: usize,
+        points: &mut Vec<(PointId<'static>, Coord)>,
+        rejects: &mut Vec<Reject>,
+    ) -> Result<bool, InputError> {
+        let rows_before = self.rows;
         for n in 0..max.max(1) {
+            let row = self.rows - rows_before;
             let outcome = match &mut self.input {
                 PointInput::Csv(csv) => match csv.records.next_record() {
                     Err(e) => return Err(InputError::io(&self.source, e.into())),
                     Ok(None) => None,
                     Ok(Some(line)) => Some(
-                        csv.point(self.rows)
+                        csv.columns
+                            .point(&csv.records, row)
+                            .map(|(id, p)| (id.into_owned(), p))
                             .map_err(|p| p.into_reject(&self.source, line, None)),
                     ),
                 },
@@ -117,7 +168,8 @@ impl PointReader {
                         let mut f = FeatureIn::default();
                         Some(match parse_feature(json.bytes(), slot, &mut f) {
                             Err((line, p)) => Err(slot.reject(&self.source, line, p)),
-                            Ok(()) => json_point(&f, slot.number)
+                            Ok(()) => json_point(&f, row)
+                                .map(|(id, p)| (id.into_owned(), p))
                                 .map_err(|p| slot.reject(&self.source, slot.line, p)),
                         })
                     }
@@ -135,6 +187,33 @@ impl PointReader {
         Ok(true)
     }
 
+    /// A reader of the rest of a CSV file whose header gave `columns`: `input` starts at
+    /// line `first_line` (≥ 2).
+    pub(crate) fn resume_csv(
+        input: Input,
+        columns: PointColumns,
+        source: &str,
+        first_line: u64,
+    ) -> PointReader {
+        let records = CsvRecords::resume(input, first_line);
+        PointReader {
+            source: source.to_string(),
+            input: PointInput::Csv(Box::new(CsvPoints { records, columns })),
+            rows: 0,
+        }
+    }
+
+    /// A reader of the rest of an NDJSON file: `input` starts at line `first_line`.
+    pub(crate) fn resume_ndjson(input: Input, source: &str, first_line: u64) -> PointReader {
+        PointReader {
+            source: source.to_string(),
+            input: PointInput::Json(Box::new(JsonFeatures::resume_lines(
+                input, source, first_line,
+            ))),
+            rows: 0,
+        }
+    }
+
     /// Rows read so far (accepted + rejected).
     pub fn rows_read(&self) -> u64 {
         self.rows
@@ -147,47 +226,78 @@ impl PointReader {
 }
 
 /// A feature's point: id from the Feature's `id`, else `properties.id`, else
-/// `properties.report_id`, else `number`.
-fn json_point(f: &FeatureIn<'_>, number: u64) -> Result<(String, Coord), RowProblem> {
+/// `properties.report_id`, else `PointId::Row(row)`.
+pub(crate) fn json_point<'a>(
+    f: &FeatureIn<'a>,
+    row: u64,
+) -> Result<(PointId<'a>, Coord), RowProblem> {
     let position = f.point()?;
     let p = &f.properties;
-    let id = match id_text(&f.id, "id")? {
-        Some(id) => id,
-        None => match id_text(&p.id, "id")? {
-            Some(id) => id,
-            None => id_text(&p.report_id, "report_id")?.unwrap_or_else(|| number.to_string()),
-        },
-    };
-    Ok((id, position))
+    for (s, field) in [(&f.id, "id"), (&p.id, "id"), (&p.report_id, "report_id")] {
+        if let Some(id) = id_cow(s, field)? {
+            return Ok((PointId::Text(id), position));
+        }
+    }
+    Ok((PointId::Row(row), position))
 }
 
-impl CsvPoints {
-    /// The current record as a point; `row` is its 0-based data row number.
-    fn point(&self, row: u64) -> Result<(String, Coord), RowProblem> {
-        let r = &self.records;
-        if r.record.len() != self.width {
+/// As [`id_text`], borrowing the input's text where it can.
+fn id_cow<'a>(s: &Scalar<'a>, field: &'static str) -> Result<Option<Cow<'a, str>>, RowProblem> {
+    match s {
+        Scalar::Str(Cow::Borrowed(t)) if !t.trim().is_empty() => Ok(Some(Cow::Borrowed(t.trim()))),
+        _ => Ok(id_text(s, field)?.map(Cow::Owned)),
+    }
+}
+
+impl PointColumns {
+    /// The columns named by `header` (on `line`).
+    ///
+    /// # Errors
+    /// No longitude or latitude column, or a field given by two columns.
+    pub(crate) fn find(header: &Header, source: &str, line: u64) -> Result<Self, InputError> {
+        let mut f = ColumnFinder::new(header);
+        let (id, report_id) = (f.optional(&["id"]), f.optional(&["report_id"]));
+        let (lon, lat) = (f.required(LON), f.required(LAT));
+        f.finish(source, line)?;
+        Ok(PointColumns {
+            id,
+            report_id,
+            lon,
+            lat,
+            width: header.len(),
+        })
+    }
+
+    /// The point in a row of `cells`; `row` is its 0-based row number in its batch.
+    #[inline]
+    pub(crate) fn point<'c>(
+        &self,
+        r: &'c impl Cells,
+        row: u64,
+    ) -> Result<(PointId<'c>, Coord), RowProblem> {
+        if r.count() != self.width {
             let reason = format!(
                 "expected {} fields, as in the header, found {}",
                 self.width,
-                r.record.len()
+                r.count()
             );
             return Err(RowProblem {
                 field: None,
                 reason,
             });
         }
-        let lon = parse_number(r.field(self.lon), "lon")?;
-        let lat = parse_number(r.field(self.lat), "lat")?;
+        let lon = parse_number(r.cell(self.lon), "lon")?;
+        let lat = parse_number(r.cell(self.lat), "lat")?;
         let position = check_position(lon, lat, ("lon", "lat"))?;
-        let cell = |c: Option<usize>| c.map(|c| r.field(c)).filter(|f| !f.is_empty());
+        let cell = |c: Option<usize>| c.map(|c| r.cell(c)).filter(|f| !f.is_empty());
         let id = match cell(self.id)
             .map(|f| ("id", f))
             .or_else(|| cell(self.report_id).map(|f| ("report_id", f)))
         {
-            Some((field, f)) => std::str::from_utf8(f)
-                .map_err(|_| RowProblem::new(field, "is not valid UTF-8"))?
-                .to_string(),
-            None => row.to_string(),
+            Some((field, f)) => PointId::Text(Cow::Borrowed(
+                std::str::from_utf8(f).map_err(|_| RowProblem::new(field, "is not valid UTF-8"))?,
+            )),
+            None => PointId::Row(row),
         };
         Ok((id, position))
     }

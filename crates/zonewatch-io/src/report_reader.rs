@@ -82,6 +82,36 @@ impl ReportReader {
         })
     }
 
+    /// A reader of the rest of a CSV file whose header gave `columns`: `input` starts at
+    /// line `first_line` (≥ 2).
+    pub(crate) fn resume_csv(
+        input: Input,
+        columns: crate::csv_reports::ReportColumns,
+        source: &str,
+        first_line: u64,
+    ) -> ReportReader {
+        ReportReader {
+            source: source.to_string(),
+            format: ReportFormat::Csv,
+            input: ReportInput::Csv(Box::new(CsvReports::resume(
+                input, columns, source, first_line,
+            ))),
+            rows: 0,
+        }
+    }
+
+    /// A reader of the rest of an NDJSON file: `input` starts at line `first_line`.
+    pub(crate) fn resume_ndjson(input: Input, source: &str, first_line: u64) -> ReportReader {
+        ReportReader {
+            source: source.to_string(),
+            format: ReportFormat::NdJson,
+            input: ReportInput::Json(Box::new(JsonFeatures::resume_lines(
+                input, source, first_line,
+            ))),
+            rows: 0,
+        }
+    }
+
     /// Reads up to `max` rows (at least one), appending the accepted ones to `reports` and
     /// the rejected ones to `rejects`, each in input order.
     ///

@@ -1,43 +1,63 @@
 //! Violations as CSV.
 
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
+
+use crate::csv_out::push_row;
 
 use crate::violation_writer::{Scratch, VIOLATION_COLUMNS, ViolationRow};
 
-/// A CSV sink: quoting by the `csv` writer, which also buffers.
+/// A CSV sink, quoting as the `csv` crate does.
 pub(crate) struct ViolationCsv<W: Write> {
-    csv: csv::Writer<W>,
+    out: BufWriter<W>,
+    row: Vec<u8>,
 }
 
 impl<W: Write> ViolationCsv<W> {
     pub(crate) fn new(w: W) -> io::Result<Self> {
-        let mut csv = csv::WriterBuilder::new()
-            .buffer_capacity(1 << 16)
-            .from_writer(w);
-        csv.write_record(VIOLATION_COLUMNS)?;
-        Ok(ViolationCsv { csv })
+        let mut out = BufWriter::with_capacity(1 << 16, w);
+        let mut header = Vec::new();
+        push_row(&mut header, &VIOLATION_COLUMNS.map(str::as_bytes));
+        out.write_all(&header)?;
+        Ok(ViolationCsv {
+            out,
+            row: Vec::new(),
+        })
     }
 
     pub(crate) fn write(&mut self, row: &ViolationRow<'_>, s: &Scratch) -> io::Result<()> {
-        let fields: [&str; 10] = [
-            row.report_id,
-            row.unit_id,
-            &s.time,
-            &s.lon,
-            &s.lat,
-            row.rule_id,
-            row.zone_id,
-            row.kind,
-            row.confidence,
-            &s.depth,
-        ];
-        self.csv.write_record(fields)?;
-        Ok(())
+        self.row.clear();
+        format_row(&mut self.row, row, s);
+        self.out.write_all(&self.row)
+    }
+
+    /// Writes rows formatted by [`format_row`].
+    pub(crate) fn append(&mut self, rows: &[u8]) -> io::Result<()> {
+        self.out.write_all(rows)
     }
 
     pub(crate) fn finish(self) -> io::Result<W> {
-        finish_csv(self.csv)
+        self.out.into_inner().map_err(|e| e.into_error())
     }
+}
+
+/// Appends one violation row.
+#[inline]
+pub(crate) fn format_row(out: &mut Vec<u8>, row: &ViolationRow<'_>, s: &Scratch) {
+    push_row(
+        out,
+        &[
+            row.report_id.as_bytes(),
+            row.unit_id.as_bytes(),
+            s.time.as_bytes(),
+            s.lon.as_bytes(),
+            s.lat.as_bytes(),
+            row.rule_id.as_bytes(),
+            row.zone_id.as_bytes(),
+            row.kind.as_bytes(),
+            row.confidence.as_bytes(),
+            s.depth.as_bytes(),
+        ],
+    );
 }
 
 /// Flushes a CSV writer and returns what it wrote to.

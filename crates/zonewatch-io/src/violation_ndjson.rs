@@ -23,7 +23,20 @@ impl<W: Write> ViolationNdJson<W> {
         self.out.write_all(b"\n")
     }
 
+    /// Writes rows formatted by [`format_row`].
+    pub(crate) fn append(&mut self, rows: &[u8]) -> io::Result<()> {
+        self.out.write_all(rows)
+    }
+
     pub(crate) fn finish(self) -> io::Result<W> {
         self.out.into_inner().map_err(|e| e.into_error())
     }
+}
+
+/// Appends one violation as a line.
+#[inline]
+pub(crate) fn format_row(out: &mut Vec<u8>, row: &ViolationRow<'_>, s: &Scratch) {
+    // Writing to a Vec cannot fail.
+    let _ = write_feature(out, row, s);
+    out.push(b'\n');
 }

@@ -73,6 +73,99 @@ pub(crate) struct ViolationRow<'a> {
     pub(crate) depth_m: f64,
 }
 
+impl<'a> ViolationRow<'a> {
+    fn new<N: ViolationNames + ?Sized>(
+        report: &'a Report,
+        violation: &Violation,
+        names: &'a N,
+    ) -> Self {
+        ViolationRow {
+            report_id: &report.id,
+            unit_id: &report.unit_id,
+            time: report.time,
+            lon: report.position.x,
+            lat: report.position.y,
+            rule_id: names.rule_id(violation.rule),
+            zone_id: names.zone_id(violation.zone),
+            kind: names.rule_kind(violation.rule),
+            confidence: violation.confidence.name(),
+            depth_m: violation.depth_m,
+        }
+    }
+}
+
+/// Violation rows formatted into a byte buffer — on any thread — to be written in input
+/// order by [`ViolationWriter::append`]: the bytes [`ViolationWriter::write`] would write.
+/// CSV and NDJSON only (the features of a GeoJSON collection are written one by one).
+///
+/// # Example
+/// ```
+/// # use zonewatch_core::*;
+/// use zonewatch_io::{OutputFormat, ViolationRows, ViolationWriter};
+/// # let zone = Zone { id: "dmz".into(), name: None,
+/// #     shape: Shape::Circle { centre: Coord { x: 16.6, y: 31.2 }, radius_m: 5000.0 } };
+/// # let rule = Rule { id: "no-dmz".into(), kind: RuleKind::KeepOut { zones: vec!["dmz".into()], margin_m: 0.0 },
+/// #     from: None, until: None, who: UnitFilter::default(), except: None,
+/// #     options: RuleOptions::default() };
+/// # let agreement = Agreement::new(vec![zone], vec![rule], vec![]).unwrap();
+/// # let report = Report { id: "r1".into(), unit_id: "LAAF-1".into(),
+/// #     time: Timestamp::from_unix_seconds(1_611_360_000).unwrap(), position: Coord { x: 16.6, y: 31.21 },
+/// #     accuracy_m: 0.0, source: None, attributes: UnitAttributes::default() };
+/// let flag = Violation { rule: RuleIndex(0), zone: ZoneRef(0), confidence: Confidence::Possible, depth_m: -3.0 };
+/// let mut rows = ViolationRows::new(OutputFormat::Csv).unwrap();
+/// rows.push(&report, &flag, &agreement);
+/// let mut w = ViolationWriter::new(Vec::new(), OutputFormat::Csv).unwrap();
+/// w.append(&rows).unwrap();
+/// assert!(String::from_utf8(w.finish().unwrap()).unwrap()
+///     .ends_with("\nr1,LAAF-1,2021-01-23T00:00:00Z,16.6,31.21,no-dmz,dmz,keep_out,possible,-3.00\n"));
+/// ```
+pub struct ViolationRows {
+    format: OutputFormat,
+    bytes: Vec<u8>,
+    scratch: Scratch,
+}
+
+impl ViolationRows {
+    /// An empty buffer of rows in `format`; `None` for GeoJSON.
+    pub fn new(format: OutputFormat) -> Option<ViolationRows> {
+        match format {
+            OutputFormat::Csv | OutputFormat::NdJson => Some(ViolationRows {
+                format,
+                bytes: Vec::new(),
+                scratch: Scratch::default(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Formats one violation of `report`.
+    pub fn push<N: ViolationNames + ?Sized>(
+        &mut self,
+        report: &Report,
+        violation: &Violation,
+        names: &N,
+    ) {
+        let row = ViolationRow::new(report, violation, names);
+        self.scratch.format(&row);
+        match self.format {
+            OutputFormat::NdJson => {
+                crate::violation_ndjson::format_row(&mut self.bytes, &row, &self.scratch)
+            }
+            _ => crate::violation_csv::format_row(&mut self.bytes, &row, &self.scratch),
+        }
+    }
+
+    /// The bytes formatted so far.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Forgets the rows (keeping the buffer).
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+    }
+}
+
 /// Number formatting into reused buffers: no allocation per row.
 #[derive(Default)]
 pub(crate) struct Scratch {
@@ -174,23 +267,36 @@ impl<W: Write> ViolationWriter<W> {
         violation: &Violation,
         names: &N,
     ) -> io::Result<()> {
-        let row = ViolationRow {
-            report_id: &report.id,
-            unit_id: &report.unit_id,
-            time: report.time,
-            lon: report.position.x,
-            lat: report.position.y,
-            rule_id: names.rule_id(violation.rule),
-            zone_id: names.zone_id(violation.zone),
-            kind: names.rule_kind(violation.rule),
-            confidence: violation.confidence.name(),
-            depth_m: violation.depth_m,
-        };
+        let row = ViolationRow::new(report, violation, names);
         self.scratch.format(&row);
         match &mut self.sink {
             Sink::Csv(s) => s.write(&row, &self.scratch),
             Sink::GeoJson(s) => s.write(&row, &self.scratch),
             Sink::NdJson(s) => s.write(&row, &self.scratch),
+        }
+    }
+
+    /// The output format.
+    pub fn format(&self) -> OutputFormat {
+        match self.sink {
+            Sink::Csv(_) => OutputFormat::Csv,
+            Sink::GeoJson(_) => OutputFormat::GeoJson,
+            Sink::NdJson(_) => OutputFormat::NdJson,
+        }
+    }
+
+    /// Writes rows formatted by a [`ViolationRows`] of this writer's format.
+    ///
+    /// # Errors
+    /// I/O errors, and `InvalidInput` when the rows are of another format.
+    pub fn append(&mut self, rows: &ViolationRows) -> io::Result<()> {
+        match (&mut self.sink, rows.format) {
+            (Sink::Csv(s), OutputFormat::Csv) => s.append(&rows.bytes),
+            (Sink::NdJson(s), OutputFormat::NdJson) => s.append(&rows.bytes),
+            _ => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "violation rows of another format",
+            )),
         }
     }
 

@@ -1,0 +1,639 @@
+//! Reports and points in blocks of whole lines, for parsing on every core: the fast path
+//! of reading CSV and newline-delimited GeoJSON.
+//!
+//! A block is split into pieces; each piece is parsed on its own (by whatever thread the
+//! caller chooses) into the same reports, lines and rejects the careful, one-row-at-a-time
+//! readers ([`ReportReader`], [`PointReader`]) give. The fast CSV path splits lines at
+//! `,` by hand, so it takes only blocks without a `"`: from the first block holding one,
+//! the rest of the input goes through the careful reader (the `csv` crate), resumed at
+//! that line. So does the rest of an input from a line longer than 16 MiB, and a GeoJSON
+//! FeatureCollection as a whole.
+
+use std::sync::Arc;
+
+use zonewatch_core::{Coord, Report};
+
+use crate::csv_records::{Cells, Header, trim};
+use crate::csv_reports::ReportColumns;
+use crate::error::InputError;
+use crate::feature_in::FeatureIn;
+use crate::json_features::{FeatureSlot, parse_feature};
+use crate::json_reports::feature_to_report;
+use crate::line_blocks::{BlockSize, LineBlocks, Next, PieceSpan, Pool, RawBlock, lines};
+use crate::point_reader::{PointColumns, PointId, json_point};
+use crate::{Input, PointReader, Reject, ReportFormat, ReportReader};
+
+/// Reports parsed from a piece of a block (or a careful reader's chunk), in input order.
+#[derive(Debug, Default)]
+pub struct ParsedReports {
+    /// The accepted reports.
+    pub reports: Vec<Report>,
+    /// The 1-based line of each accepted report.
+    pub lines: Vec<u64>,
+    /// The rejected rows.
+    pub rejects: Vec<Reject>,
+}
+
+/// Points parsed from a piece of a block (or a careful reader's chunk), in input order.
+#[derive(Debug, Default)]
+pub struct ParsedPoints<'a> {
+    /// The accepted points; ids may borrow from the block.
+    pub points: Vec<(PointId<'a>, Coord)>,
+    /// The rejected rows.
+    pub rejects: Vec<Reject>,
+    /// Rows read (accepted + rejected): [`PointId::Row`] numbers count from the rows of the
+    /// pieces before.
+    pub rows: u64,
+}
+
+/// How the lines of a block are read.
+#[derive(Debug)]
+enum Layout {
+    CsvReports(ReportColumns),
+    CsvPoints(PointColumns),
+    NdJson,
+}
+
+/// Whole lines of an input, cut into pieces to parse in parallel.
+pub struct LineBlock {
+    bytes: Vec<u8>,
+    pieces: Vec<PieceSpan>,
+    layout: Arc<Layout>,
+    source: Arc<str>,
+    /// Where the bytes go back when the block is dropped.
+    pool: Pool,
+}
+
+impl Drop for LineBlock {
+    fn drop(&mut self) {
+        self.pool.give(std::mem::take(&mut self.bytes));
+    }
+}
+
+impl LineBlock {
+    fn new(raw: RawBlock, layout: &Arc<Layout>, source: &Arc<str>, pool: &Pool) -> LineBlock {
+        LineBlock {
+            pool: pool.clone(),
+            bytes: raw.bytes,
+            pieces: raw.pieces,
+            layout: layout.clone(),
+            source: source.clone(),
+        }
+    }
+
+    /// The number of pieces.
+    pub fn pieces(&self) -> usize {
+        self.pieces.len()
+    }
+
+    /// The bytes of the block.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Whether the block holds no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// Parses piece `i` as reports, appending to `out`.
+    ///
+    /// # Panics
+    /// When the block came from a [`PointBlocks`] reader of CSV (whose header need not
+    /// name report columns), or `i` is not below [`pieces`](Self::pieces).
+    pub fn read_reports(&self, i: usize, out: &mut ParsedReports) {
+        let p = self.pieces[i];
+        let bytes = &self.bytes[p.start..p.end];
+        let source = &*self.source;
+        // At most one row a line: no report is moved by a growing vector.
+        let rows = (p.end_line - p.first_line + 1) as usize;
+        out.reports.reserve(rows);
+        out.lines.reserve(rows);
+        match &*self.layout {
+            Layout::CsvReports(columns) => {
+                csv_rows(bytes, p.first_line, |line, row| {
+                    match columns.report(row, source, line) {
+                        Ok(report) => {
+                            out.reports.push(report);
+                            out.lines.push(line);
+                        }
+                        Err(e) => out.rejects.push(e.into_reject(source, line, None)),
+                    }
+                });
+            }
+            Layout::NdJson => {
+                for (slot, text) in ndjson_features(bytes, p.first_line) {
+                    let mut f = FeatureIn::default();
+                    match parse_feature(text, slot, &mut f) {
+                        Ok(()) => match feature_to_report(&f, slot, source) {
+                            Ok(report) => {
+                                out.reports.push(report);
+                                out.lines.push(slot.line);
+                            }
+                            Err(e) => out.rejects.push(slot.reject(source, slot.line, e)),
+                        },
+                        Err((line, e)) => out.rejects.push(slot.reject(source, line, e)),
+                    }
+                }
+            }
+            Layout::CsvPoints(_) => panic!("a block of points read as reports"),
+        }
+    }
+
+    /// Parses piece `i` as points, appending to `out` (ids borrow from the block).
+    ///
+    /// # Panics
+    /// When the block came from a [`ReportBlocks`] reader of CSV, or `i` is not below
+    /// [`pieces`](Self::pieces).
+    pub fn read_points<'a>(&'a self, i: usize, out: &mut ParsedPoints<'a>) {
+        let p = self.pieces[i];
+        let bytes = &self.bytes[p.start..p.end];
+        let source = &*self.source;
+        out.points.reserve((p.end_line - p.first_line + 1) as usize);
+        match &*self.layout {
+            Layout::CsvPoints(columns) => {
+                csv_rows(bytes, p.first_line, |line, row| {
+                    match columns.point(row, out.rows) {
+                        // The id borrows from the block, not from `row`.
+                        Ok((id, c)) => out.points.push((row.detach(id), c)),
+                        Err(e) => out.rejects.push(e.into_reject(source, line, None)),
+                    }
+                    out.rows += 1;
+                });
+            }
+            Layout::NdJson => {
+                for (mut slot, text) in ndjson_features(bytes, p.first_line) {
+                    slot.number = out.rows;
+                    let mut f = FeatureIn::default();
+                    match parse_feature(text, slot, &mut f) {
+                        Ok(()) => match json_point(&f, out.rows) {
+                            Ok(point) => out.points.push(point),
+                            Err(e) => out.rejects.push(slot.reject(source, slot.line, e)),
+                        },
+                        Err((line, e)) => out.rejects.push(slot.reject(source, line, e)),
+                    }
+                    out.rows += 1;
+                }
+            }
+            Layout::CsvReports(_) => panic!("a block of reports read as points"),
+        }
+    }
+}
+
+/// The non-blank lines of an NDJSON piece as features, as `NdjsonLines` sees them: `\r`
+/// before the line end dropped, a byte order mark on line 1 and a leading record separator
+/// skipped. `number` is left 0 (the row is the caller's to count).
+fn ndjson_features(bytes: &[u8], first_line: u64) -> impl Iterator<Item = (FeatureSlot, &[u8])> {
+    lines(bytes, first_line).filter_map(|(line, mut text)| {
+        if let Some(t) = text.strip_suffix(b"\r") {
+            text = t;
+        }
+        if line == 1
+            && let Some(t) = text.strip_prefix(b"\xEF\xBB\xBF")
+        {
+            text = t;
+        }
+        if let Some(t) = text.strip_prefix(b"\x1E") {
+            text = t;
+        }
+        if text.trim_ascii().is_empty() {
+            return None;
+        }
+        let slot = FeatureSlot {
+            line,
+            column: 1,
+            number: 0,
+            in_collection: false,
+            oversize: false,
+        };
+        Some((slot, text))
+    })
+}
+
+/// Calls `f` with each CSV line of `bytes` (no quotes; the first on `first_line`) that
+/// is not blank, split at `,`: one pass over the bytes finds both cell and line ends.
+#[inline]
+fn csv_rows<'t>(bytes: &'t [u8], first_line: u64, mut f: impl FnMut(u64, &CsvLine<'t>)) {
+    let mut row = CsvLine::default();
+    let (mut line, mut line_start, mut cell_start) = (first_line, 0usize, 0usize);
+    let mut end_line =
+        |row: &mut CsvLine<'t>, line: u64, end: usize, line_start: usize, cell_start: usize| {
+            row.text = &bytes[line_start..end];
+            row.cells
+                .push(((cell_start - line_start) as u32, (end - line_start) as u32));
+            let blank = row.cells.len() == 1 && trim(row.text).is_empty();
+            if !blank {
+                f(line, row);
+            }
+            row.cells.clear();
+        };
+    for i in memchr::memchr2_iter(b',', b'\n', bytes) {
+        if bytes[i] == b',' {
+            row.cells
+                .push(((cell_start - line_start) as u32, (i - line_start) as u32));
+            cell_start = i + 1;
+        } else {
+            end_line(&mut row, line, i, line_start, cell_start);
+            line += 1;
+            line_start = i + 1;
+            cell_start = i + 1;
+        }
+    }
+    if line_start < bytes.len() {
+        end_line(&mut row, line, bytes.len(), line_start, cell_start);
+    }
+}
+
+/// One CSV line without quotes, split at `,`.
+#[derive(Default)]
+struct CsvLine<'t> {
+    text: &'t [u8],
+    /// Where each cell starts and ends in `text`.
+    cells: Vec<(u32, u32)>,
+}
+
+impl<'t> CsvLine<'t> {
+    /// Splits `text`; `false` for a blank line (one cell, only whitespace), which the
+    /// careful reader skips too.
+    #[inline]
+    fn split(&mut self, text: &'t [u8]) -> bool {
+        self.text = text;
+        self.cells.clear();
+        let mut start = 0u32;
+        for i in memchr::memchr_iter(b',', text) {
+            self.cells.push((start, i as u32));
+            start = i as u32 + 1;
+        }
+        self.cells.push((start, text.len() as u32));
+        !(self.cells.len() == 1 && trim(text).is_empty())
+    }
+
+    /// An id that borrows from `self` as one that borrows from the text itself.
+    fn detach(&self, id: PointId<'_>) -> PointId<'t> {
+        let text = self.text;
+        match id {
+            PointId::Text(std::borrow::Cow::Borrowed(s)) => {
+                // `s` is a sub-slice of `text`: find it there.
+                let at = s.as_ptr() as usize - text.as_ptr() as usize;
+                let cell = &text[at..at + s.len()];
+                // Checked as UTF-8 already; the check is repeated rather than unsafe code.
+                PointId::Text(std::borrow::Cow::Borrowed(
+                    std::str::from_utf8(cell).unwrap_or_default(),
+                ))
+            }
+            other => other.into_owned(),
+        }
+    }
+}
+
+impl Cells for CsvLine<'_> {
+    #[inline]
+    fn count(&self) -> usize {
+        self.cells.len()
+    }
+    #[inline]
+    fn cell(&self, i: usize) -> &[u8] {
+        match self.cells.get(i) {
+            Some(&(a, b)) => trim(&self.text[a as usize..b as usize]),
+            None => &[],
+        }
+    }
+}
+
+/// The header of a CSV block without quotes: the first line that is not blank (after a
+/// byte order mark), and where the lines after it start. `None` when the block holds a
+/// `"` or no header.
+fn plain_header(raw: &RawBlock) -> Option<(Header, u64, usize)> {
+    let bytes = &raw.bytes[raw.start..];
+    if memchr::memchr(b'"', bytes).is_some() {
+        return None;
+    }
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let mut row = CsvLine::default();
+    for (line, text) in lines(&bytes[bom..], raw.first_line) {
+        if !row.split(text) {
+            continue;
+        }
+        let record: csv::ByteRecord = (0..row.count())
+            .map(|i| {
+                let (a, b) = row.cells[i];
+                &text[a as usize..b as usize]
+            })
+            .collect();
+        let end = text.as_ptr() as usize - raw.bytes.as_ptr() as usize + text.len();
+        let after = (end + 1).min(raw.bytes.len());
+        return Some((Header::from_record(&record), line, after));
+    }
+    None
+}
+
+/// A careful, one-row-at-a-time reader that takes over where blocks cannot go.
+trait Careful: Sized {
+    /// The layout of a CSV input with this header.
+    fn layout(header: &Header, source: &str, line: u64) -> Result<Layout, InputError>;
+    /// A reader of the whole input.
+    fn from_start(input: Input, format: ReportFormat, source: &str) -> Result<Self, InputError>;
+    /// A reader of the rest of an input, from `first_line` on.
+    fn resume(input: Input, layout: &Layout, source: &str, first_line: u64) -> Self;
+}
+
+impl Careful for ReportReader {
+    fn layout(header: &Header, source: &str, line: u64) -> Result<Layout, InputError> {
+        ReportColumns::find(header, source, line).map(Layout::CsvReports)
+    }
+    fn from_start(input: Input, format: ReportFormat, source: &str) -> Result<Self, InputError> {
+        ReportReader::new(input, format, source)
+    }
+    fn resume(input: Input, layout: &Layout, source: &str, first_line: u64) -> Self {
+        match layout {
+            Layout::CsvReports(c) => ReportReader::resume_csv(input, c.clone(), source, first_line),
+            _ => ReportReader::resume_ndjson(input, source, first_line),
+        }
+    }
+}
+
+impl Careful for PointReader {
+    fn layout(header: &Header, source: &str, line: u64) -> Result<Layout, InputError> {
+        PointColumns::find(header, source, line).map(Layout::CsvPoints)
+    }
+    fn from_start(input: Input, format: ReportFormat, source: &str) -> Result<Self, InputError> {
+        PointReader::new(input, format, source)
+    }
+    fn resume(input: Input, layout: &Layout, source: &str, first_line: u64) -> Self {
+        match layout {
+            Layout::CsvPoints(c) => PointReader::resume_csv(input, c.clone(), source, first_line),
+            _ => PointReader::resume_ndjson(input, source, first_line),
+        }
+    }
+}
+
+/// Where a reader of blocks is.
+enum State<R> {
+    Lines {
+        lines: LineBlocks,
+        layout: Arc<Layout>,
+        /// The rest of the first block, after the header.
+        pending: Option<RawBlock>,
+    },
+    Careful(R),
+    Done,
+}
+
+/// The block reader shared by reports and points; `R` is the careful reader.
+struct Blocks<R> {
+    state: State<R>,
+    source: Arc<str>,
+}
+
+/// What a block reader gives next.
+enum Step {
+    Lines(LineBlock),
+    /// Read the next chunk from the careful reader.
+    Careful,
+    End,
+}
+
+impl<R: Careful> Blocks<R> {
+    /// Opens `input`; for CSV, reads the header from the first block (or hands the whole
+    /// input to the careful reader when that block is not plain).
+    fn open(
+        input: Input,
+        format: ReportFormat,
+        source: &str,
+        rows: usize,
+    ) -> Result<Blocks<R>, InputError> {
+        let size = BlockSize::for_rows(rows);
+        let state = match format {
+            ReportFormat::NdJson => State::Lines {
+                lines: LineBlocks::new(input, size),
+                layout: Arc::new(Layout::NdJson),
+                pending: None,
+            },
+            ReportFormat::Csv => {
+                let mut lines = LineBlocks::new(input, size);
+                let first = lines.next_block().map_err(|e| InputError::io(source, e))?;
+                match first {
+                    Next::Block(raw) => match plain_header(&raw) {
+                        Some((header, line, after)) => State::Lines {
+                            layout: Arc::new(R::layout(&header, source, line)?),
+                            lines,
+                            pending: Some(raw.from(after, line + 1, size.piece)),
+                        },
+                        None => {
+                            let rest = lines.rest(raw.bytes);
+                            State::Careful(R::from_start(rest, format, source)?)
+                        }
+                    },
+                    Next::LongLine { rest, .. } => {
+                        State::Careful(R::from_start(rest, format, source)?)
+                    }
+                    Next::End => {
+                        let rest = lines.rest(Vec::new());
+                        State::Careful(R::from_start(rest, format, source)?)
+                    }
+                }
+            }
+            _ => State::Careful(R::from_start(input, format, source)?),
+        };
+        Ok(Blocks {
+            state,
+            source: source.into(),
+        })
+    }
+
+    fn next_step(&mut self) -> Result<Step, InputError> {
+        loop {
+            let State::Lines {
+                lines,
+                layout,
+                pending,
+            } = &mut self.state
+            else {
+                return Ok(match self.state {
+                    State::Careful(_) => Step::Careful,
+                    _ => Step::End,
+                });
+            };
+            let raw = match pending.take() {
+                Some(raw) => raw,
+                None => match lines
+                    .next_block()
+                    .map_err(|e| InputError::io(&self.source, e))?
+                {
+                    Next::Block(raw) => raw,
+                    Next::LongLine { rest, first_line } => {
+                        self.state =
+                            State::Careful(R::resume(rest, layout, &self.source, first_line));
+                        continue;
+                    }
+                    Next::End => {
+                        self.state = State::Done;
+                        return Ok(Step::End);
+                    }
+                },
+            };
+            let csv = !matches!(**layout, Layout::NdJson);
+            if csv && memchr::memchr(b'"', &raw.bytes[raw.start..]).is_some() {
+                let first_line = raw.first_line;
+                let mut bytes = raw.bytes;
+                bytes.drain(..raw.start);
+                let rest = lines.rest(bytes);
+                self.state = State::Careful(R::resume(rest, layout, &self.source, first_line));
+                continue;
+            }
+            if raw.start == raw.bytes.len() {
+                continue;
+            }
+            let block = LineBlock::new(raw, layout, &self.source, &lines.pool);
+            return Ok(Step::Lines(block));
+        }
+    }
+}
+
+/// Reports from CSV or newline-delimited GeoJSON in blocks of whole lines, to be parsed
+/// in parallel ([`LineBlock::read_reports`]); a GeoJSON FeatureCollection, and the part of
+/// a CSV input from its first `"` on, come already parsed, by a [`ReportReader`].
+///
+/// Every row ends up exactly as [`ReportReader`] reads it: the same reports, lines and
+/// rejects, in the same order.
+///
+/// # Example
+/// ```
+/// use zonewatch_io::{ParsedReports, ReportBlock, ReportBlocks, ReportFormat};
+///
+/// let csv = "unit_id,time,lon,lat\nU1,2021-01-23T00:00:00Z,16.5,31.2\nU2,noon,16,31\n";
+/// let mut blocks = ReportBlocks::new(Box::new(csv.as_bytes()), ReportFormat::Csv, "r.csv", 65_536).unwrap();
+/// let mut parsed = ParsedReports::default();
+/// while let Some(block) = blocks.next_block().unwrap() {
+///     match block {
+///         ReportBlock::Lines(lines) => (0..lines.pieces()).for_each(|i| lines.read_reports(i, &mut parsed)),
+///         ReportBlock::Parsed(p) => parsed = p,
+///     }
+/// }
+/// assert_eq!((parsed.reports[0].id.as_str(), parsed.lines[0]), ("r.csv:2", 2));
+/// assert_eq!(parsed.rejects[0].line, 3);
+/// ```
+pub struct ReportBlocks {
+    blocks: Blocks<ReportReader>,
+    rows: usize,
+}
+
+/// A block of reports: lines to parse, or rows a careful reader parsed.
+pub enum ReportBlock {
+    /// Whole lines, to parse piece by piece.
+    Lines(LineBlock),
+    /// Rows already parsed.
+    Parsed(ParsedReports),
+}
+
+impl ReportBlocks {
+    /// A reader of `input` in `format`, named `source`, in blocks of about `rows` rows
+    /// (memory is bounded by this, not by the input). For CSV, the header is read here.
+    ///
+    /// # Errors
+    /// As for [`ReportReader::new`].
+    pub fn new(
+        input: Input,
+        format: ReportFormat,
+        source: &str,
+        rows: usize,
+    ) -> Result<ReportBlocks, InputError> {
+        Ok(ReportBlocks {
+            blocks: Blocks::open(input, format, source, rows)?,
+            rows: rows.max(1),
+        })
+    }
+
+    /// The next block, or `None` at the end.
+    ///
+    /// # Errors
+    /// As for [`ReportReader::read_chunk`].
+    pub fn next_block(&mut self) -> Result<Option<ReportBlock>, InputError> {
+        Ok(match self.blocks.next_step()? {
+            Step::Lines(b) => Some(ReportBlock::Lines(b)),
+            Step::End => None,
+            Step::Careful => {
+                let State::Careful(reader) = &mut self.blocks.state else {
+                    unreachable!("a careful step has a careful reader")
+                };
+                let mut p = ParsedReports::default();
+                if reader.read_chunk_with_lines(
+                    self.rows,
+                    &mut p.reports,
+                    &mut p.lines,
+                    &mut p.rejects,
+                )? {
+                    Some(ReportBlock::Parsed(p))
+                } else {
+                    self.blocks.state = State::Done;
+                    None
+                }
+            }
+        })
+    }
+}
+
+/// Points for the join from CSV or newline-delimited GeoJSON in blocks of whole lines,
+/// as [`ReportBlocks`] reads reports; the points are those [`PointReader`] reads.
+pub struct PointBlocks {
+    blocks: Blocks<PointReader>,
+    rows: usize,
+}
+
+/// A block of points: lines to parse, or rows a careful reader parsed.
+pub enum PointBlock {
+    /// Whole lines, to parse piece by piece.
+    Lines(LineBlock),
+    /// Rows already parsed.
+    Parsed(ParsedPoints<'static>),
+}
+
+impl PointBlocks {
+    /// A reader of `input` in `format`, named `source`, in blocks of about `rows` rows.
+    ///
+    /// # Errors
+    /// As for [`PointReader::new`].
+    pub fn new(
+        input: Input,
+        format: ReportFormat,
+        source: &str,
+        rows: usize,
+    ) -> Result<PointBlocks, InputError> {
+        Ok(PointBlocks {
+            blocks: Blocks::open(input, format, source, rows)?,
+            rows: rows.max(1),
+        })
+    }
+
+    /// The next block, or `None` at the end.
+    ///
+    /// # Errors
+    /// As for [`PointReader::read_chunk`].
+    pub fn next_block(&mut self) -> Result<Option<PointBlock>, InputError> {
+        Ok(match self.blocks.next_step()? {
+            Step::Lines(b) => Some(PointBlock::Lines(b)),
+            Step::End => None,
+            Step::Careful => {
+                let State::Careful(reader) = &mut self.blocks.state else {
+                    unreachable!("a careful step has a careful reader")
+                };
+                let mut p = ParsedPoints::default();
+                let before = reader.rows_read();
+                if reader.read_batch(self.rows, &mut p.points, &mut p.rejects)? {
+                    p.rows = reader.rows_read() - before;
+                    Some(PointBlock::Parsed(p))
+                } else {
+                    self.blocks.state = State::Done;
+                    None
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,287 @@
+//! The block path against the careful readers, which are tested against hand-worked
+//! expectations on their own: every input, every block size, the same rows.
+
+use super::*;
+
+/// What a reader made of an input: reports (debug text, with lines), rejects (display
+/// text), or the fatal error.
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    rows: Vec<String>,
+    rejects: Vec<String>,
+    error: Option<String>,
+}
+
+fn input(bytes: &[u8]) -> Input {
+    // A tiny buffer, so that reads return little at a time.
+    Box::new(std::io::BufReader::with_capacity(
+        5,
+        std::io::Cursor::new(bytes.to_vec()),
+    ))
+}
+
+fn careful_reports(bytes: &[u8], format: ReportFormat) -> Outcome {
+    let mut out = Outcome {
+        rows: Vec::new(),
+        rejects: Vec::new(),
+        error: None,
+    };
+    let mut reader = match ReportReader::new(input(bytes), format, "r") {
+        Ok(r) => r,
+        Err(e) => {
+            out.error = Some(e.to_string());
+            return out;
+        }
+    };
+    let (mut reports, mut lines, mut rejects) = (Vec::new(), Vec::new(), Vec::new());
+    loop {
+        match reader.read_chunk_with_lines(3, &mut reports, &mut lines, &mut rejects) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                out.error = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    out.rows = reports
+        .iter()
+        .zip(&lines)
+        .map(|(r, l)| format!("{l}: {r:?}"))
+        .collect();
+    out.rejects = rejects.iter().map(|r| r.to_string()).collect();
+    out
+}
+
+fn block_reports(bytes: &[u8], format: ReportFormat, rows: usize) -> Outcome {
+    let mut out = Outcome {
+        rows: Vec::new(),
+        rejects: Vec::new(),
+        error: None,
+    };
+    let mut blocks = match ReportBlocks::new(input(bytes), format, "r", rows) {
+        Ok(b) => b,
+        Err(e) => {
+            out.error = Some(e.to_string());
+            return out;
+        }
+    };
+    let mut all = ParsedReports::default();
+    loop {
+        match blocks.next_block() {
+            Ok(Some(ReportBlock::Lines(b))) => {
+                for i in 0..b.pieces() {
+                    b.read_reports(i, &mut all);
+                }
+            }
+            Ok(Some(ReportBlock::Parsed(p))) => {
+                all.reports.extend(p.reports);
+                all.lines.extend(p.lines);
+                all.rejects.extend(p.rejects);
+            }
+            Ok(None) => break,
+            Err(e) => {
+                out.error = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    out.rows = all
+        .reports
+        .iter()
+        .zip(&all.lines)
+        .map(|(r, l)| format!("{l}: {r:?}"))
+        .collect();
+    out.rejects = all.rejects.iter().map(|r| r.to_string()).collect();
+    out
+}
+
+fn careful_points(bytes: &[u8], format: ReportFormat) -> Outcome {
+    let mut out = Outcome {
+        rows: Vec::new(),
+        rejects: Vec::new(),
+        error: None,
+    };
+    let mut reader = match PointReader::new(input(bytes), format, "r") {
+        Ok(r) => r,
+        Err(e) => {
+            out.error = Some(e.to_string());
+            return out;
+        }
+    };
+    let (mut points, mut rejects) = (Vec::new(), Vec::new());
+    loop {
+        match reader.read_chunk(2, &mut points, &mut rejects) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                out.error = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    out.rows = points.iter().map(|p| format!("{p:?}")).collect();
+    out.rejects = rejects.iter().map(|r| r.to_string()).collect();
+    out
+}
+
+fn block_points(bytes: &[u8], format: ReportFormat, rows: usize) -> Outcome {
+    let mut out = Outcome {
+        rows: Vec::new(),
+        rejects: Vec::new(),
+        error: None,
+    };
+    let mut blocks = match PointBlocks::new(input(bytes), format, "r", rows) {
+        Ok(b) => b,
+        Err(e) => {
+            out.error = Some(e.to_string());
+            return out;
+        }
+    };
+    let mut before = 0;
+    let mut push = |p: &ParsedPoints<'_>, out: &mut Outcome| {
+        for (id, c) in &p.points {
+            out.rows
+                .push(format!("{:?}", (id.to_text(before).into_owned(), c)));
+        }
+        out.rejects.extend(p.rejects.iter().map(|r| r.to_string()));
+        before += p.rows;
+    };
+    loop {
+        match blocks.next_block() {
+            Ok(Some(PointBlock::Lines(b))) => {
+                for i in 0..b.pieces() {
+                    let mut p = ParsedPoints::default();
+                    b.read_points(i, &mut p);
+                    push(&p, &mut out);
+                }
+            }
+            Ok(Some(PointBlock::Parsed(p))) => push(&p, &mut out),
+            Ok(None) => break,
+            Err(e) => {
+                out.error = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Hand-made inputs at the edges of the fast path, and the project's hostile fixtures.
+fn inputs() -> Vec<(String, Vec<u8>, ReportFormat)> {
+    let header = "report_id,unit_id,time,lon,lat,accuracy_m";
+    let good = |i: usize| format!("r{i},U{i},2021-01-23T00:00:{:02}Z,16.{i},31.5,{i}", i % 60);
+    let mut many = String::from(header);
+    many.push('\n');
+    for i in 0..40 {
+        many.push_str(&good(i));
+        many.push('\n');
+    }
+    let csv = [
+        "".to_string(),
+        "\n\n".to_string(),
+        header.to_string(),
+        format!("{header}\n"),
+        format!("\u{feff}{header}\r\n{}\r\n\r\n  \r\n{}", good(1), good(2)),
+        format!("\n \n{header}\n{}\n,,,,,\n{}\n", good(1), good(2)),
+        format!("{header}\n{}\n{},extra\n{}", good(1), good(2), good(3)),
+        format!(
+            "{header}\n{}\n\"r9\",U9,2021-01-23T00:00:00Z,1,2,3\n{}\n",
+            good(1),
+            good(2)
+        ),
+        format!(
+            "{header}\n{}\n\"multi\nline\",U9,2021-01-23T00:00:00Z,1,2,3\n{}\n",
+            good(1),
+            good(2)
+        ),
+        format!("\"report_id\",unit_id,time,lon,lat\n{}\n", good(1)),
+        format!("{header}\n{many}\"q\",U,2021-01-23T00:00:00Z,1,2,3\n{many}"),
+        format!("{many}r,U,2021-01-23T00:00:00,1,2,3\nr,U,2021-01-23T00:00:00Z,200,2,3\n"),
+        format!(
+            "{many}r,U,2021-01-23T00:00:00Z,nan,2,3\n \u{feff}r,U,2021-01-23T00:00:00Z,1,2,-1\n"
+        ),
+        "unit_id,time,x,Y\nU,2021-01-23T00:00:00Z,1,2\n,,,\nU,2021-01-23T00:00:00Z,3,4\n"
+            .to_string(),
+        "id,lon,lat\na,1,2\n,3,4\nb,5\n,6,7\n".to_string(),
+        "lon,lat\n1,2\n".to_string(),
+        "unit_id,lon\nU,1\n".to_string(),
+    ];
+    let nd = |i: usize| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"report_id":"r{i}","unit_id":"U","time":"2021-01-23T00:00:00Z"}},"geometry":{{"type":"Point","coordinates":[16.{i},31]}}}}"#
+        )
+    };
+    let noid = r#"{"type":"Feature","properties":{"unit_id":"U","time":"2021-01-23T00:00:00Z"},"geometry":{"type":"Point","coordinates":[1,2]}}"#;
+    let ndjson = [
+        "".to_string(),
+        format!("\u{feff}{}\r\n\r\n\x1e{}\n{noid}\n", nd(1), nd(2)),
+        format!(
+            "{}\nnot json\n{{\"type\":\"Point\"}}\n\n{noid}\n{}",
+            nd(1),
+            nd(2)
+        ),
+        format!("{noid}\n  \n{noid}\n{noid}\n"),
+        format!("\n\n{}\n\u{feff}{}\n", nd(1), nd(2)),
+    ];
+    let mut all = Vec::new();
+    for (i, t) in csv.into_iter().enumerate() {
+        all.push((format!("csv {i}"), t.into_bytes(), ReportFormat::Csv));
+    }
+    for (i, t) in ndjson.into_iter().enumerate() {
+        all.push((format!("ndjson {i}"), t.into_bytes(), ReportFormat::NdJson));
+    }
+    let mut bad = b"report_id,unit_id,time,lon,lat\nr1,U\xff,2021-01-23T00:00:00Z,1,2\nr\xfe,U,2021-01-23T00:00:00Z,1,2\n".to_vec();
+    bad.extend_from_slice(b"r3,U,2021-01-23T00:00:00Z,1,2");
+    all.push(("csv not UTF-8".into(), bad, ReportFormat::Csv));
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/hostile");
+    for (dir, format) in [
+        ("reports_csv", ReportFormat::Csv),
+        ("reports_ndjson", ReportFormat::NdJson),
+    ] {
+        for entry in std::fs::read_dir(format!("{fixtures}/{dir}")).unwrap() {
+            let path = entry.unwrap().path();
+            all.push((
+                path.display().to_string(),
+                std::fs::read(&path).unwrap(),
+                format,
+            ));
+        }
+    }
+    all
+}
+
+#[test]
+fn blocks_read_every_input_as_the_careful_readers_do() {
+    for (name, bytes, format) in inputs() {
+        let reports = careful_reports(&bytes, format);
+        let points = careful_points(&bytes, format);
+        let big = bytes.len() > 1 << 20;
+        let sizes: &[usize] = if big {
+            &[1, 65_536]
+        } else {
+            &[1, 2, 3, 5, 64, 65_536]
+        };
+        for &rows in sizes {
+            assert_eq!(
+                block_reports(&bytes, format, rows),
+                reports,
+                "{name}: reports, blocks of {rows} rows"
+            );
+            assert_eq!(
+                block_points(&bytes, format, rows),
+                points,
+                "{name}: points, blocks of {rows} rows"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_geojson_collection_is_read_by_the_careful_reader() {
+    let fc = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"unit_id":"U","time":"2021-01-23T00:00:00Z"},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#;
+    let got = block_reports(fc.as_bytes(), ReportFormat::GeoJson, 10);
+    assert_eq!(got, careful_reports(fc.as_bytes(), ReportFormat::GeoJson));
+    assert_eq!(got.rows.len(), 1);
+    assert!(got.rows[0].contains("\"r#0\""), "{:?}", got.rows);
+}
