@@ -1,7 +1,6 @@
 //! Validation of zone geometry: every problem found, each with where it is.
 
 use robust::{Coord as RCoord, orient2d};
-use rstar::{AABB, RTree, RTreeObject};
 
 use crate::area::{Position, ring_position};
 use crate::{Coord, GeometryPath, Shape, ZoneProblem};
@@ -161,15 +160,24 @@ struct Edge {
     b: Coord,
 }
 
-impl RTreeObject for Edge {
-    type Envelope = AABB<[f64; 2]>;
-    fn envelope(&self) -> Self::Envelope {
-        AABB::from_corners([self.a.x, self.a.y], [self.b.x, self.b.y])
+impl Edge {
+    /// The edge's extent along the sweep axis (`x` when `along_x`, else `y`), then across.
+    fn extents(&self, along_x: bool) -> ((f64, f64), (f64, f64)) {
+        let span = |p: f64, q: f64| (p.min(q), p.max(q));
+        let (x, y) = (span(self.a.x, self.b.x), span(self.a.y, self.b.y));
+        if along_x { (x, y) } else { (y, x) }
     }
 }
 
 /// Finds edges that cross, overlap, or (within one ring) touch away from their shared
-/// vertex. Rings of one polygon may touch each other at single points.
+/// vertex. Rings of one polygon may touch each other at single points. Reports at most
+/// one problem per ring: for each edge in ring order, the first (lowest ring, then
+/// index) edge it meets badly, unless its ring was reported already.
+///
+/// Candidate pairs come from a sweep along the polygon's longer side: edges sorted by
+/// where they start along it, each tested against the still-open edges whose extent across
+/// overlaps its own (closed intervals: touching boxes are candidates), which finds every
+/// pair whose bounding boxes meet. The exact predicates then decide.
 fn crossing_problems(rings: &[&LineString<f64>], part: Option<usize>, out: &mut Vec<ZoneProblem>) {
     let mut edges = Vec::new();
     let mut ring_edges = Vec::new();
@@ -187,43 +195,71 @@ fn crossing_problems(rings: &[&LineString<f64>], part: Option<usize>, out: &mut 
             });
         }
     }
-    let tree = RTree::bulk_load(edges.clone());
+    let bad_pair = |e: &Edge, f: &Edge| {
+        if f.ring == e.ring {
+            let n = ring_edges[e.ring];
+            let adjacent = f.index == e.index + 1 || (e.index == 0 && f.index + 1 == n);
+            if adjacent {
+                overlaps_at_shared_vertex(e, f)
+            } else {
+                touches(e, f)
+            }
+        } else {
+            crosses_or_overlaps(e, f)
+        }
+    };
+    // Edges are numbered in (ring, index) order; `first_bad[e]` is the lowest f > e that
+    // e meets badly.
+    let mut first_bad: Vec<Option<usize>> = vec![None; edges.len()];
+    let (lo, hi) = edges.iter().fold(
+        ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
+        |(lo, hi), e| {
+            (
+                [lo[0].min(e.a.x), lo[1].min(e.a.y)],
+                [hi[0].max(e.a.x), hi[1].max(e.a.y)],
+            )
+        },
+    );
+    let along_x = hi[0] - lo[0] >= hi[1] - lo[1];
+    let spans: Vec<((f64, f64), (f64, f64))> = edges.iter().map(|e| e.extents(along_x)).collect();
+    let mut order: Vec<usize> = (0..edges.len()).collect();
+    order.sort_unstable_by(|&i, &j| spans[i].0.0.total_cmp(&spans[j].0.0));
+    let mut open: Vec<usize> = Vec::new();
+    for &i in &order {
+        let (along, across) = spans[i];
+        open.retain(|&j| spans[j].0.1 >= along.0);
+        for &j in &open {
+            let other = spans[j].1;
+            if other.0 > across.1 || other.1 < across.0 {
+                continue;
+            }
+            let (e, f) = if i < j { (i, j) } else { (j, i) };
+            if first_bad[e].is_none_or(|g| f < g) && bad_pair(&edges[e], &edges[f]) {
+                first_bad[e] = Some(f);
+            }
+        }
+        open.push(i);
+    }
     let mut reported = vec![false; rings.len()];
-    for e in &edges {
+    for (e, f) in first_bad.iter().enumerate() {
+        let (e, Some(f)) = (&edges[e], f.map(|f| &edges[f])) else {
+            continue;
+        };
         if reported[e.ring] {
             continue;
         }
-        for f in tree.locate_in_envelope_intersecting(&e.envelope()) {
-            if (f.ring, f.index) <= (e.ring, e.index) {
-                continue; // each pair once
-            }
-            let bad = if f.ring == e.ring {
-                let n = ring_edges[e.ring];
-                let adjacent = f.index == e.index + 1 || (e.index == 0 && f.index + 1 == n);
-                if adjacent {
-                    overlaps_at_shared_vertex(e, f)
-                } else {
-                    touches(e, f)
-                }
-            } else {
-                crosses_or_overlaps(e, f)
-            };
-            if bad {
-                reported[e.ring] = true;
-                reported[f.ring] = true;
-                let at = meeting_point(e, f);
-                out.push(ZoneProblem::SelfIntersection {
-                    at: GeometryPath {
-                        part,
-                        ring: Some(e.ring),
-                        vertex: Some(e.index),
-                    },
-                    lon: at.x,
-                    lat: at.y,
-                });
-                break;
-            }
-        }
+        reported[e.ring] = true;
+        reported[f.ring] = true;
+        let at = meeting_point(e, f);
+        out.push(ZoneProblem::SelfIntersection {
+            at: GeometryPath {
+                part,
+                ring: Some(e.ring),
+                vertex: Some(e.index),
+            },
+            lon: at.x,
+            lat: at.y,
+        });
     }
 }
 
@@ -553,5 +589,105 @@ mod message_tests {
             problems(&c)[0].to_string(),
             "coordinate out of range (lon 200, lat 0); longitude must be in [-180, 180] and latitude in [-90, 90] (is the order lon, lat?)"
         );
+    }
+}
+
+/// The sweep finds exactly what testing every pair of edges finds.
+#[cfg(test)]
+mod sweep_tests {
+    use super::*;
+    use geo_types::LineString;
+    use proptest::prelude::*;
+
+    /// The oracle: every pair (e < f) tested with the same exact predicates, the lowest
+    /// bad f per e, replayed in edge order with one problem per ring.
+    fn all_pairs(rings: &[&LineString<f64>], part: Option<usize>) -> Vec<ZoneProblem> {
+        let mut edges = Vec::new();
+        let mut ring_edges = Vec::new();
+        for (r, ring) in rings.iter().enumerate() {
+            let mut pts: Vec<Coord> = ring.0.clone();
+            pts.dedup();
+            let n = pts.len().saturating_sub(1);
+            ring_edges.push(n);
+            edges.extend((0..n).map(|i| Edge {
+                ring: r,
+                index: i,
+                a: pts[i],
+                b: pts[i + 1],
+            }));
+        }
+        let mut out = Vec::new();
+        let mut reported = vec![false; rings.len()];
+        for (i, e) in edges.iter().enumerate() {
+            if reported[e.ring] {
+                continue;
+            }
+            let bad = edges[i + 1..].iter().find(|f| {
+                if f.ring == e.ring {
+                    let n = ring_edges[e.ring];
+                    if f.index == e.index + 1 || (e.index == 0 && f.index + 1 == n) {
+                        overlaps_at_shared_vertex(e, f)
+                    } else {
+                        touches(e, f)
+                    }
+                } else {
+                    crosses_or_overlaps(e, f)
+                }
+            });
+            if let Some(f) = bad {
+                reported[e.ring] = true;
+                reported[f.ring] = true;
+                let at = meeting_point(e, f);
+                out.push(ZoneProblem::SelfIntersection {
+                    at: GeometryPath {
+                        part,
+                        ring: Some(e.ring),
+                        vertex: Some(e.index),
+                    },
+                    lon: at.x,
+                    lat: at.y,
+                });
+            }
+        }
+        out
+    }
+
+    /// A closed ring of `n` points on a small integer grid (so that collinear overlaps,
+    /// touches at vertices and shared edges are common), shifted by `dx`.
+    fn ring(max: i32) -> impl Strategy<Value = LineString<f64>> {
+        prop::collection::vec((0..max, 0..max), 3..12).prop_map(|pts| {
+            let mut c: Vec<Coord> = pts
+                .into_iter()
+                .map(|(x, y)| Coord {
+                    x: f64::from(x),
+                    y: f64::from(y),
+                })
+                .collect();
+            c.push(c[0]);
+            LineString(c)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #[test]
+        fn the_sweep_agrees_with_all_pairs(
+            shell in ring(8),
+            holes in prop::collection::vec(ring(8), 0..3),
+            tall in any::<bool>(),
+        ) {
+            // Tall or wide, so that both sweep axes are used.
+            let stretch = |r: &LineString<f64>| LineString(r.0.iter().map(|c| if tall {
+                Coord { x: c.x, y: c.y * 3.0 }
+            } else {
+                Coord { x: c.x * 3.0, y: c.y }
+            }).collect());
+            let rings: Vec<LineString<f64>> =
+                std::iter::once(&shell).chain(&holes).map(stretch).collect();
+            let rings: Vec<&LineString<f64>> = rings.iter().collect();
+            let mut swept = Vec::new();
+            crossing_problems(&rings, Some(1), &mut swept);
+            prop_assert_eq!(swept, all_pairs(&rings, Some(1)));
+        }
     }
 }
