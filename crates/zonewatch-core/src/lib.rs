@@ -62,6 +62,7 @@
 
 mod agreement;
 mod area;
+mod cell_edges;
 mod checker;
 pub mod geodesic;
 mod report;

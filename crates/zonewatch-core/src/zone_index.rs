@@ -8,7 +8,7 @@ use rstar::{AABB, RTree, RTreeObject};
 
 use crate::area::{Area, Position};
 use crate::geodesic::{self, SegmentSet};
-use crate::zone_grid::{GridParams, ZoneGrid, entry_is_exact, entry_zone};
+use crate::zone_grid::{GridParams, ZoneGrid, entry_block, entry_is_exact, entry_zone};
 use crate::{Coord, Shape, Zone, ZoneRef};
 
 /// Which relation a spatial join asks for.
@@ -336,13 +336,24 @@ impl ZoneIndex {
     #[inline]
     pub fn zones_at(&self, p: Coord, predicate: Predicate, out: &mut Vec<ZoneRef>) {
         // The grid lists each cell's zones in id order already.
-        for &e in self.grid.entries_at(p) {
+        let cell = self.grid.cell_at(p);
+        for &e in cell.entries {
             let zone = entry_zone(e);
             let hit = !entry_is_exact(e) || {
-                let z = &self.zones[zone as usize];
-                match predicate {
-                    Predicate::Covers => z.covers(p, 0.0),
-                    Predicate::Contains => z.contains(p),
+                let block = entry_block(e);
+                if block != 0 {
+                    // An ungrown polygon zone: the cell's own edges decide.
+                    let at = self.grid.block_position(block, &cell, p);
+                    match predicate {
+                        Predicate::Covers => at != Position::Outside,
+                        Predicate::Contains => at == Position::Inside,
+                    }
+                } else {
+                    let z = &self.zones[zone as usize];
+                    match predicate {
+                        Predicate::Covers => z.covers(p, 0.0),
+                        Predicate::Contains => z.contains(p),
+                    }
                 }
             };
             if hit {
@@ -455,6 +466,141 @@ mod tests {
     }
 }
 
+/// Edge blocks on degenerate geometry: vertices on cell reference points (the tile
+/// centres of a 16 × 16 grid of 1° cells), horizontal and vertical edges along the
+/// reference points' rows and columns, rays from a reference point through vertices,
+/// holes, a multipolygon whose parts touch; every point of a 1/8° lattice (which holds all
+/// of these) must get the brute-force answer.
+#[cfg(test)]
+mod edge_block_cases {
+    use super::*;
+    use geo_types::{LineString, MultiPolygon, Polygon};
+
+    fn area(id: &str, polygons: Vec<Polygon>) -> Zone {
+        Zone {
+            id: id.into(),
+            name: None,
+            shape: Shape::Area {
+                polygons: MultiPolygon(polygons),
+                buffer_m: 0.0,
+            },
+        }
+    }
+
+    fn ring(pts: &[(f64, f64)]) -> LineString {
+        let mut v = pts.to_vec();
+        v.push(pts[0]);
+        LineString::from(v)
+    }
+
+    #[test]
+    fn edge_blocks_agree_with_brute_force_on_degenerate_geometry() {
+        let frame = area(
+            "frame",
+            vec![Polygon::new(
+                ring(&[(0.0, 0.0), (16.0, 0.0), (16.0, 16.0), (0.0, 16.0)]),
+                vec![],
+            )],
+        );
+        // A staircase through tile centres, with horizontal and vertical edges on the
+        // centres' rows and columns, and slanted edges whose lines pass through centres.
+        let stairs = area(
+            "stairs",
+            vec![Polygon::new(
+                ring(&[
+                    (1.5, 1.5),
+                    (6.5, 1.5),
+                    (6.5, 3.5),
+                    (8.5, 3.5),
+                    (8.5, 5.5),
+                    (10.5, 7.5),
+                    (6.5, 7.5),
+                    (4.5, 5.5),
+                    (3.5, 5.5),
+                    (2.5, 4.5),
+                    (1.5, 4.5),
+                ]),
+                vec![ring(&[(2.5, 2.5), (4.5, 2.5), (3.5, 3.5)])],
+            )],
+        );
+        // A diamond with vertices at centres and a hole touching its shell at a vertex;
+        // two squares touching at a corner (one multipolygon), one with a hole.
+        let diamond = area(
+            "diamond",
+            vec![Polygon::new(
+                ring(&[(12.5, 8.5), (14.5, 10.5), (12.5, 12.5), (10.5, 10.5)]),
+                vec![ring(&[(12.5, 8.5), (13.0, 10.5), (12.0, 10.5)])],
+            )],
+        );
+        let pair = area(
+            "pair",
+            vec![
+                Polygon::new(
+                    ring(&[(1.5, 9.5), (4.5, 9.5), (4.5, 12.5), (1.5, 12.5)]),
+                    vec![ring(&[(2.5, 10.5), (3.5, 10.5), (3.5, 11.5), (2.5, 11.5)])],
+                ),
+                Polygon::new(
+                    ring(&[(4.5, 12.5), (7.5, 12.5), (7.5, 14.5), (4.5, 14.5)]),
+                    vec![],
+                ),
+            ],
+        );
+        // Vertices a quarter cell from the centres, so that segments from a centre to
+        // lattice points pass through them; horizontal and vertical edges on a centre's
+        // row or column that stop short of the centre.
+        let comb = area(
+            "comb",
+            vec![Polygon::new(
+                ring(&[
+                    (8.75, 12.5),
+                    (9.25, 12.5),
+                    (9.25, 12.25),
+                    (9.75, 12.25),
+                    (9.75, 12.75),
+                    (9.5, 12.75),
+                    (9.5, 13.25),
+                    (9.75, 13.25),
+                    (9.75, 13.75),
+                    (8.25, 13.75),
+                    (8.25, 12.75),
+                ]),
+                vec![],
+            )],
+        );
+        let zones = vec![frame, stairs, diamond, pair, comb];
+        for z in &zones {
+            assert!(z.problems().is_empty(), "{}: {:?}", z.id, z.problems());
+        }
+        for max_block_edges in [2, 48] {
+            let params = GridParams {
+                cells_per_vertex: 0.0,
+                min_cells: 256,
+                max_cells: 256,
+                dims: Some((16, 16)),
+                max_block_edges,
+            };
+            let index = ZoneIndex::build_with_params(&zones, &[0.0; 5], params);
+            assert!(index.grid.block_count() > 20, "the cases use edge blocks");
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            for i in -4..=132 {
+                for j in -4..=132 {
+                    let p = Coord {
+                        x: i as f64 / 8.0,
+                        y: j as f64 / 8.0,
+                    };
+                    for predicate in [Predicate::Covers, Predicate::Contains] {
+                        fast.clear();
+                        slow.clear();
+                        index.zones_at(p, predicate, &mut fast);
+                        index.zones_at_brute_force(p, predicate, &mut slow);
+                        assert_eq!(fast, slow, "{p:?} {predicate:?} {max_block_edges}");
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The grid path against the brute-force path (R-tree + every edge), on random polygons
 /// (holes, mixed orientation, axis-aligned edges), circles, bands and grown polygons,
 /// with small grids so that cell borders cut through everything; probes on vertices, on
@@ -554,6 +700,34 @@ mod grid_oracle {
                 }
             }
         }
+        // Cell reference points (edge blocks count crossings from there) and points
+        // whose segment to the reference point runs through a vertex, along a horizontal
+        // or vertical edge, or ends on the reference point's row or column.
+        for v in out.clone() {
+            let r = index.grid.reference_at(v);
+            let (dx, dy) = (v.x - r.x, v.y - r.y);
+            out.extend([
+                r,
+                Coord {
+                    x: v.x + dx,
+                    y: v.y + dy,
+                },
+                Coord {
+                    x: v.x + dx / 2.0,
+                    y: v.y + dy / 2.0,
+                },
+                Coord {
+                    x: v.x - dx / 2.0,
+                    y: v.y - dy / 2.0,
+                },
+                Coord {
+                    x: r.x - dx,
+                    y: r.y - dy,
+                },
+                Coord { x: v.x, y: r.y },
+                Coord { x: r.x, y: v.y },
+            ]);
+        }
         // Grid lines through the probes so far, and a float step to either side.
         let (nx, ny) = index.grid.dims();
         let n = out.len();
@@ -590,6 +764,7 @@ mod grid_oracle {
         fn grid_answers_equal_brute_force(
             shapes in prop::collection::vec(shape_strategy(), 1..8),
             cells in prop::sample::select(vec![16usize, 256, 4096, 65_536]),
+            max_block_edges in prop::sample::select(vec![2usize, 48, 4096]),
             random in prop::collection::vec((15.8..17.2f64, 29.8..31.2f64), 150),
         ) {
             let zones: Vec<Zone> = shapes
@@ -597,7 +772,13 @@ mod grid_oracle {
                 .enumerate()
                 .map(|(i, shape)| Zone { id: format!("z{:02}", (i * 7) % 11), name: None, shape })
                 .collect();
-            let params = GridParams { cells_per_vertex: 0.0, min_cells: cells, max_cells: cells, dims: None };
+            let params = GridParams {
+                cells_per_vertex: 0.0,
+                min_cells: cells,
+                max_cells: cells,
+                dims: None,
+                max_block_edges,
+            };
             let index = ZoneIndex::build_with_params(&zones, &vec![0.0; zones.len()], params);
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
             for p in probes(&zones, &index, &random) {
