@@ -62,7 +62,6 @@
 
 mod agreement;
 mod area;
-mod cell_edges;
 mod checker;
 pub mod geodesic;
 mod report;

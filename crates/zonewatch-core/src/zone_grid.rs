@@ -31,7 +31,9 @@ use rayon::prelude::*;
 
 use crate::Coord;
 use crate::area::{Area, Position};
-use crate::cell_edges::{CellClass, CellEdges, RingEdges, classify_cell};
+use cell_edges::{CellEdges, SubCell};
+
+mod cell_edges;
 use crate::zone_index::PreparedZone;
 
 /// Cell states in a zone's local raster.
@@ -67,6 +69,9 @@ pub(crate) struct GridParams {
     /// A polygon zone's edge cell gets its own edge block (see `cell_edges.rs`) when at
     /// most this many of its edges meet the cell; else the zone's stripes decide.
     pub(crate) max_block_edges: usize,
+    /// An edge cell meeting more than this many of a zone's edges is split into
+    /// sub-cells (2 × 2 up to 16 × 16), each with its own block.
+    pub(crate) split_edges: usize,
 }
 
 impl Default for GridParams {
@@ -77,6 +82,7 @@ impl Default for GridParams {
             max_cells: 1 << 21,
             dims: None,
             max_block_edges: 48,
+            split_edges: 4,
         }
     }
 }
@@ -234,7 +240,7 @@ impl ZoneGrid {
             .collect();
         let rasters: Vec<ZoneRaster> = order
             .par_iter()
-            .map(|&z| grid.classify(&zones[z], params.max_block_edges))
+            .map(|&z| grid.classify(&zones[z], params))
             .collect();
         // Counting sort by cell, stable in `order`: each cell's entries come out in the
         // order results are reported.
@@ -252,7 +258,18 @@ impl ZoneGrid {
         for (&z, zr) in order.iter().zip(&rasters) {
             let base = edges.append(&zr.recs);
             grid.for_each_listed(zr, |cell, state, block| {
-                let block = block.map_or(0, |b| u64::from(base + b));
+                // Record indices past 2^28 (8 GB of blocks) fall back to the exact path.
+                let block = block
+                    .map(|b| {
+                        let mask = (1u32 << cell_edges::SPLIT_SHIFT) - 1;
+                        let at = u64::from(base) + u64::from(b & mask);
+                        if at > u64::from(mask) {
+                            0
+                        } else {
+                            at | u64::from(b & !mask)
+                        }
+                    })
+                    .unwrap_or(0);
                 entries[fill[cell] as usize] =
                     block << 32 | (z as u64) << 2 | u64::from(state == EDGE) << 1 | 1;
                 fill[cell] += 1;
@@ -341,14 +358,64 @@ impl ZoneGrid {
     }
 
     /// Where `p` (in `hit`'s cell) lies relative to the polygon zone of edge block
-    /// `block` (non-zero, from [`entry_block`]): the same answer as `Area::position`.
+    /// `block` (non-zero, from [`entry_block`]): the same answer as `Area::position`, or
+    /// `None` when the zone's own predicate must decide.
     #[inline]
-    pub(crate) fn block_position(&self, block: u32, hit: &CellHit<'_>, p: Coord) -> Position {
-        let r = Coord {
-            x: self.ref_x[hit.col],
-            y: self.ref_y[hit.row],
-        };
-        self.edges.position(block, r, p)
+    pub(crate) fn block_position(
+        &self,
+        block: u32,
+        hit: &CellHit<'_>,
+        p: Coord,
+    ) -> Option<Position> {
+        let (at, split) = (
+            block & ((1 << cell_edges::SPLIT_SHIFT) - 1),
+            block >> cell_edges::SPLIT_SHIFT,
+        );
+        if split == 0 {
+            let r = Coord {
+                x: self.ref_x[hit.col],
+                y: self.ref_y[hit.row],
+            };
+            return Some(self.edges.position(at, r, p));
+        }
+        let s = 1usize << split;
+        let (fc, fr) = (self.fine_col(p.x, s), self.fine_row(p.y, s));
+        let sub = (fr - hit.row * s) * s + (fc - hit.col * s);
+        match self.edges.sub_entry(at, sub) {
+            SubCell::Ring(b, n, inside) => {
+                Some(
+                    self.edges
+                        .ring_block_position(b, n, inside, self.fine_ref(fc, fr, s), p),
+                )
+            }
+            SubCell::Block(b) => Some(self.edges.position(b, self.fine_ref(fc, fr, s), p)),
+            SubCell::Fixed(cell_edges::SUB_OUTSIDE) => Some(Position::Outside),
+            SubCell::Fixed(cell_edges::SUB_INSIDE) => Some(Position::Inside),
+            SubCell::Fixed(_) => None,
+        }
+    }
+
+    /// The column of `x` in the grid refined `s` times (`s` a power of two): monotone,
+    /// and within the `s` sub-columns of `x`'s own column (multiplying by a power of
+    /// two is exact, so `⌊y·s⌋` of the column's `y` lies in `[c·s, c·s + s)`).
+    #[inline]
+    fn fine_col(&self, x: f64, s: usize) -> usize {
+        ((((x - self.x0) * self.kx) * s as f64) as usize).min(self.nx * s - 1)
+    }
+
+    #[inline]
+    fn fine_row(&self, y: f64, s: usize) -> usize {
+        ((((y - self.y0) * self.ky) * s as f64) as usize).min(self.ny * s - 1)
+    }
+
+    /// The reference point (centre) of sub-cell (`fc`, `fr`) of the grid refined `s`
+    /// times.
+    #[inline]
+    fn fine_ref(&self, fc: usize, fr: usize, s: usize) -> Coord {
+        Coord {
+            x: self.x0 + (fc as f64 + 0.5) / (self.kx * s as f64),
+            y: self.y0 + (fr as f64 + 0.5) / (self.ky * s as f64),
+        }
     }
 
     /// The cells covering the box `[lo, hi]` (clamped to the grid).
@@ -362,7 +429,7 @@ impl ZoneGrid {
     }
 
     /// A zone's raster over the cells its reach box covers.
-    fn classify(&self, zone: &PreparedZone, max_block_edges: usize) -> ZoneRaster {
+    fn classify(&self, zone: &PreparedZone, params: GridParams) -> ZoneRaster {
         let (lo, hi) = zone.reach(0.0);
         if !(lo.x <= hi.x && lo.y <= hi.y) {
             return ZoneRaster {
@@ -389,79 +456,13 @@ impl ZoneGrid {
         if zone.distance_m > 0.0 || zone.area.is_none() {
             self.classify_distance(zone, block, &mut raster);
         } else if let Some(area) = &zone.area {
-            self.edge_blocks(
-                area,
-                block,
-                &mut raster,
-                max_block_edges,
-                &mut blocks,
-                &mut recs,
-            );
+            self.edge_blocks(area, block, &mut raster, params, &mut blocks, &mut recs);
         }
         ZoneRaster {
             block,
             raster,
             blocks,
             recs,
-        }
-    }
-
-    /// For an ungrown polygon zone, each edge cell's class from its reference point and
-    /// the edges meeting it (see `cell_edges.rs`): a cell proven inside or outside is
-    /// re-marked, one that needs a block gets it in `recs` (listed in `blocks`).
-    fn edge_blocks(
-        &self,
-        area: &Area,
-        b: Block,
-        raster: &mut [u8],
-        max_edges: usize,
-        blocks: &mut Vec<(u32, u32)>,
-        recs: &mut Vec<[f64; 4]>,
-    ) {
-        let w = b.c1 - b.c0 + 1;
-        // (raster index, ring, edge) for every edge and cell it may meet.
-        let mut hits: Vec<(u32, u32, u32)> = Vec::new();
-        for (k, ring) in area.rings().enumerate() {
-            for (e, pair) in ring.windows(2).enumerate() {
-                self.for_each_edge_cell(pair[0], pair[1], b, |i| {
-                    hits.push((i as u32, k as u32, e as u32));
-                });
-            }
-        }
-        hits.sort_unstable();
-        hits.dedup();
-        let rings: Vec<&[Coord]> = area.rings().collect();
-        let mut ring_edges: Vec<RingEdges> = Vec::new();
-        for cell in hits.chunk_by(|x, y| x.0 == y.0) {
-            let i = cell[0].0 as usize;
-            let (c, r) = (b.c0 + i % w, b.r0 + i / w);
-            let at = Coord {
-                x: self.ref_x[c],
-                y: self.ref_y[r],
-            };
-            if self.col(at.x) != c || self.row(at.y) != r || raster[i] != EDGE {
-                continue;
-            }
-            ring_edges.clear();
-            for ring in cell.chunk_by(|x, y| x.1 == y.1) {
-                let pts = rings[ring[0].1 as usize];
-                ring_edges.push(RingEdges {
-                    ring: ring[0].1 as usize,
-                    edges: ring
-                        .iter()
-                        .map(|&(_, _, e)| {
-                            let (p, q) = (pts[e as usize], pts[e as usize + 1]);
-                            [p.x, p.y, q.x, q.y]
-                        })
-                        .collect(),
-                });
-            }
-            match classify_cell(area, &ring_edges, at, max_edges, recs) {
-                CellClass::Inside => raster[i] = IN,
-                CellClass::Outside => raster[i] = OUT,
-                CellClass::Block(k) => blocks.push((i as u32, k)),
-                CellClass::Exact => {}
-            }
         }
     }
 
@@ -637,15 +638,16 @@ impl ZoneGrid {
     }
 
     /// The grid lines: x of column border `c`, y of row border `r` (as computed, which
-    /// may be an ulp off the true tile border: tests probe both sides).
+    /// may be an ulp off the true tile border: tests probe both sides), of the grid
+    /// refined `s` times (sub-cell borders; `s` = 1: the grid's own).
     #[cfg(test)]
-    pub(crate) fn line_x(&self, c: usize) -> f64 {
-        self.x0 + c as f64 / self.kx
+    pub(crate) fn line_x(&self, c: usize, s: usize) -> f64 {
+        self.x0 + c as f64 / (self.kx * s as f64)
     }
 
     #[cfg(test)]
-    pub(crate) fn line_y(&self, r: usize) -> f64 {
-        self.y0 + r as f64 / self.ky
+    pub(crate) fn line_y(&self, r: usize, s: usize) -> f64 {
+        self.y0 + r as f64 / (self.ky * s as f64)
     }
 
     /// How many (cell, zone) entries have an edge block.
@@ -669,14 +671,11 @@ impl ZoneGrid {
             .count()
     }
 
-    /// The reference point of `p`'s cell (its edge blocks count crossings from there).
+    /// The reference point of `p`'s sub-cell in the grid refined `s` times (`s` = 1:
+    /// its cell): edge blocks count crossings from there.
     #[cfg(test)]
-    pub(crate) fn reference_at(&self, p: Coord) -> Coord {
-        let hit = self.cell_at(p);
-        Coord {
-            x: self.ref_x[hit.col],
-            y: self.ref_y[hit.row],
-        }
+    pub(crate) fn reference_at(&self, p: Coord, s: usize) -> Coord {
+        self.fine_ref(self.fine_col(p.x, s), self.fine_row(p.y, s), s)
     }
 }
 
@@ -750,6 +749,7 @@ mod tests {
             max_cells: 256,
             dims: Some((16, 16)),
             max_block_edges: 48,
+            split_edges: 4,
         };
         (
             prepared.clone(),

@@ -341,9 +341,13 @@ impl ZoneIndex {
             let zone = entry_zone(e);
             let hit = !entry_is_exact(e) || {
                 let block = entry_block(e);
-                if block != 0 {
-                    // An ungrown polygon zone: the cell's own edges decide.
-                    let at = self.grid.block_position(block, &cell, p);
+                // An ungrown polygon zone: the cell's own edges decide.
+                let at = if block != 0 {
+                    self.grid.block_position(block, &cell, p)
+                } else {
+                    None
+                };
+                if let Some(at) = at {
                     match predicate {
                         Predicate::Covers => at != Position::Outside,
                         Predicate::Contains => at == Position::Inside,
@@ -571,13 +575,16 @@ mod edge_block_cases {
         for z in &zones {
             assert!(z.problems().is_empty(), "{}: {:?}", z.id, z.problems());
         }
-        for max_block_edges in [2, 48] {
+        for (max_block_edges, split_edges) in
+            [(2, usize::MAX), (48, usize::MAX), (48, 0), (2, 1), (48, 4)]
+        {
             let params = GridParams {
                 cells_per_vertex: 0.0,
                 min_cells: 256,
                 max_cells: 256,
                 dims: Some((16, 16)),
                 max_block_edges,
+                split_edges,
             };
             let index = ZoneIndex::build_with_params(&zones, &[0.0; 5], params);
             assert!(index.grid.block_count() > 20, "the cases use edge blocks");
@@ -593,7 +600,10 @@ mod edge_block_cases {
                         slow.clear();
                         index.zones_at(p, predicate, &mut fast);
                         index.zones_at_brute_force(p, predicate, &mut slow);
-                        assert_eq!(fast, slow, "{p:?} {predicate:?} {max_block_edges}");
+                        assert_eq!(
+                            fast, slow,
+                            "{p:?} {predicate:?} {max_block_edges} {split_edges}"
+                        );
                     }
                 }
             }
@@ -703,8 +713,8 @@ mod grid_oracle {
         // Cell reference points (edge blocks count crossings from there) and points
         // whose segment to the reference point runs through a vertex, along a horizontal
         // or vertical edge, or ends on the reference point's row or column.
-        for v in out.clone() {
-            let r = index.grid.reference_at(v);
+        for (k, v) in out.clone().into_iter().enumerate() {
+            let r = index.grid.reference_at(v, 1 << (k % 5));
             let (dx, dy) = (v.x - r.x, v.y - r.y);
             out.extend([
                 r,
@@ -728,12 +738,14 @@ mod grid_oracle {
                 Coord { x: r.x, y: v.y },
             ]);
         }
-        // Grid lines through the probes so far, and a float step to either side.
+        // Grid lines (of the grid and of its refinements, where split cells have their
+        // sub-cell borders) through the probes so far, and a float step to either side.
         let (nx, ny) = index.grid.dims();
         let n = out.len();
         for (k, p) in out.clone().into_iter().take(n).enumerate() {
-            let x = index.grid.line_x((k * 7919) % (nx + 1));
-            let y = index.grid.line_y((k * 104_729) % (ny + 1));
+            let s = 1usize << (k % 5);
+            let x = index.grid.line_x((k * 7919) % (nx * s + 1), s);
+            let y = index.grid.line_y((k * 104_729) % (ny * s + 1), s);
             for (dx, dy) in [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)] {
                 let step = |v: f64, d: i32| match d {
                     1 => v.next_up(),
@@ -765,6 +777,7 @@ mod grid_oracle {
             shapes in prop::collection::vec(shape_strategy(), 1..8),
             cells in prop::sample::select(vec![16usize, 256, 4096, 65_536]),
             max_block_edges in prop::sample::select(vec![2usize, 48, 4096]),
+            split_edges in prop::sample::select(vec![0usize, 4, usize::MAX]),
             random in prop::collection::vec((15.8..17.2f64, 29.8..31.2f64), 150),
         ) {
             let zones: Vec<Zone> = shapes
@@ -778,6 +791,7 @@ mod grid_oracle {
                 max_cells: cells,
                 dims: None,
                 max_block_edges,
+                split_edges,
             };
             let index = ZoneIndex::build_with_params(&zones, &vec![0.0; zones.len()], params);
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
