@@ -46,6 +46,51 @@ fn signed_depth(violating: bool, edge_m: f64) -> f64 {
     }
 }
 
+/// FxHash (rustc's multiply-rotate hash) for the units table: unit ids are short, and
+/// SipHash's flood resistance buys nothing for a table built once from the agreement
+/// (a lookup of an untrusted id cannot grow it, so its cost is bounded by the table).
+#[derive(Clone, Copy, Default)]
+struct UnitIdHasher(u64);
+
+impl UnitIdHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for UnitIdHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type UnitIds = HashMap<String, usize, std::hash::BuildHasherDefault<UnitIdHasher>>;
+
 /// A `stay_in` rule, resolved to zone handles.
 #[derive(Clone, Debug)]
 struct StayIn {
@@ -67,7 +112,7 @@ pub struct Checker {
     /// The largest `keep_out` margin of any rule.
     max_margin_m: f64,
     stay_in: Vec<StayIn>,
-    unit_by_id: HashMap<String, usize>,
+    unit_by_id: UnitIds,
     unit_home: Vec<Option<ZoneRef>>,
 }
 
@@ -101,7 +146,7 @@ impl Checker {
             }
         }
         let index = ZoneIndex::build_with_reach(agreement.zones(), &reach);
-        let unit_by_id = agreement
+        let unit_by_id: UnitIds = agreement
             .units()
             .iter()
             .enumerate()
@@ -232,11 +277,18 @@ impl Checker {
         a: f64,
     ) -> Option<Violation> {
         let p = report.position;
-        let covering = allowed
-            .clone()
-            .filter(|&z| self.index.zone(z).covers(p, 0.0));
+        let covering = allowed.clone().filter(|&z| self.index.covers_zone(z, p));
         if covering.clone().next().is_some() {
             if a == 0.0 {
+                return None;
+            }
+            // No flag when some covering zone is provably at least `a` deep: the largest
+            // edge distance is then ≥ a. The 1 mm slack dwarfs the error of the exact
+            // distance (~15 nm), so the exact computation would agree.
+            if covering
+                .clone()
+                .any(|z| self.index.zone(z).inner_edge_lower_bound_m(p) >= a + 1e-3)
+            {
                 return None;
             }
             // s = −(largest edge distance among covering zones); ties go to the first in

@@ -32,6 +32,8 @@ pub(crate) struct PreparedZone {
     pub(crate) distance_m: f64,
     /// Bounding box of the skeleton (not grown).
     pub(crate) bounds: (Coord, Coord),
+    /// A circle's centre.
+    centre: Option<Coord>,
 }
 
 /// Where a point lies relative to a zone grown by some extra distance, with its distance
@@ -61,11 +63,26 @@ impl PreparedZone {
             }
         };
         let bounds = skeleton.bounds();
+        let centre = match &zone.shape {
+            Shape::Circle { centre, .. } => Some(*centre),
+            _ => None,
+        };
         PreparedZone {
             area,
             skeleton,
             distance_m: zone.shape.distance_m(),
             bounds,
+            centre,
+        }
+    }
+
+    /// A rigorous lower bound on the edge distance of a point `p` that the (ungrown) region
+    /// covers, metres, cheap (no geodesic solution): for a circle of radius r, r minus an
+    /// upper bound on d(p, centre); for other shapes −∞ (no bound).
+    pub(crate) fn inner_edge_lower_bound_m(&self, p: Coord) -> f64 {
+        match self.centre {
+            Some(c) => self.distance_m - geodesic::upper_bound_m(p, c),
+            None => f64::NEG_INFINITY,
         }
     }
 
@@ -397,6 +414,26 @@ impl ZoneIndex {
         for e in self.tree.locate_in_envelope_intersecting(&env) {
             f(ZoneRef(e.zone));
         }
+    }
+
+    /// Whether zone `z`'s region covers `p`: `self.zone(z).covers(p, 0.0)`, answered from
+    /// `p`'s grid cell when the cell decides it (the zone covers the whole cell, or does
+    /// not reach it), exactly otherwise.
+    pub(crate) fn covers_zone(&self, z: ZoneRef, p: Coord) -> bool {
+        let cell = self.grid.cell_at(p);
+        let Some(&e) = cell.entries.iter().find(|&&e| entry_zone(e) == z.0) else {
+            return false;
+        };
+        if !entry_is_exact(e) {
+            return true;
+        }
+        let block = entry_block(e);
+        if block != 0
+            && let Some(at) = self.grid.block_position(block, &cell, p)
+        {
+            return at != Position::Outside;
+        }
+        self.zones[z.0 as usize].covers(p, 0.0)
     }
 
     pub(crate) fn zone(&self, z: ZoneRef) -> &PreparedZone {
@@ -802,6 +839,14 @@ mod grid_oracle {
                     index.zones_at(p, predicate, &mut fast);
                     index.zones_at_brute_force(p, predicate, &mut slow);
                     prop_assert_eq!(&fast, &slow, "point {:?} predicate {:?}", p, predicate);
+                }
+                for z in 0..zones.len() {
+                    let zr = ZoneRef(z as u32);
+                    prop_assert_eq!(
+                        index.covers_zone(zr, p),
+                        index.zone(zr).covers(p, 0.0),
+                        "covers_zone: point {:?} zone {}", p, z
+                    );
                 }
             }
         }
