@@ -307,12 +307,27 @@ impl Checker {
                 depth_m: signed_depth(false, edge),
             });
         }
-        let (zone, edge) = allowed
-            .map(|z| (z, self.index.zone(z).place(p, 0.0).edge_m))
-            .min_by(|x, y| {
-                x.1.total_cmp(&y.1)
-                    .then(self.index.rank(x.0).cmp(&self.index.rank(y.0)))
-            })?;
+        // The nearest allowed zone (ties to the first in zone-id order). A zone whose
+        // rigorous lower bound already exceeds the best edge distance found by more than
+        // 1 mm (five orders of magnitude above the error of the exact distances) cannot be
+        // the nearest, nor tie with it: its exact distance is not needed.
+        let mut best: Option<(ZoneRef, f64)> = None;
+        for z in allowed {
+            let zone = self.index.zone(z);
+            if best.is_some_and(|(_, e)| zone.lower_bound_m(p, 0.0) > e + 1e-3) {
+                continue;
+            }
+            let edge = zone.place(p, 0.0).edge_m;
+            let nearer = best.is_none_or(|(bz, be)| {
+                edge.total_cmp(&be)
+                    .then(self.index.rank(z).cmp(&self.index.rank(bz)))
+                    .is_lt()
+            });
+            if nearer {
+                best = Some((z, edge));
+            }
+        }
+        let (zone, edge) = best?;
         Confidence::of(true, edge, a).map(|confidence| Violation {
             rule,
             zone,
