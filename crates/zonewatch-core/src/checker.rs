@@ -235,7 +235,7 @@ impl Checker {
                 if !applies(ri) {
                     continue;
                 }
-                let Some(pl) = self.index.zone(z).place_near(p, margin, a) else {
+                let Some(pl) = self.index.place_near(z, p, margin, a) else {
                     continue;
                 };
                 // keep_out: covered (the edge included) is the violating side.

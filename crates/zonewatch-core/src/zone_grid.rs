@@ -70,7 +70,7 @@ pub(crate) struct GridParams {
     /// most this many of its edges meet the cell; else the zone's stripes decide.
     pub(crate) max_block_edges: usize,
     /// An edge cell meeting more than this many of a zone's edges is split into
-    /// sub-cells (2 × 2 up to 16 × 16), each with its own block.
+    /// sub-cells (2 × 2 or 4 × 4), each with its own block.
     pub(crate) split_edges: usize,
 }
 
@@ -111,8 +111,8 @@ pub(crate) struct ZoneGrid {
     /// into its tile; blocks exist only where it does).
     ref_x: Vec<f64>,
     ref_y: Vec<f64>,
-    /// Per-cell edge blocks of polygon zones.
-    edges: CellEdges,
+    /// Per zone (by zone index), its cells' edge blocks (empty but for distance zones).
+    edges: Vec<CellEdges>,
 }
 
 /// A point's cell: its entries, column and row.
@@ -185,7 +185,7 @@ impl ZoneGrid {
                 lists: vec![0],
                 ref_x: vec![0.0],
                 ref_y: vec![0.0],
-                edges: CellEdges::new(),
+                edges: Vec::new(),
             };
         }
         // A zero-width extent (one circle of radius 0) still gets cells of some size;
@@ -230,7 +230,7 @@ impl ZoneGrid {
             lists: Vec::new(),
             ref_x: Vec::new(),
             ref_y: Vec::new(),
-            edges: CellEdges::new(),
+            edges: Vec::new(),
         };
         grid.ref_x = (0..nx)
             .map(|c| grid.x0 + (c as f64 + 0.5) / grid.kx)
@@ -238,7 +238,7 @@ impl ZoneGrid {
         grid.ref_y = (0..ny)
             .map(|r| grid.y0 + (r as f64 + 0.5) / grid.ky)
             .collect();
-        let rasters: Vec<ZoneRaster> = order
+        let mut rasters: Vec<ZoneRaster> = order
             .par_iter()
             .map(|&z| grid.classify(&zones[z], params))
             .collect();
@@ -254,22 +254,15 @@ impl ZoneGrid {
         }
         let mut fill = counts[..n_cells].to_vec();
         let mut entries = vec![0u64; counts[n_cells] as usize];
-        let mut edges = CellEdges::new();
-        for (&z, zr) in order.iter().zip(&rasters) {
-            let base = edges.append(&zr.recs);
+        let mut edges: Vec<CellEdges> = (0..zones.len()).map(|_| CellEdges::new()).collect();
+        for (&z, zr) in order.iter().zip(&mut rasters) {
+            // Each zone keeps its own records (moved, not copied: no second copy at the
+            // peak of the build).
+            edges[z] = CellEdges::from_recs(std::mem::take(&mut zr.recs));
+            let zr = &*zr;
             grid.for_each_listed(zr, |cell, state, block| {
-                // Record indices past 2^28 (8 GB of blocks) fall back to the exact path.
-                let block = block
-                    .map(|b| {
-                        let mask = (1u32 << cell_edges::SPLIT_SHIFT) - 1;
-                        let at = u64::from(base) + u64::from(b & mask);
-                        if at > u64::from(mask) {
-                            0
-                        } else {
-                            at | u64::from(b & !mask)
-                        }
-                    })
-                    .unwrap_or(0);
+                // Record indices past 2^28 (8 GB of one zone's blocks) were not given out.
+                let block = block.map_or(0, u64::from);
                 entries[fill[cell] as usize] =
                     block << 32 | (z as u64) << 2 | u64::from(state == EDGE) << 1 | 1;
                 fill[cell] += 1;
@@ -363,10 +356,12 @@ impl ZoneGrid {
     #[inline]
     pub(crate) fn block_position(
         &self,
+        zone: u32,
         block: u32,
         hit: &CellHit<'_>,
         p: Coord,
     ) -> Option<Position> {
+        let edges = &self.edges[zone as usize];
         let (at, split) = (
             block & ((1 << cell_edges::SPLIT_SHIFT) - 1),
             block >> cell_edges::SPLIT_SHIFT,
@@ -376,19 +371,16 @@ impl ZoneGrid {
                 x: self.ref_x[hit.col],
                 y: self.ref_y[hit.row],
             };
-            return Some(self.edges.position(at, r, p));
+            return Some(edges.position(at, r, p));
         }
         let s = 1usize << split;
         let (fc, fr) = (self.fine_col(p.x, s), self.fine_row(p.y, s));
         let sub = (fr - hit.row * s) * s + (fc - hit.col * s);
-        match self.edges.sub_entry(at, sub) {
+        match edges.sub_entry(at, sub) {
             SubCell::Ring(b, n, inside) => {
-                Some(
-                    self.edges
-                        .ring_block_position(b, n, inside, self.fine_ref(fc, fr, s), p),
-                )
+                Some(edges.ring_block_position(b, n, inside, self.fine_ref(fc, fr, s), p))
             }
-            SubCell::Block(b) => Some(self.edges.position(b, self.fine_ref(fc, fr, s), p)),
+            SubCell::Block(b) => Some(edges.position(b, self.fine_ref(fc, fr, s), p)),
             SubCell::Fixed(cell_edges::SUB_OUTSIDE) => Some(Position::Outside),
             SubCell::Fixed(cell_edges::SUB_INSIDE) => Some(Position::Inside),
             SubCell::Fixed(_) => None,
@@ -452,11 +444,17 @@ impl ZoneGrid {
         } else {
             raster.fill(OUT);
         }
-        let (mut blocks, mut recs) = (Vec::new(), Vec::new());
+        // Record 0 is unused: block index 0 means "none".
+        let (mut blocks, mut recs) = (Vec::new(), vec![[0.0; 4]]);
         if zone.distance_m > 0.0 || zone.area.is_none() {
             self.classify_distance(zone, block, &mut raster);
         } else if let Some(area) = &zone.area {
             self.edge_blocks(area, block, &mut raster, params, &mut blocks, &mut recs);
+        }
+        if recs.len() >= 1 << cell_edges::SPLIT_SHIFT {
+            // Beyond what an entry can address (8 GB): the zone's own predicate decides.
+            blocks.clear();
+            recs = Vec::new();
         }
         ZoneRaster {
             block,
@@ -629,7 +627,7 @@ impl ZoneGrid {
         self.cells.capacity() * 8
             + self.lists.capacity() * 8
             + (self.ref_x.capacity() + self.ref_y.capacity()) * 8
-            + self.edges.heap_bytes()
+            + self.edges.iter().map(CellEdges::heap_bytes).sum::<usize>()
     }
 
     /// Columns and rows.

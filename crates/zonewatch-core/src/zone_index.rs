@@ -190,12 +190,25 @@ impl PreparedZone {
 
     /// Placement of `p` relative to the region grown by `extra_m`, but only when `p` is in
     /// it or within `beyond_m` outside it; `None` when it is farther out.
+    #[cfg(test)]
     pub(crate) fn place_near(&self, p: Coord, extra_m: f64, beyond_m: f64) -> Option<Placement> {
+        self.place_near_with(p, extra_m, beyond_m, |a| a.covers(p))
+    }
+
+    /// [`place_near`](Self::place_near), with `area_covers(area)` answering whether the
+    /// zone's polygons cover `p` (the grid may know it without the stripes).
+    pub(crate) fn place_near_with(
+        &self,
+        p: Coord,
+        extra_m: f64,
+        beyond_m: f64,
+        area_covers: impl FnOnce(&Area) -> bool,
+    ) -> Option<Placement> {
         if self.lower_bound_m(p, extra_m + beyond_m) > 0.0 {
             return None;
         }
         let grow = self.distance_m + extra_m;
-        if self.area.as_ref().is_some_and(|a| a.covers(p)) {
+        if self.area.as_ref().is_some_and(area_covers) {
             return Some(Placement {
                 covered: true,
                 edge_m: self.skeleton.distance_m(p) + grow,
@@ -360,7 +373,7 @@ impl ZoneIndex {
                 let block = entry_block(e);
                 // An ungrown polygon zone: the cell's own edges decide.
                 let at = if block != 0 {
-                    self.grid.block_position(block, &cell, p)
+                    self.grid.block_position(zone, block, &cell, p)
                 } else {
                     None
                 };
@@ -416,6 +429,26 @@ impl ZoneIndex {
         }
     }
 
+    /// Placement of `p` relative to zone `z` grown by `extra_m`, when within `beyond_m`
+    /// of it: [`PreparedZone::place_near`], with an ungrown polygon's cover test answered
+    /// from the grid cell where it can be.
+    pub(crate) fn place_near(
+        &self,
+        z: ZoneRef,
+        p: Coord,
+        extra_m: f64,
+        beyond_m: f64,
+    ) -> Option<Placement> {
+        let zone = &self.zones[z.0 as usize];
+        zone.place_near_with(p, extra_m, beyond_m, |area| {
+            if zone.distance_m == 0.0 {
+                self.covers_zone(z, p)
+            } else {
+                area.covers(p)
+            }
+        })
+    }
+
     /// Whether zone `z`'s region covers `p`: `self.zone(z).covers(p, 0.0)`, answered from
     /// `p`'s grid cell when the cell decides it (the zone covers the whole cell, or does
     /// not reach it), exactly otherwise.
@@ -429,7 +462,7 @@ impl ZoneIndex {
         }
         let block = entry_block(e);
         if block != 0
-            && let Some(at) = self.grid.block_position(block, &cell, p)
+            && let Some(at) = self.grid.block_position(z.0, block, &cell, p)
         {
             return at != Position::Outside;
         }

@@ -36,6 +36,7 @@ use robust::{Coord as RCoord, orient2d};
 use super::{Block, EDGE, GridParams, IN, OUT, PIECE_MARGIN_DEG, ZoneGrid};
 use crate::Coord;
 use crate::area::{Area, Position};
+use crate::ring_stripes::RingStripes;
 
 /// An entry's block field: the block's record index, and above this bit, log2 of a split
 /// cell's `s` (0: not split).
@@ -70,11 +71,14 @@ pub(crate) enum SubCell {
     Ring(u32, u32, bool),
 }
 /// Finest split of a cell, per axis.
-const MAX_SPLIT: usize = 8;
+const MAX_SPLIT: usize = 4;
+/// A split cell's sub-cell blocks may hold at most this many records per edge of the
+/// cell (each edge is copied into every sub-cell it meets).
+const SPLIT_COPIES: usize = 3;
 /// Aim for about this many edges per sub-cell of a split cell.
 const EDGES_PER_SUB_CELL: usize = 4;
 
-/// The blocks of all cells, as 32-byte records: a block is a header (up to 16 `u16`
+/// One zone's blocks, as 32-byte records: a block is a header (up to 16 `u16`
 /// words: the ring count, then one word per ring) followed by each ring's edges
 /// `[ax, ay, bx, by]`. Record 0 is unused, so that block index 0 means "no block".
 #[derive(Clone, Debug)]
@@ -115,16 +119,16 @@ pub(crate) struct RingEdges {
 
 impl CellEdges {
     pub(crate) fn new() -> CellEdges {
-        CellEdges {
-            recs: vec![[0.0; 4]],
-        }
+        CellEdges::from_recs(Vec::new())
     }
 
-    /// Appends a zone's own record list; its block `i` becomes block `returned + i`.
-    pub(crate) fn append(&mut self, recs: &[[f64; 4]]) -> u32 {
-        let base = self.recs.len() as u32;
-        self.recs.extend_from_slice(recs);
-        base
+    /// The blocks built into `recs` (which starts with the unused record when not empty).
+    pub(crate) fn from_recs(mut recs: Vec<[f64; 4]>) -> CellEdges {
+        if recs.is_empty() {
+            recs.push([0.0; 4]);
+        }
+        recs.shrink_to_fit();
+        CellEdges { recs }
     }
 
     /// Heap bytes held.
@@ -255,6 +259,48 @@ fn ring_position(edges: &[[f64; 4]], ref_inside: bool, r: Coord, p: Coord) -> Po
     }
 }
 
+/// Where `q` lies relative to a ring, from `base`'s status (`base` on no edge of the
+/// ring) and the ring's edges that meet a tile holding both: the crossing count of the
+/// segment `base–q`, as in the module notes but with edges in any orientation.
+fn status_via(edges: &[[f64; 4]], base_inside: bool, base: Coord, q: Coord) -> Position {
+    let mut inside = base_inside;
+    let (bb, qq) = (
+        RCoord {
+            x: base.x,
+            y: base.y,
+        },
+        RCoord { x: q.x, y: q.y },
+    );
+    let (lo_x, hi_x) = (base.x.min(q.x), base.x.max(q.x));
+    let (lo_y, hi_y) = (base.y.min(q.y), base.y.max(q.y));
+    for &[ax, ay, bx, by] in edges {
+        // An edge whose box misses the segment's box neither meets the segment nor holds q.
+        if ax.max(bx) < lo_x || ax.min(bx) > hi_x || ay.max(by) < lo_y || ay.min(by) > hi_y {
+            continue;
+        }
+        let (a, b) = (RCoord { x: ax, y: ay }, RCoord { x: bx, y: by });
+        let oq = orient2d(a, b, qq);
+        if oq == 0.0 {
+            if q.x >= ax.min(bx) && q.x <= ax.max(bx) && q.y >= ay.min(by) && q.y <= ay.max(by) {
+                return Position::Boundary;
+            }
+            continue;
+        }
+        let ob = orient2d(a, b, bb);
+        if ob != 0.0
+            && (oq > 0.0) != (ob > 0.0)
+            && (orient2d(bb, qq, a) > 0.0) != (orient2d(bb, qq, b) > 0.0)
+        {
+            inside = !inside;
+        }
+    }
+    if inside {
+        Position::Inside
+    } else {
+        Position::Outside
+    }
+}
+
 /// Classifies a zone over one edge-marked cell whose reference point is `r` (already
 /// checked to lie in the cell), given the edges meeting the cell grouped by ring (sorted
 /// by ring). Appends a block to `recs` when one is needed.
@@ -266,20 +312,38 @@ pub(crate) fn classify_cell(
     inline: bool,
     recs: &mut Vec<[f64; 4]>,
 ) -> CellClass {
-    // The status of r in every ring, polygon by polygon.
-    let mut polygons: Vec<Vec<(usize, Position)>> = Vec::new();
-    let mut ring = 0;
-    for rings in area.ring_stripes() {
-        let mut poly = Vec::with_capacity(rings.len());
-        for stripes in rings {
-            let s = stripes.position(r);
-            if s == Position::Boundary {
-                return CellClass::Exact;
-            }
-            poly.push((ring, s));
-            ring += 1;
+    classify_cell_with(
+        area,
+        ring_edges,
+        r,
+        |_, stripes| stripes.position(r),
+        max_edges,
+        inline,
+        recs,
+    )
+}
+
+/// [`classify_cell`] with `status(ring, stripes)` giving where `r` lies in each ring.
+fn classify_cell_with(
+    area: &Area,
+    ring_edges: &[RingEdges],
+    r: Coord,
+    status: impl Fn(usize, &RingStripes) -> Position,
+    max_edges: usize,
+    inline: bool,
+    recs: &mut Vec<[f64; 4]>,
+) -> CellClass {
+    // The status of r in every ring (rings numbered polygon by polygon); a polygon's
+    // rings are `statuses[first..first + rings]`.
+    let polygons = area.ring_stripes();
+    let mut statuses: Vec<(usize, Position)> = Vec::with_capacity(polygons.len());
+    for stripes in polygons.iter().flatten() {
+        let ring = statuses.len();
+        let s = status(ring, stripes);
+        if s == Position::Boundary {
+            return CellClass::Exact;
         }
-        polygons.push(poly);
+        statuses.push((ring, s));
     }
     let edges_of = |ring: usize| {
         ring_edges
@@ -291,7 +355,10 @@ pub(crate) fn classify_cell(
     // matter: a constant ring outside the point set matters only as an exterior.
     let mut kept: Vec<(u16, &[[f64; 4]])> = Vec::new();
     let mut total = 0usize;
-    for poly in &polygons {
+    let mut first = 0;
+    for rings in polygons {
+        let poly = &statuses[first..first + rings.len()];
+        first += rings.len();
         let varies = poly.iter().any(|&(ring, _)| edges_of(ring).is_some());
         let (_, exterior) = poly[0];
         if !varies {
@@ -382,7 +449,23 @@ impl ZoneGrid {
                 });
             }
         }
-        hits.sort_unstable();
+        // Group by cell, keeping (ring, edge) order: a counting sort (the raster is at
+        // hand, and a comparison sort of the ~3 pieces per edge was a tenth of the build).
+        let mut starts = vec![0u32; raster.len() + 1];
+        for h in &hits {
+            starts[h.0 as usize + 1] += 1;
+        }
+        for k in 0..raster.len() {
+            starts[k + 1] += starts[k];
+        }
+        let mut sorted = vec![(0u32, 0u32, 0u32); hits.len()];
+        for h in &hits {
+            let at = &mut starts[h.0 as usize];
+            sorted[*at as usize] = *h;
+            *at += 1;
+        }
+        drop(starts);
+        let mut hits = sorted;
         hits.dedup();
         let rings: Vec<&[Coord]> = area.rings().collect();
         let mut ring_edges: Vec<RingEdges> = Vec::new();
@@ -406,22 +489,28 @@ impl ZoneGrid {
                         .collect(),
                 });
             }
-            let class = if cell.len() > params.split_edges {
-                let s = cell
-                    .len()
-                    .div_ceil(EDGES_PER_SUB_CELL)
-                    .next_power_of_two()
-                    .clamp(2, MAX_SPLIT);
-                self.split_cell(area, c, r, s, &ring_edges, params.max_block_edges, recs)
-            } else {
-                let at = Coord {
-                    x: self.ref_x[c],
-                    y: self.ref_y[r],
-                };
-                if self.col(at.x) != c || self.row(at.y) != r {
-                    continue;
+            let split = (cell.len() > params.split_edges)
+                .then(|| {
+                    let s = cell
+                        .len()
+                        .div_ceil(EDGES_PER_SUB_CELL)
+                        .next_power_of_two()
+                        .clamp(2, MAX_SPLIT);
+                    self.split_cell(area, c, r, s, &ring_edges, params.max_block_edges, recs)
+                })
+                .flatten();
+            let class = match split {
+                Some(class) => class,
+                None => {
+                    let at = Coord {
+                        x: self.ref_x[c],
+                        y: self.ref_y[r],
+                    };
+                    if self.col(at.x) != c || self.row(at.y) != r {
+                        continue;
+                    }
+                    classify_cell(area, &ring_edges, at, params.max_block_edges, false, recs)
                 }
-                classify_cell(area, &ring_edges, at, params.max_block_edges, false, recs)
             };
             match class {
                 CellClass::Inside => raster[i] = IN,
@@ -439,7 +528,9 @@ impl ZoneGrid {
     /// classifies each like a cell: the edges of `ring_edges` whose pieces may meet it
     /// (pieces no longer than a sub-cell, boxes widened as for cells), its centre as the
     /// reference point; sub-cells no edge meets take, run by run along each sub-row, the
-    /// class of the run's first centre.
+    /// class of the run's first centre. `None` when the sub-cells would copy the cell's
+    /// edges more than [`SPLIT_COPIES`] times over (long edges across many sub-cells):
+    /// memory, not exactness, decides.
     #[allow(clippy::too_many_arguments)]
     fn split_cell(
         &self,
@@ -450,7 +541,7 @@ impl ZoneGrid {
         ring_edges: &[RingEdges],
         max_edges: usize,
         recs: &mut Vec<[f64; 4]>,
-    ) -> CellClass {
+    ) -> Option<CellClass> {
         let (fc0, fr0) = (c * s, r * s);
         // (sub-cell, ring of ring_edges, edge) for every edge and sub-cell it may meet.
         let mut hits: Vec<(u32, u32, u32)> = Vec::new();
@@ -459,9 +550,10 @@ impl ZoneGrid {
                 let (a, b) = (Coord { x: ax, y: ay }, Coord { x: bx, y: by });
                 let span = ((b.x - a.x).abs() * self.kx).max((b.y - a.y).abs() * self.ky);
                 let pieces = ((span * s as f64).ceil() as usize).clamp(1, 1 << 20);
-                let mut p = a;
-                for j in 1..=pieces {
-                    let q = if j == pieces {
+                let at = |j: usize| {
+                    if j == 0 {
+                        a
+                    } else if j == pieces {
                         b
                     } else {
                         let t = j as f64 / pieces as f64;
@@ -469,7 +561,49 @@ impl ZoneGrid {
                             x: a.x + t * (b.x - a.x),
                             y: a.y + t * (b.y - a.y),
                         }
-                    };
+                    }
+                };
+                // Only the pieces near the cell: those whose stretch of the edge meets the
+                // cell's box grown by a whole cell on every side (a piece farther away
+                // cannot reach the cell). A long edge listed in many cells is not cut
+                // whole for each of them.
+                let (mut t0, mut t1) = (0.0f64, 1.0f64);
+                for (lo, hi, start, d) in [
+                    (
+                        self.x0 + (c as f64 - 1.0) / self.kx,
+                        self.x0 + (c as f64 + 2.0) / self.kx,
+                        a.x,
+                        b.x - a.x,
+                    ),
+                    (
+                        self.y0 + (r as f64 - 1.0) / self.ky,
+                        self.y0 + (r as f64 + 2.0) / self.ky,
+                        a.y,
+                        b.y - a.y,
+                    ),
+                ] {
+                    if d == 0.0 {
+                        if start < lo || start > hi {
+                            t1 = -1.0;
+                        }
+                    } else {
+                        let (u, v) = ((lo - start) / d, (hi - start) / d);
+                        t0 = t0.max(u.min(v));
+                        t1 = t1.min(u.max(v));
+                    }
+                }
+                let n = pieces as f64;
+                let (j0, j1) = if t0 <= t1 {
+                    (
+                        ((t0 * n).floor() as usize).clamp(1, pieces),
+                        ((t1 * n).ceil() as usize + 1).clamp(1, pieces),
+                    )
+                } else {
+                    (1, pieces) // not expected: the edge meets the cell
+                };
+                let mut p = at(j0 - 1);
+                for j in j0..=j1 {
+                    let q = at(j);
                     let c0 = self.fine_col(p.x.min(q.x) - PIECE_MARGIN_DEG, s).max(fc0);
                     let c1 = self
                         .fine_col(p.x.max(q.x) + PIECE_MARGIN_DEG, s)
@@ -500,6 +634,46 @@ impl ZoneGrid {
             let at = self.fine_ref(fc, fr, s);
             (self.fine_col(at.x, s) == fc && self.fine_row(at.y, s) == fr).then_some(at)
         };
+        // Every sub-cell centre's status in each ring follows from one base point's (the
+        // cell's centre, when it lies in the cell and on no ring): the crossings of the
+        // segment between them with the ring's edges that meet the cell (both points lie
+        // in the cell's tile). So the stripes are asked once per cell, not per sub-cell.
+        let base = Coord {
+            x: self.ref_x[c],
+            y: self.ref_y[r],
+        };
+        let base_status: Option<Vec<Position>> = (self.col(base.x) == c && self.row(base.y) == r)
+            .then(|| {
+                area.ring_stripes()
+                    .iter()
+                    .flatten()
+                    .map(|stripes| stripes.position(base))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|v| !v.contains(&Position::Boundary));
+        let cell_edges_of = |ring: usize| {
+            ring_edges
+                .binary_search_by_key(&ring, |re| re.ring)
+                .ok()
+                .map(|k| ring_edges[k].edges.as_slice())
+        };
+        let classify_sub = |edges: &[RingEdges], at: Coord, max: usize, out: &mut Vec<[f64; 4]>| {
+            match &base_status {
+                Some(bs) => classify_cell_with(
+                    area,
+                    edges,
+                    at,
+                    |k, _| match cell_edges_of(k) {
+                        Some(e) => status_via(e, bs[k] == Position::Inside, base, at),
+                        None => bs[k],
+                    },
+                    max,
+                    true,
+                    out,
+                ),
+                None => classify_cell(area, edges, at, max, true, out),
+            }
+        };
         let entry = |class: CellClass| match class {
             CellClass::Inside => SUB_INSIDE,
             CellClass::Outside => SUB_OUTSIDE,
@@ -526,14 +700,7 @@ impl ZoneGrid {
                     edges: ring.iter().map(|&(_, _, e)| re.edges[e as usize]).collect(),
                 });
             }
-            table[sub] = entry(classify_cell(
-                area,
-                &sub_edges,
-                at,
-                max_edges,
-                true,
-                &mut sub_recs,
-            ));
+            table[sub] = entry(classify_sub(&sub_edges, at, max_edges, &mut sub_recs));
         }
         for row in table.chunks_mut(s).enumerate() {
             let (i, row) = row;
@@ -547,7 +714,7 @@ impl ZoneGrid {
                     Some(v) => v,
                     None => {
                         let v = match centre(i * s + j) {
-                            Some(at) => entry(classify_cell(area, &[], at, 0, true, &mut sub_recs)),
+                            Some(at) => entry(classify_sub(&[], at, 0, &mut sub_recs)),
                             None => SUB_EXACT,
                         };
                         if v != SUB_EXACT {
@@ -559,10 +726,14 @@ impl ZoneGrid {
             }
         }
         if table.iter().all(|&t| t == SUB_OUTSIDE) {
-            return CellClass::Outside;
+            return Some(CellClass::Outside);
         }
         if table.iter().all(|&t| t == SUB_INSIDE) {
-            return CellClass::Inside;
+            return Some(CellClass::Inside);
+        }
+        let edges: usize = ring_edges.iter().map(|re| re.edges.len()).sum();
+        if sub_recs.len() > SPLIT_COPIES * edges {
+            return None;
         }
         let at = recs.len() as u32;
         for chunk in table.chunks(8) {
@@ -574,6 +745,6 @@ impl ZoneGrid {
             recs.push(rec);
         }
         recs.extend_from_slice(&sub_recs);
-        CellClass::Split(at, s.trailing_zeros())
+        Some(CellClass::Split(at, s.trailing_zeros()))
     }
 }
