@@ -1,6 +1,7 @@
 //! A uniform grid over the zones' extent whose cells say, per zone, "wholly inside" or
 //! "the edge may pass here": most queries are answered by one cell lookup, and only
-//! points in edge cells are decided exactly. See `docs/zone-index.md`.
+//! points in edge cells are decided exactly — for polygon zones by the cell's own edge
+//! block (`cell_edges.rs`). See `docs/zone-index.md`.
 //!
 //! ## Why it is exact
 //! A point's cell is `(⌊(x − x0)·kx⌋, ⌊(y − y0)·ky⌋)` clamped to the grid: monotone in

@@ -248,14 +248,16 @@ impl RTreeObject for Entry {
 ///
 /// Build cost is paid once ([`ZoneIndex::build`]): every polygon ring's edges are filed in
 /// horizontal stripes, and a grid over the zones' extent records, per cell, which zones
-/// cover it wholly and which have an edge that may pass through it. A query reads its
-/// cell: wholly covering zones are answered at once, the others are decided exactly
-/// (against the stripes: only the edges at the point's latitude). Answers are exactly
-/// those of testing every edge of every zone ([`ZoneIndex::zones_at_brute_force`]); see
-/// `docs/zone-index.md`.
+/// cover it wholly and which have an edge that may pass through it, with, for polygon
+/// zones, the edges that meet the cell (dense cells split into sub-cells). A query reads
+/// its cell: wholly covering zones are answered at once, the others are decided exactly
+/// (a crossing count over the cell's own few edges; else the stripes: only the edges at
+/// the point's latitude). Answers are exactly those of testing every edge of every zone
+/// ([`ZoneIndex::zones_at_brute_force`]); see `docs/zone-index.md`.
 ///
-/// Cost: about 2 cells per vertex (at most 2²¹ cells), 4 bytes per cell and per
-/// (cell, zone) pair, plus ≈ 32 bytes per edge and stripe it reaches.
+/// Cost: about 2 cells per vertex (at most 2²¹ cells), 8 bytes per cell and per
+/// (cell, zone) pair, ≈ 32 bytes per edge and cell (or sub-cell) it meets, plus ≈ 32
+/// bytes per edge and stripe it reaches.
 #[derive(Clone, Debug)]
 pub struct ZoneIndex {
     zones: Vec<PreparedZone>,
