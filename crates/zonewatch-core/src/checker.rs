@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::zone_index::ZoneIndex;
+use crate::zone_index::{Placement, ZoneIndex};
 use crate::{Agreement, Confidence, Report, RuleIndex, RuleKind, Violation, ZoneRef};
 
 /// Why a report could not be checked. The report is rejected, counted, and reported with
@@ -231,11 +231,22 @@ impl Checker {
 
         let start = out.len();
         self.index.for_each_candidate(p, a, |z| {
+            // Rules naming the zone with the same margin (e.g. "training crews out" and
+            // "foreign forces out" of one country) share one placement: the same call.
+            let mut last: Option<(f64, Option<Placement>)> = None;
             for &(ri, margin) in &self.keep_out_by_zone[z.0 as usize] {
                 if !applies(ri) {
                     continue;
                 }
-                let Some(pl) = self.index.place_near(z, p, margin, a) else {
+                let placed = match last {
+                    Some((m, placed)) if m == margin => placed,
+                    _ => {
+                        let placed = self.index.place_near(z, p, margin, a);
+                        last = Some((margin, placed));
+                        placed
+                    }
+                };
+                let Some(pl) = placed else {
                     continue;
                 };
                 // keep_out: covered (the edge included) is the violating side.
