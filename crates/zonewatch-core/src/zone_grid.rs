@@ -376,7 +376,14 @@ impl ZoneGrid {
         }
         let s = 1usize << split;
         let (fc, fr) = (self.fine_col(p.x, s), self.fine_row(p.y, s));
-        let sub = (fr - hit.row * s) * s + (fc - hit.col * s);
+        // Within [0, s) by construction (see `fine_col`); checked all the same, so that a
+        // broken assumption costs speed (the zone's own predicate), never a panic.
+        let (dc, dr) = (fc.wrapping_sub(hit.col * s), fr.wrapping_sub(hit.row * s));
+        debug_assert!(dc < s && dr < s, "sub-cell ({dc}, {dr}) of {s}: {p:?}");
+        if dc >= s || dr >= s {
+            return None;
+        }
+        let sub = dr * s + dc;
         match edges.sub_entry(at, sub) {
             SubCell::Ring(b, n, inside) => {
                 Some(edges.ring_block_position(b, n, inside, self.fine_ref(fc, fr, s), p))
