@@ -70,6 +70,7 @@ pub(crate) enum SubCell {
     /// One ring's edges at this record index: (index, count, reference point inside).
     Ring(u32, u32, bool),
 }
+
 /// Finest split of a cell, per axis.
 const MAX_SPLIT: usize = 4;
 /// A split cell's sub-cell blocks may hold at most this many records per edge of the
