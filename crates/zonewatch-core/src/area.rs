@@ -119,6 +119,11 @@ impl Area {
             .map(|r| r.0.as_slice())
     }
 
+    /// Per polygon, its rings' stripes (exterior first): the order of [`rings`](Self::rings).
+    pub(crate) fn ring_stripes(&self) -> &[Vec<RingStripes>] {
+        &self.stripes
+    }
+
     /// Heap bytes held by the stripe indexes (the polygons themselves not counted).
     pub(crate) fn index_heap_bytes(&self) -> usize {
         self.stripes

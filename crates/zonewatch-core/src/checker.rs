@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::zone_index::ZoneIndex;
+use crate::zone_index::{Placement, ZoneIndex};
 use crate::{Agreement, Confidence, Report, RuleIndex, RuleKind, Violation, ZoneRef};
 
 /// Why a report could not be checked. The report is rejected, counted, and reported with
@@ -46,6 +46,51 @@ fn signed_depth(violating: bool, edge_m: f64) -> f64 {
     }
 }
 
+/// FxHash (rustc's multiply-rotate hash) for the units table: unit ids are short, and
+/// SipHash's flood resistance buys nothing for a table built once from the agreement
+/// (a lookup of an untrusted id cannot grow it, so its cost is bounded by the table).
+#[derive(Clone, Copy, Default)]
+struct UnitIdHasher(u64);
+
+impl UnitIdHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for UnitIdHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type UnitIds = HashMap<String, usize, std::hash::BuildHasherDefault<UnitIdHasher>>;
+
 /// A `stay_in` rule, resolved to zone handles.
 #[derive(Clone, Debug)]
 struct StayIn {
@@ -67,7 +112,7 @@ pub struct Checker {
     /// The largest `keep_out` margin of any rule.
     max_margin_m: f64,
     stay_in: Vec<StayIn>,
-    unit_by_id: HashMap<String, usize>,
+    unit_by_id: UnitIds,
     unit_home: Vec<Option<ZoneRef>>,
 }
 
@@ -101,7 +146,7 @@ impl Checker {
             }
         }
         let index = ZoneIndex::build_with_reach(agreement.zones(), &reach);
-        let unit_by_id = agreement
+        let unit_by_id: UnitIds = agreement
             .units()
             .iter()
             .enumerate()
@@ -186,11 +231,22 @@ impl Checker {
 
         let start = out.len();
         self.index.for_each_candidate(p, a, |z| {
+            // Rules naming the zone with the same margin (e.g. "training crews out" and
+            // "foreign forces out" of one country) share one placement: the same call.
+            let mut last: Option<(f64, Option<Placement>)> = None;
             for &(ri, margin) in &self.keep_out_by_zone[z.0 as usize] {
                 if !applies(ri) {
                     continue;
                 }
-                let Some(pl) = self.index.zone(z).place_near(p, margin, a) else {
+                let placed = match last {
+                    Some((m, placed)) if m == margin => placed,
+                    _ => {
+                        let placed = self.index.place_near(z, p, margin, a);
+                        last = Some((margin, placed));
+                        placed
+                    }
+                };
+                let Some(pl) = placed else {
                     continue;
                 };
                 // keep_out: covered (the edge included) is the violating side.
@@ -232,11 +288,18 @@ impl Checker {
         a: f64,
     ) -> Option<Violation> {
         let p = report.position;
-        let covering = allowed
-            .clone()
-            .filter(|&z| self.index.zone(z).covers(p, 0.0));
+        let covering = allowed.clone().filter(|&z| self.index.covers_zone(z, p));
         if covering.clone().next().is_some() {
             if a == 0.0 {
+                return None;
+            }
+            // No flag when some covering zone is provably at least `a` deep: the largest
+            // edge distance is then ≥ a. The 1 mm slack dwarfs the error of the exact
+            // distance (~15 nm), so the exact computation would agree.
+            if covering
+                .clone()
+                .any(|z| self.index.zone(z).inner_edge_lower_bound_m(p) >= a + 1e-3)
+            {
                 return None;
             }
             // s = −(largest edge distance among covering zones); ties go to the first in
@@ -255,12 +318,27 @@ impl Checker {
                 depth_m: signed_depth(false, edge),
             });
         }
-        let (zone, edge) = allowed
-            .map(|z| (z, self.index.zone(z).place(p, 0.0).edge_m))
-            .min_by(|x, y| {
-                x.1.total_cmp(&y.1)
-                    .then(self.index.rank(x.0).cmp(&self.index.rank(y.0)))
-            })?;
+        // The nearest allowed zone (ties to the first in zone-id order). A zone whose
+        // rigorous lower bound already exceeds the best edge distance found by more than
+        // 1 mm (five orders of magnitude above the error of the exact distances) cannot be
+        // the nearest, nor tie with it: its exact distance is not needed.
+        let mut best: Option<(ZoneRef, f64)> = None;
+        for z in allowed {
+            let zone = self.index.zone(z);
+            if best.is_some_and(|(_, e)| zone.lower_bound_m(p, 0.0) > e + 1e-3) {
+                continue;
+            }
+            let edge = zone.place(p, 0.0).edge_m;
+            let nearer = best.is_none_or(|(bz, be)| {
+                edge.total_cmp(&be)
+                    .then(self.index.rank(z).cmp(&self.index.rank(bz)))
+                    .is_lt()
+            });
+            if nearer {
+                best = Some((z, edge));
+            }
+        }
+        let (zone, edge) = best?;
         Confidence::of(true, edge, a).map(|confidence| Violation {
             rule,
             zone,

@@ -1,6 +1,7 @@
 //! A uniform grid over the zones' extent whose cells say, per zone, "wholly inside" or
 //! "the edge may pass here": most queries are answered by one cell lookup, and only
-//! points in edge cells are decided exactly. See `docs/zone-index.md`.
+//! points in edge cells are decided exactly — for polygon zones by the cell's own edge
+//! block (`cell_edges.rs`). See `docs/zone-index.md`.
 //!
 //! ## Why it is exact
 //! A point's cell is `(⌊(x − x0)·kx⌋, ⌊(y − y0)·ky⌋)` clamped to the grid: monotone in
@@ -31,6 +32,9 @@ use rayon::prelude::*;
 
 use crate::Coord;
 use crate::area::{Area, Position};
+use cell_edges::{CellEdges, SubCell};
+
+mod cell_edges;
 use crate::zone_index::PreparedZone;
 
 /// Cell states in a zone's local raster.
@@ -63,6 +67,12 @@ pub(crate) struct GridParams {
     pub(crate) max_cells: usize,
     /// Columns and rows, overriding the above (tests).
     pub(crate) dims: Option<(usize, usize)>,
+    /// A polygon zone's edge cell gets its own edge block (see `cell_edges.rs`) when at
+    /// most this many of its edges meet the cell; else the zone's stripes decide.
+    pub(crate) max_block_edges: usize,
+    /// An edge cell meeting more than this many of a zone's edges is split into
+    /// sub-cells (2 × 2 or 4 × 4), each with its own block.
+    pub(crate) split_edges: usize,
 }
 
 impl Default for GridParams {
@@ -72,6 +82,8 @@ impl Default for GridParams {
             min_cells: 1 << 14,
             max_cells: 1 << 21,
             dims: None,
+            max_block_edges: 48,
+            split_edges: 4,
         }
     }
 }
@@ -91,10 +103,34 @@ pub(crate) struct ZoneGrid {
     ny: usize,
     /// Per cell: 0 = no zone; odd = the cell's only entry, inline (most cells: one
     /// memory access per query); even = `2 · o`, the cell's list at `lists[o]` (count,
-    /// then entries). An entry is `zone << 2 | exact << 1 | 1`.
-    cells: Vec<u32>,
+    /// then entries). An entry is `block << 32 | zone << 2 | exact << 1 | 1`, `block` the
+    /// cell's edge block for the zone in `edges` (0: none).
+    cells: Vec<u64>,
     /// Lists of two or more entries; `lists[0]` unused so that offset 0 means "none".
-    lists: Vec<u32>,
+    lists: Vec<u64>,
+    /// The reference point of each column and row: the tile centre (when it maps back
+    /// into its tile; blocks exist only where it does).
+    ref_x: Vec<f64>,
+    ref_y: Vec<f64>,
+    /// Per zone (by zone index), its cells' edge blocks (empty but for distance zones).
+    edges: Vec<CellEdges>,
+}
+
+/// A point's cell: its entries, column and row.
+pub(crate) struct CellHit<'a> {
+    pub(crate) entries: &'a [u64],
+    col: usize,
+    row: usize,
+}
+
+/// What the classification of one zone yields: its block of cells, their states, the
+/// edge blocks (raster index, block index in `recs`) sorted by raster index, and the
+/// blocks' records.
+struct ZoneRaster {
+    block: Block,
+    raster: Vec<u8>,
+    blocks: Vec<(u32, u32)>,
+    recs: Vec<[f64; 4]>,
 }
 
 /// A rectangle of cells, inclusive.
@@ -148,6 +184,9 @@ impl ZoneGrid {
                 ny: 1,
                 cells: vec![0],
                 lists: vec![0],
+                ref_x: vec![0.0],
+                ref_y: vec![0.0],
+                edges: Vec::new(),
             };
         }
         // A zero-width extent (one circle of radius 0) still gets cells of some size;
@@ -190,39 +229,57 @@ impl ZoneGrid {
             ny,
             cells: Vec::new(),
             lists: Vec::new(),
+            ref_x: Vec::new(),
+            ref_y: Vec::new(),
+            edges: Vec::new(),
         };
-        let rasters: Vec<(Block, Vec<u8>)> = order
+        grid.ref_x = (0..nx)
+            .map(|c| grid.x0 + (c as f64 + 0.5) / grid.kx)
+            .collect();
+        grid.ref_y = (0..ny)
+            .map(|r| grid.y0 + (r as f64 + 0.5) / grid.ky)
+            .collect();
+        let mut rasters: Vec<ZoneRaster> = order
             .par_iter()
-            .map(|&z| grid.classify(&zones[z]))
+            .map(|&z| grid.classify(&zones[z], params))
             .collect();
         // Counting sort by cell, stable in `order`: each cell's entries come out in the
         // order results are reported.
         let n_cells = nx * ny;
         let mut counts = vec![0u32; n_cells + 1];
-        for (block, raster) in &rasters {
-            grid.for_each_listed(*block, raster, |cell, _| counts[cell + 1] += 1);
+        for zr in &rasters {
+            grid.for_each_listed(zr, |cell, _, _| counts[cell + 1] += 1);
         }
         for c in 0..n_cells {
             counts[c + 1] += counts[c];
         }
         let mut fill = counts[..n_cells].to_vec();
-        let mut entries = vec![0u32; counts[n_cells] as usize];
-        for (&z, (block, raster)) in order.iter().zip(&rasters) {
-            grid.for_each_listed(*block, raster, |cell, state| {
-                entries[fill[cell] as usize] = (z as u32) << 2 | u32::from(state == EDGE) << 1 | 1;
+        let mut entries = vec![0u64; counts[n_cells] as usize];
+        let mut edges: Vec<CellEdges> = (0..zones.len()).map(|_| CellEdges::new()).collect();
+        for (&z, zr) in order.iter().zip(&mut rasters) {
+            // Each zone keeps its own records (moved, not copied: no second copy at the
+            // peak of the build).
+            edges[z] = CellEdges::from_recs(std::mem::take(&mut zr.recs));
+            let zr = &*zr;
+            grid.for_each_listed(zr, |cell, state, block| {
+                // Record indices past 2^28 (8 GB of one zone's blocks) were not given out.
+                let block = block.map_or(0, u64::from);
+                entries[fill[cell] as usize] =
+                    block << 32 | (z as u64) << 2 | u64::from(state == EDGE) << 1 | 1;
                 fill[cell] += 1;
             });
         }
-        let mut cells = vec![0u32; n_cells];
-        let mut lists = vec![0u32];
+        grid.edges = edges;
+        let mut cells = vec![0u64; n_cells];
+        let mut lists = vec![0u64];
         for (c, cell) in cells.iter_mut().enumerate() {
             let list = &entries[counts[c] as usize..counts[c + 1] as usize];
             *cell = match list {
                 [] => 0,
                 [one] => *one,
                 _ => {
-                    let at = lists.len() as u32;
-                    lists.push(list.len() as u32);
+                    let at = lists.len() as u64;
+                    lists.push(list.len() as u64);
                     lists.extend_from_slice(list);
                     at << 1
                 }
@@ -233,13 +290,19 @@ impl ZoneGrid {
         grid
     }
 
-    /// Calls `f(cell, state)` for every cell of a zone's raster that is inside or edge.
-    fn for_each_listed(&self, b: Block, raster: &[u8], mut f: impl FnMut(usize, u8)) {
+    /// Calls `f(cell, state, edge block)` for every cell of a zone's raster that is
+    /// inside or edge.
+    fn for_each_listed(&self, zr: &ZoneRaster, mut f: impl FnMut(usize, u8, Option<u32>)) {
+        let b = zr.block;
         let w = b.c1 - b.c0 + 1;
-        for (i, &s) in raster.iter().enumerate() {
+        let mut blocks = zr.blocks.iter().peekable();
+        for (i, &s) in zr.raster.iter().enumerate() {
             if s == IN || s == EDGE {
                 let (c, r) = (b.c0 + i % w, b.r0 + i / w);
-                f(r * self.nx + c, s);
+                let block = blocks
+                    .next_if(|&&(at, _)| at as usize == i)
+                    .map(|&(_, k)| k);
+                f(r * self.nx + c, s, block);
             }
         }
     }
@@ -255,23 +318,104 @@ impl ZoneGrid {
         (((y - self.y0) * self.ky) as usize).min(self.ny - 1)
     }
 
-    /// The entries of `p`'s cell (`zone << 2 | exact << 1 | 1`, see [`entry_zone`] and
-    /// [`entry_is_exact`]), in report order; empty outside every zone's reach.
+    /// The entries of `p`'s cell (see [`entry_zone`], [`entry_is_exact`] and
+    /// [`entry_block`]), in report order; empty outside every zone's reach.
+    #[cfg(test)]
+    pub(crate) fn entries_at(&self, p: Coord) -> &[u64] {
+        self.cell_at(p).entries
+    }
+
+    /// `p`'s cell: its entries, in report order (none outside every zone's reach).
     #[inline]
-    pub(crate) fn entries_at(&self, p: Coord) -> &[u32] {
+    pub(crate) fn cell_at(&self, p: Coord) -> CellHit<'_> {
         if !(p.x >= self.x0 && p.x <= self.x1 && p.y >= self.y0 && p.y <= self.y1) {
-            return &[];
+            return CellHit {
+                entries: &[],
+                col: 0,
+                row: 0,
+            };
         }
-        let cell = &self.cells[self.row(p.y) * self.nx + self.col(p.x)];
-        if *cell & 1 == 1 {
-            return std::slice::from_ref(cell);
+        let (col, row) = (self.col(p.x), self.row(p.y));
+        let cell = &self.cells[row * self.nx + col];
+        let entries = if *cell & 1 == 1 {
+            std::slice::from_ref(cell)
+        } else {
+            let at = (*cell >> 1) as usize;
+            if at == 0 {
+                &[]
+            } else {
+                let n = self.lists[at] as usize;
+                &self.lists[at + 1..at + 1 + n]
+            }
+        };
+        CellHit { entries, col, row }
+    }
+
+    /// Where `p` (in `hit`'s cell) lies relative to the polygon zone of edge block
+    /// `block` (non-zero, from [`entry_block`]): the same answer as `Area::position`, or
+    /// `None` when the zone's own predicate must decide.
+    #[inline]
+    pub(crate) fn block_position(
+        &self,
+        zone: u32,
+        block: u32,
+        hit: &CellHit<'_>,
+        p: Coord,
+    ) -> Option<Position> {
+        let edges = &self.edges[zone as usize];
+        let (at, split) = (
+            block & ((1 << cell_edges::SPLIT_SHIFT) - 1),
+            block >> cell_edges::SPLIT_SHIFT,
+        );
+        if split == 0 {
+            let r = Coord {
+                x: self.ref_x[hit.col],
+                y: self.ref_y[hit.row],
+            };
+            return Some(edges.position(at, r, p));
         }
-        let at = (*cell >> 1) as usize;
-        if at == 0 {
-            return &[];
+        let s = 1usize << split;
+        let (fc, fr) = (self.fine_col(p.x, s), self.fine_row(p.y, s));
+        // Within [0, s) by construction (see `fine_col`); checked all the same, so that a
+        // broken assumption costs speed (the zone's own predicate), never a panic.
+        let (dc, dr) = (fc.wrapping_sub(hit.col * s), fr.wrapping_sub(hit.row * s));
+        debug_assert!(dc < s && dr < s, "sub-cell ({dc}, {dr}) of {s}: {p:?}");
+        if dc >= s || dr >= s {
+            return None;
         }
-        let n = self.lists[at] as usize;
-        &self.lists[at + 1..at + 1 + n]
+        let sub = dr * s + dc;
+        match edges.sub_entry(at, sub) {
+            SubCell::Ring(b, n, inside) => {
+                Some(edges.ring_block_position(b, n, inside, self.fine_ref(fc, fr, s), p))
+            }
+            SubCell::Block(b) => Some(edges.position(b, self.fine_ref(fc, fr, s), p)),
+            SubCell::Fixed(cell_edges::SUB_OUTSIDE) => Some(Position::Outside),
+            SubCell::Fixed(cell_edges::SUB_INSIDE) => Some(Position::Inside),
+            SubCell::Fixed(_) => None,
+        }
+    }
+
+    /// The column of `x` in the grid refined `s` times (`s` a power of two): monotone,
+    /// and within the `s` sub-columns of `x`'s own column (multiplying by a power of
+    /// two is exact, so `⌊y·s⌋` of the column's `y` lies in `[c·s, c·s + s)`).
+    #[inline]
+    fn fine_col(&self, x: f64, s: usize) -> usize {
+        ((((x - self.x0) * self.kx) * s as f64) as usize).min(self.nx * s - 1)
+    }
+
+    #[inline]
+    fn fine_row(&self, y: f64, s: usize) -> usize {
+        ((((y - self.y0) * self.ky) * s as f64) as usize).min(self.ny * s - 1)
+    }
+
+    /// The reference point (centre) of sub-cell (`fc`, `fr`) of the grid refined `s`
+    /// times.
+    #[inline]
+    fn fine_ref(&self, fc: usize, fr: usize, s: usize) -> Coord {
+        Coord {
+            x: self.x0 + (fc as f64 + 0.5) / (self.kx * s as f64),
+            y: self.y0 + (fr as f64 + 0.5) / (self.ky * s as f64),
+        }
     }
 
     /// The cells covering the box `[lo, hi]` (clamped to the grid).
@@ -285,18 +429,20 @@ impl ZoneGrid {
     }
 
     /// A zone's raster over the cells its reach box covers.
-    fn classify(&self, zone: &PreparedZone) -> (Block, Vec<u8>) {
+    fn classify(&self, zone: &PreparedZone, params: GridParams) -> ZoneRaster {
         let (lo, hi) = zone.reach(0.0);
         if !(lo.x <= hi.x && lo.y <= hi.y) {
-            return (
-                Block {
+            return ZoneRaster {
+                block: Block {
                     c0: 0,
                     c1: 0,
                     r0: 0,
                     r1: 0,
                 },
-                vec![OUT],
-            );
+                raster: vec![OUT],
+                blocks: Vec::new(),
+                recs: Vec::new(),
+            };
         }
         let block = self.block_of(lo, hi);
         let w = block.c1 - block.c0 + 1;
@@ -306,10 +452,24 @@ impl ZoneGrid {
         } else {
             raster.fill(OUT);
         }
+        // Record 0 is unused: block index 0 means "none".
+        let (mut blocks, mut recs) = (Vec::new(), vec![[0.0; 4]]);
         if zone.distance_m > 0.0 || zone.area.is_none() {
             self.classify_distance(zone, block, &mut raster);
+        } else if let Some(area) = &zone.area {
+            self.edge_blocks(area, block, &mut raster, params, &mut blocks, &mut recs);
         }
-        (block, raster)
+        if recs.len() >= 1 << cell_edges::SPLIT_SHIFT {
+            // Beyond what an entry can address (8 GB): the zone's own predicate decides.
+            blocks.clear();
+            recs = Vec::new();
+        }
+        ZoneRaster {
+            block,
+            raster,
+            blocks,
+            recs,
+        }
     }
 
     /// Marks the cells an area's edges may meet, then classifies the other cells run by
@@ -363,6 +523,12 @@ impl ZoneGrid {
 
     /// Marks as EDGE every cell of block `b` that the segment `a`–`e` may meet.
     fn mark_edge(&self, a: Coord, e: Coord, b: Block, raster: &mut [u8]) {
+        self.for_each_edge_cell(a, e, b, |i| raster[i] = EDGE);
+    }
+
+    /// Calls `f(raster index)` for every cell of block `b` that the segment `a`–`e` may
+    /// meet (possibly more than once).
+    fn for_each_edge_cell(&self, a: Coord, e: Coord, b: Block, mut f: impl FnMut(usize)) {
         let w = b.c1 - b.c0 + 1;
         let span = ((e.x - a.x).abs() * self.kx).max((e.y - a.y).abs() * self.ky);
         let pieces = (span.ceil() as usize).clamp(1, 1 << 20);
@@ -391,7 +557,7 @@ impl ZoneGrid {
             let cells = self.block_of(lo, hi);
             for r in cells.r0.max(b.r0)..=cells.r1.min(b.r1) {
                 for c in cells.c0.max(b.c0)..=cells.c1.min(b.c1) {
-                    raster[(r - b.r0) * w + (c - b.c0)] = EDGE;
+                    f((r - b.r0) * w + (c - b.c0));
                 }
             }
             p = q;
@@ -466,7 +632,10 @@ impl ZoneGrid {
 
     /// Heap bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.cells.capacity() * 4 + self.lists.capacity() * 4
+        self.cells.capacity() * 8
+            + self.lists.capacity() * 8
+            + (self.ref_x.capacity() + self.ref_y.capacity()) * 8
+            + self.edges.iter().map(CellEdges::heap_bytes).sum::<usize>()
     }
 
     /// Columns and rows.
@@ -475,28 +644,64 @@ impl ZoneGrid {
     }
 
     /// The grid lines: x of column border `c`, y of row border `r` (as computed, which
-    /// may be an ulp off the true tile border: tests probe both sides).
+    /// may be an ulp off the true tile border: tests probe both sides), of the grid
+    /// refined `s` times (sub-cell borders; `s` = 1: the grid's own).
     #[cfg(test)]
-    pub(crate) fn line_x(&self, c: usize) -> f64 {
-        self.x0 + c as f64 / self.kx
+    pub(crate) fn line_x(&self, c: usize, s: usize) -> f64 {
+        self.x0 + c as f64 / (self.kx * s as f64)
     }
 
     #[cfg(test)]
-    pub(crate) fn line_y(&self, r: usize) -> f64 {
-        self.y0 + r as f64 / self.ky
+    pub(crate) fn line_y(&self, r: usize, s: usize) -> f64 {
+        self.y0 + r as f64 / (self.ky * s as f64)
+    }
+
+    /// How many (cell, zone) entries have an edge block.
+    #[cfg(test)]
+    pub(crate) fn block_count(&self) -> usize {
+        let inline = self.cells.iter().filter(|&&c| c & 1 == 1);
+        let listed = (1..self.lists.len())
+            .scan(1usize, |next, i| {
+                if i != *next {
+                    return Some(None);
+                }
+                let n = self.lists[i] as usize;
+                *next = i + n + 1;
+                Some(Some(&self.lists[i + 1..i + 1 + n]))
+            })
+            .flatten()
+            .flatten();
+        inline
+            .chain(listed)
+            .filter(|&&e| entry_block(e) != 0)
+            .count()
+    }
+
+    /// The reference point of `p`'s sub-cell in the grid refined `s` times (`s` = 1:
+    /// its cell): edge blocks count crossings from there.
+    #[cfg(test)]
+    pub(crate) fn reference_at(&self, p: Coord, s: usize) -> Coord {
+        self.fine_ref(self.fine_col(p.x, s), self.fine_row(p.y, s), s)
     }
 }
 
 /// The zone of a cell entry.
 #[inline]
-pub(crate) fn entry_zone(e: u32) -> u32 {
-    e >> 2
+pub(crate) fn entry_zone(e: u64) -> u32 {
+    (e as u32) >> 2
 }
 
 /// Whether a cell entry must be decided exactly (else the zone covers the whole cell).
 #[inline]
-pub(crate) fn entry_is_exact(e: u32) -> bool {
+pub(crate) fn entry_is_exact(e: u64) -> bool {
     e & 2 != 0
+}
+
+/// The cell's edge block for an exact entry of an ungrown polygon zone (0: none, decide
+/// with the zone's own predicate).
+#[inline]
+pub(crate) fn entry_block(e: u64) -> u32 {
+    (e >> 32) as u32
 }
 
 /// An upper bound on the geodesic distance from `c` to any point of the lon/lat box
@@ -549,6 +754,8 @@ mod tests {
             min_cells: 256,
             max_cells: 256,
             dims: Some((16, 16)),
+            max_block_edges: 48,
+            split_edges: 4,
         };
         (
             prepared.clone(),

@@ -8,7 +8,7 @@ use rstar::{AABB, RTree, RTreeObject};
 
 use crate::area::{Area, Position};
 use crate::geodesic::{self, SegmentSet};
-use crate::zone_grid::{GridParams, ZoneGrid, entry_is_exact, entry_zone};
+use crate::zone_grid::{GridParams, ZoneGrid, entry_block, entry_is_exact, entry_zone};
 use crate::{Coord, Shape, Zone, ZoneRef};
 
 /// Which relation a spatial join asks for.
@@ -32,6 +32,8 @@ pub(crate) struct PreparedZone {
     pub(crate) distance_m: f64,
     /// Bounding box of the skeleton (not grown).
     pub(crate) bounds: (Coord, Coord),
+    /// A circle's centre.
+    centre: Option<Coord>,
 }
 
 /// Where a point lies relative to a zone grown by some extra distance, with its distance
@@ -61,11 +63,26 @@ impl PreparedZone {
             }
         };
         let bounds = skeleton.bounds();
+        let centre = match &zone.shape {
+            Shape::Circle { centre, .. } => Some(*centre),
+            _ => None,
+        };
         PreparedZone {
             area,
             skeleton,
             distance_m: zone.shape.distance_m(),
             bounds,
+            centre,
+        }
+    }
+
+    /// A rigorous lower bound on the edge distance of a point `p` that the (ungrown) region
+    /// covers, metres, cheap (no geodesic solution): for a circle of radius r, r minus an
+    /// upper bound on d(p, centre); for other shapes −∞ (no bound).
+    pub(crate) fn inner_edge_lower_bound_m(&self, p: Coord) -> f64 {
+        match self.centre {
+            Some(c) => self.distance_m - geodesic::upper_bound_m(p, c),
+            None => f64::NEG_INFINITY,
         }
     }
 
@@ -173,12 +190,25 @@ impl PreparedZone {
 
     /// Placement of `p` relative to the region grown by `extra_m`, but only when `p` is in
     /// it or within `beyond_m` outside it; `None` when it is farther out.
+    #[cfg(test)]
     pub(crate) fn place_near(&self, p: Coord, extra_m: f64, beyond_m: f64) -> Option<Placement> {
+        self.place_near_with(p, extra_m, beyond_m, |a| a.covers(p))
+    }
+
+    /// [`place_near`](Self::place_near), with `area_covers(area)` answering whether the
+    /// zone's polygons cover `p` (the grid may know it without the stripes).
+    pub(crate) fn place_near_with(
+        &self,
+        p: Coord,
+        extra_m: f64,
+        beyond_m: f64,
+        area_covers: impl FnOnce(&Area) -> bool,
+    ) -> Option<Placement> {
         if self.lower_bound_m(p, extra_m + beyond_m) > 0.0 {
             return None;
         }
         let grow = self.distance_m + extra_m;
-        if self.area.as_ref().is_some_and(|a| a.covers(p)) {
+        if self.area.as_ref().is_some_and(area_covers) {
             return Some(Placement {
                 covered: true,
                 edge_m: self.skeleton.distance_m(p) + grow,
@@ -218,14 +248,16 @@ impl RTreeObject for Entry {
 ///
 /// Build cost is paid once ([`ZoneIndex::build`]): every polygon ring's edges are filed in
 /// horizontal stripes, and a grid over the zones' extent records, per cell, which zones
-/// cover it wholly and which have an edge that may pass through it. A query reads its
-/// cell: wholly covering zones are answered at once, the others are decided exactly
-/// (against the stripes: only the edges at the point's latitude). Answers are exactly
-/// those of testing every edge of every zone ([`ZoneIndex::zones_at_brute_force`]); see
-/// `docs/zone-index.md`.
+/// cover it wholly and which have an edge that may pass through it, with, for polygon
+/// zones, the edges that meet the cell (dense cells split into sub-cells). A query reads
+/// its cell: wholly covering zones are answered at once, the others are decided exactly
+/// (a crossing count over the cell's own few edges; else the stripes: only the edges at
+/// the point's latitude). Answers are exactly those of testing every edge of every zone
+/// ([`ZoneIndex::zones_at_brute_force`]); see `docs/zone-index.md`.
 ///
-/// Cost: about 2 cells per vertex (at most 2²¹ cells), 4 bytes per cell and per
-/// (cell, zone) pair, plus ≈ 32 bytes per edge and stripe it reaches.
+/// Cost: about 2 cells per vertex (at most 2²¹ cells), 8 bytes per cell and per
+/// (cell, zone) pair, ≈ 32 bytes per edge and cell (or sub-cell) it meets, plus ≈ 32
+/// bytes per edge and stripe it reaches.
 #[derive(Clone, Debug)]
 pub struct ZoneIndex {
     zones: Vec<PreparedZone>,
@@ -336,13 +368,28 @@ impl ZoneIndex {
     #[inline]
     pub fn zones_at(&self, p: Coord, predicate: Predicate, out: &mut Vec<ZoneRef>) {
         // The grid lists each cell's zones in id order already.
-        for &e in self.grid.entries_at(p) {
+        let cell = self.grid.cell_at(p);
+        for &e in cell.entries {
             let zone = entry_zone(e);
             let hit = !entry_is_exact(e) || {
-                let z = &self.zones[zone as usize];
-                match predicate {
-                    Predicate::Covers => z.covers(p, 0.0),
-                    Predicate::Contains => z.contains(p),
+                let block = entry_block(e);
+                // An ungrown polygon zone: the cell's own edges decide.
+                let at = if block != 0 {
+                    self.grid.block_position(zone, block, &cell, p)
+                } else {
+                    None
+                };
+                if let Some(at) = at {
+                    match predicate {
+                        Predicate::Covers => at != Position::Outside,
+                        Predicate::Contains => at == Position::Inside,
+                    }
+                } else {
+                    let z = &self.zones[zone as usize];
+                    match predicate {
+                        Predicate::Covers => z.covers(p, 0.0),
+                        Predicate::Contains => z.contains(p),
+                    }
                 }
             };
             if hit {
@@ -382,6 +429,46 @@ impl ZoneIndex {
         for e in self.tree.locate_in_envelope_intersecting(&env) {
             f(ZoneRef(e.zone));
         }
+    }
+
+    /// Placement of `p` relative to zone `z` grown by `extra_m`, when within `beyond_m`
+    /// of it: [`PreparedZone::place_near`], with an ungrown polygon's cover test answered
+    /// from the grid cell where it can be.
+    pub(crate) fn place_near(
+        &self,
+        z: ZoneRef,
+        p: Coord,
+        extra_m: f64,
+        beyond_m: f64,
+    ) -> Option<Placement> {
+        let zone = &self.zones[z.0 as usize];
+        zone.place_near_with(p, extra_m, beyond_m, |area| {
+            if zone.distance_m == 0.0 {
+                self.covers_zone(z, p)
+            } else {
+                area.covers(p)
+            }
+        })
+    }
+
+    /// Whether zone `z`'s region covers `p`: `self.zone(z).covers(p, 0.0)`, answered from
+    /// `p`'s grid cell when the cell decides it (the zone covers the whole cell, or does
+    /// not reach it), exactly otherwise.
+    pub(crate) fn covers_zone(&self, z: ZoneRef, p: Coord) -> bool {
+        let cell = self.grid.cell_at(p);
+        let Some(&e) = cell.entries.iter().find(|&&e| entry_zone(e) == z.0) else {
+            return false;
+        };
+        if !entry_is_exact(e) {
+            return true;
+        }
+        let block = entry_block(e);
+        if block != 0
+            && let Some(at) = self.grid.block_position(z.0, block, &cell, p)
+        {
+            return at != Position::Outside;
+        }
+        self.zones[z.0 as usize].covers(p, 0.0)
     }
 
     pub(crate) fn zone(&self, z: ZoneRef) -> &PreparedZone {
@@ -452,6 +539,147 @@ mod tests {
         assert!(!near.covered && near.edge_m < 1e-6);
         // Any growth makes the distance test meaningful again.
         assert!(z.covers(p, 0.001));
+    }
+}
+
+/// Edge blocks on degenerate geometry: vertices on cell reference points (the tile
+/// centres of a 16 × 16 grid of 1° cells), horizontal and vertical edges along the
+/// reference points' rows and columns, rays from a reference point through vertices,
+/// holes, a multipolygon whose parts touch; every point of a 1/8° lattice (which holds all
+/// of these) must get the brute-force answer.
+#[cfg(test)]
+mod edge_block_cases {
+    use super::*;
+    use geo_types::{LineString, MultiPolygon, Polygon};
+
+    fn area(id: &str, polygons: Vec<Polygon>) -> Zone {
+        Zone {
+            id: id.into(),
+            name: None,
+            shape: Shape::Area {
+                polygons: MultiPolygon(polygons),
+                buffer_m: 0.0,
+            },
+        }
+    }
+
+    fn ring(pts: &[(f64, f64)]) -> LineString {
+        let mut v = pts.to_vec();
+        v.push(pts[0]);
+        LineString::from(v)
+    }
+
+    #[test]
+    fn edge_blocks_agree_with_brute_force_on_degenerate_geometry() {
+        let frame = area(
+            "frame",
+            vec![Polygon::new(
+                ring(&[(0.0, 0.0), (16.0, 0.0), (16.0, 16.0), (0.0, 16.0)]),
+                vec![],
+            )],
+        );
+        // A staircase through tile centres, with horizontal and vertical edges on the
+        // centres' rows and columns, and slanted edges whose lines pass through centres.
+        let stairs = area(
+            "stairs",
+            vec![Polygon::new(
+                ring(&[
+                    (1.5, 1.5),
+                    (6.5, 1.5),
+                    (6.5, 3.5),
+                    (8.5, 3.5),
+                    (8.5, 5.5),
+                    (10.5, 7.5),
+                    (6.5, 7.5),
+                    (4.5, 5.5),
+                    (3.5, 5.5),
+                    (2.5, 4.5),
+                    (1.5, 4.5),
+                ]),
+                vec![ring(&[(2.5, 2.5), (4.5, 2.5), (3.5, 3.5)])],
+            )],
+        );
+        // A diamond with vertices at centres and a hole touching its shell at a vertex;
+        // two squares touching at a corner (one multipolygon), one with a hole.
+        let diamond = area(
+            "diamond",
+            vec![Polygon::new(
+                ring(&[(12.5, 8.5), (14.5, 10.5), (12.5, 12.5), (10.5, 10.5)]),
+                vec![ring(&[(12.5, 8.5), (13.0, 10.5), (12.0, 10.5)])],
+            )],
+        );
+        let pair = area(
+            "pair",
+            vec![
+                Polygon::new(
+                    ring(&[(1.5, 9.5), (4.5, 9.5), (4.5, 12.5), (1.5, 12.5)]),
+                    vec![ring(&[(2.5, 10.5), (3.5, 10.5), (3.5, 11.5), (2.5, 11.5)])],
+                ),
+                Polygon::new(
+                    ring(&[(4.5, 12.5), (7.5, 12.5), (7.5, 14.5), (4.5, 14.5)]),
+                    vec![],
+                ),
+            ],
+        );
+        // Vertices a quarter cell from the centres, so that segments from a centre to
+        // lattice points pass through them; horizontal and vertical edges on a centre's
+        // row or column that stop short of the centre.
+        let comb = area(
+            "comb",
+            vec![Polygon::new(
+                ring(&[
+                    (8.75, 12.5),
+                    (9.25, 12.5),
+                    (9.25, 12.25),
+                    (9.75, 12.25),
+                    (9.75, 12.75),
+                    (9.5, 12.75),
+                    (9.5, 13.25),
+                    (9.75, 13.25),
+                    (9.75, 13.75),
+                    (8.25, 13.75),
+                    (8.25, 12.75),
+                ]),
+                vec![],
+            )],
+        );
+        let zones = vec![frame, stairs, diamond, pair, comb];
+        for z in &zones {
+            assert!(z.problems().is_empty(), "{}: {:?}", z.id, z.problems());
+        }
+        for (max_block_edges, split_edges) in
+            [(2, usize::MAX), (48, usize::MAX), (48, 0), (2, 1), (48, 4)]
+        {
+            let params = GridParams {
+                cells_per_vertex: 0.0,
+                min_cells: 256,
+                max_cells: 256,
+                dims: Some((16, 16)),
+                max_block_edges,
+                split_edges,
+            };
+            let index = ZoneIndex::build_with_params(&zones, &[0.0; 5], params);
+            assert!(index.grid.block_count() > 20, "the cases use edge blocks");
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            for i in -4..=132 {
+                for j in -4..=132 {
+                    let p = Coord {
+                        x: i as f64 / 8.0,
+                        y: j as f64 / 8.0,
+                    };
+                    for predicate in [Predicate::Covers, Predicate::Contains] {
+                        fast.clear();
+                        slow.clear();
+                        index.zones_at(p, predicate, &mut fast);
+                        index.zones_at_brute_force(p, predicate, &mut slow);
+                        assert_eq!(
+                            fast, slow,
+                            "{p:?} {predicate:?} {max_block_edges} {split_edges}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -554,12 +782,42 @@ mod grid_oracle {
                 }
             }
         }
-        // Grid lines through the probes so far, and a float step to either side.
+        // Cell reference points (edge blocks count crossings from there) and points
+        // whose segment to the reference point runs through a vertex, along a horizontal
+        // or vertical edge, or ends on the reference point's row or column.
+        for (k, v) in out.clone().into_iter().enumerate() {
+            let r = index.grid.reference_at(v, 1 << (k % 5));
+            let (dx, dy) = (v.x - r.x, v.y - r.y);
+            out.extend([
+                r,
+                Coord {
+                    x: v.x + dx,
+                    y: v.y + dy,
+                },
+                Coord {
+                    x: v.x + dx / 2.0,
+                    y: v.y + dy / 2.0,
+                },
+                Coord {
+                    x: v.x - dx / 2.0,
+                    y: v.y - dy / 2.0,
+                },
+                Coord {
+                    x: r.x - dx,
+                    y: r.y - dy,
+                },
+                Coord { x: v.x, y: r.y },
+                Coord { x: r.x, y: v.y },
+            ]);
+        }
+        // Grid lines (of the grid and of its refinements, where split cells have their
+        // sub-cell borders) through the probes so far, and a float step to either side.
         let (nx, ny) = index.grid.dims();
         let n = out.len();
         for (k, p) in out.clone().into_iter().take(n).enumerate() {
-            let x = index.grid.line_x((k * 7919) % (nx + 1));
-            let y = index.grid.line_y((k * 104_729) % (ny + 1));
+            let s = 1usize << (k % 5);
+            let x = index.grid.line_x((k * 7919) % (nx * s + 1), s);
+            let y = index.grid.line_y((k * 104_729) % (ny * s + 1), s);
             for (dx, dy) in [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)] {
                 let step = |v: f64, d: i32| match d {
                     1 => v.next_up(),
@@ -590,6 +848,8 @@ mod grid_oracle {
         fn grid_answers_equal_brute_force(
             shapes in prop::collection::vec(shape_strategy(), 1..8),
             cells in prop::sample::select(vec![16usize, 256, 4096, 65_536]),
+            max_block_edges in prop::sample::select(vec![2usize, 48, 4096]),
+            split_edges in prop::sample::select(vec![0usize, 4, usize::MAX]),
             random in prop::collection::vec((15.8..17.2f64, 29.8..31.2f64), 150),
         ) {
             let zones: Vec<Zone> = shapes
@@ -597,7 +857,14 @@ mod grid_oracle {
                 .enumerate()
                 .map(|(i, shape)| Zone { id: format!("z{:02}", (i * 7) % 11), name: None, shape })
                 .collect();
-            let params = GridParams { cells_per_vertex: 0.0, min_cells: cells, max_cells: cells, dims: None };
+            let params = GridParams {
+                cells_per_vertex: 0.0,
+                min_cells: cells,
+                max_cells: cells,
+                dims: None,
+                max_block_edges,
+                split_edges,
+            };
             let index = ZoneIndex::build_with_params(&zones, &vec![0.0; zones.len()], params);
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
             for p in probes(&zones, &index, &random) {
@@ -607,6 +874,14 @@ mod grid_oracle {
                     index.zones_at(p, predicate, &mut fast);
                     index.zones_at_brute_force(p, predicate, &mut slow);
                     prop_assert_eq!(&fast, &slow, "point {:?} predicate {:?}", p, predicate);
+                }
+                for z in 0..zones.len() {
+                    let zr = ZoneRef(z as u32);
+                    prop_assert_eq!(
+                        index.covers_zone(zr, p),
+                        index.zone(zr).covers(p, 0.0),
+                        "covers_zone: point {:?} zone {}", p, z
+                    );
                 }
             }
         }

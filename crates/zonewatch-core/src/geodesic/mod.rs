@@ -11,8 +11,9 @@
 //! - [`distance_m`]: point to point, Karney's algorithm (geographiclib), ~15 nm accurate.
 //! - [`distance_to_segment_m`]: point to lon/lat segment, a safeguarded 1-D minimisation
 //!   on top of `distance_m`; within 10 nm of the minimum in practice (see its guarantee).
-//! - [`lower_bound_to_box_m`], [`box_grown_by_m`]: cheap rigorous bounds from the metric
-//!   ds² = dM² + (N cos φ)² dλ² (meridian arc M, parallel radius N cos φ).
+//! - [`lower_bound_to_box_m`], [`box_grown_by_m`], [`upper_bound_m`]: cheap rigorous
+//!   bounds from the metric ds² = dM² + (N cos φ)² dλ² (meridian arc M, parallel
+//!   radius N cos φ).
 //! - [`SegmentSet`]: many segments, branch and bound over boxes; exact minimum.
 //!
 //! Layout: `ellipsoid` (constants, meridian arc, bulge of a geodesic), `bounds`,
@@ -27,7 +28,7 @@ use geographiclib_rs::InverseGeodesic;
 
 use crate::Coord;
 
-pub use bounds::{box_grown_by_m, lower_bound_to_box_m};
+pub use bounds::{box_grown_by_m, lower_bound_to_box_m, upper_bound_m};
 pub use segment::distance_to_segment_m;
 pub use segment_set::SegmentSet;
 
@@ -72,6 +73,34 @@ mod tests {
     fn equator_to_pole_is_the_quarter_meridian() {
         let d = distance_m(Coord { x: 16.0, y: 0.0 }, Coord { x: 16.0, y: 90.0 });
         assert!((d - 10_001_965.729_3).abs() < 1e-3, "{d}");
+    }
+
+    #[test]
+    fn the_upper_bound_is_never_below_the_distance_and_close_at_short_range() {
+        let mut state = 7u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for _ in 0..20_000 {
+            let a = Coord {
+                x: -180.0 + 360.0 * next(),
+                y: -89.0 + 178.0 * next(),
+            };
+            // Near pairs (metres to tens of km) and far ones.
+            let scale = [1e-5, 1e-3, 0.1, 1.0, 30.0][(next() * 5.0) as usize % 5];
+            let b = Coord {
+                x: (a.x + scale * (2.0 * next() - 1.0)).clamp(-180.0, 180.0),
+                y: (a.y + scale * (2.0 * next() - 1.0)).clamp(-90.0, 90.0),
+            };
+            let (d, ub) = (distance_m(a, b), upper_bound_m(a, b));
+            assert!(ub >= d, "{a:?} {b:?}: {ub} < {d}");
+            if scale <= 0.1 && a.y.abs() < 60.0 {
+                assert!(ub <= 1.5 * d + 1e-3, "{a:?} {b:?}: {ub} vs {d}");
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,751 @@
+//! Per-cell edge blocks: for a grid cell that a polygon zone's boundary may cross, the
+//! few edges that meet the cell, and the exact status of a reference point of the cell
+//! (its centre) in each ring. A query in the cell then counts the crossings of the
+//! segment from the reference point to the query point with those edges only — one short,
+//! contiguous run of memory instead of the zone's ring stripes. See `docs/zone-index.md`.
+//!
+//! ## Why it is exact
+//! Let `r` be the reference point and `p` the query point, both in the cell's tile (a
+//! half-open box of the plane, so the segment `r–p` lies in it), `r` on no ring's
+//! boundary. Every edge that meets the tile is in the block (the grid's edge marking
+//! guarantees that a tile no edge piece marks holds no boundary point).
+//! - `p` is on ring R's boundary iff it is on one of R's block edges: `orient2d(a, b, p)
+//!   = 0` and `p` in the edge's box — exact, as in [`ring_position`](crate::ring_position).
+//! - Otherwise, perturb the segment `r–p` by an infinitesimal shift to the left of
+//!   `r → p`: `r` and `p` keep their status (neither is on the boundary, a closed set), the
+//!   shifted segment passes through no vertex (a vertex exactly on the line `r p` counts
+//!   as right of it: `orient2d(r, p, v) ≤ 0`), and it meets only block edges (any other
+//!   edge is at a positive distance from the compact segment). It crosses edge `a–b` iff
+//!   `a` and `b` lie on different sides of the (shifted) line, and `r` and `p` on strictly
+//!   different sides of the edge's line. When `a`, `b` straddle the line through `r` and
+//!   `p`, neither `r` nor `p` lies on the edge's line (it meets the line `r p` at one point,
+//!   which is on the edge, and neither `r` nor `p` is on the edge), so the signs of
+//!   `orient2d(a, b, ·)` are non-zero and unchanged by the shift. Each crossing enters or
+//!   leaves the ring's region, so `p` is inside R iff `r` is, XOR an odd crossing count.
+//! - The block stores each edge oriented so that `orient2d(a, b, r) ≥ 0`; an edge with
+//!   `r` on its line (= 0) never straddles a line through `r` (that line meets the edge's
+//!   line only at `r`, off the edge), so the test "`orient2d(a, b, p) < 0` and `a`, `b`
+//!   straddle" counts exactly the crossings.
+//!
+//! Rings are combined per polygon and polygons as a union, exactly as
+//! [`Area::position`](crate::Area::position) does; rings that no edge of the block belongs
+//! to have a constant status over the tile (that of `r`), which the builder folds in.
+
+use robust::{Coord as RCoord, orient2d};
+
+use super::{Block, EDGE, GridParams, IN, OUT, PIECE_MARGIN_DEG, ZoneGrid};
+use crate::Coord;
+use crate::area::{Area, Position};
+use crate::ring_stripes::RingStripes;
+
+/// An entry's block field: the block's record index, and above this bit, log2 of a split
+/// cell's `s` (0: not split).
+pub(crate) const SPLIT_SHIFT: u32 = 28;
+
+/// At most this many rings per block (they are described in one 32-byte header).
+const MAX_RINGS: usize = 15;
+/// At most this many edges per ring in a block (12 bits of the ring's header word).
+const MAX_RING_EDGES: usize = (1 << 12) - 1;
+/// Ring header word: the ring is the first (exterior) ring of a polygon.
+const FIRST: u16 = 1 << 12;
+/// Ring header word: the reference point is inside the ring.
+const REF_INSIDE: u16 = 1 << 13;
+/// Sub-cell entries (a split cell is a table of `s²` of them, 8 per record, followed by
+/// the sub-cells' blocks), tagged by their low 2 bits: 0 → outside, inside, or decide
+/// with the zone's predicate (the values below); 1 → a block at the table's record
+/// index + `v >> 2`; 3 → one ring's edges without header, at the table's index +
+/// `v >> 10`, `(v >> 3) & 127` of them, the reference point inside when bit 2 is set.
+pub(crate) const SUB_OUTSIDE: u32 = 0;
+pub(crate) const SUB_INSIDE: u32 = 4;
+pub(crate) const SUB_EXACT: u32 = 8;
+/// At most this many edges in a headerless one-ring block.
+const MAX_INLINE_EDGES: usize = 127;
+
+/// A sub-cell's entry, decoded.
+pub(crate) enum SubCell {
+    /// Outside, inside or exact: one of the `SUB_` values.
+    Fixed(u32),
+    /// A block at this record index.
+    Block(u32),
+    /// One ring's edges at this record index: (index, count, reference point inside).
+    Ring(u32, u32, bool),
+}
+
+/// Finest split of a cell, per axis.
+const MAX_SPLIT: usize = 4;
+/// A split cell's sub-cell blocks may hold at most this many records per edge of the
+/// cell (each edge is copied into every sub-cell it meets).
+const SPLIT_COPIES: usize = 3;
+/// Aim for about this many edges per sub-cell of a split cell.
+const EDGES_PER_SUB_CELL: usize = 4;
+
+/// One zone's blocks, as 32-byte records: a block is a header (up to 16 `u16`
+/// words: the ring count, then one word per ring) followed by each ring's edges
+/// `[ax, ay, bx, by]`. Record 0 is unused, so that block index 0 means "no block".
+#[derive(Clone, Debug)]
+pub(crate) struct CellEdges {
+    recs: Vec<[f64; 4]>,
+}
+
+/// What a zone is over one edge-marked cell, found at build time.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum CellClass {
+    /// The zone covers the whole tile (a polygon no edge meets holds it).
+    Inside,
+    /// No point of the tile is in the zone.
+    Outside,
+    /// A block, at this index of the zone's own record list.
+    Block(u32),
+    /// A block of one ring, without header: `edges` edges at this index of the zone's
+    /// own record list (only in a split cell's table, which holds the header's data).
+    Ring {
+        at: u32,
+        edges: u32,
+        ref_inside: bool,
+    },
+    /// A cell split into `2^.1 × 2^.1` sub-cells, its table at this index of the zone's
+    /// own record list.
+    Split(u32, u32),
+    /// Decide with the zone's own exact predicate (no usable reference point, or too
+    /// many edges).
+    Exact,
+}
+
+/// One ring's share of a cell: its index among the zone's rings (polygon by polygon,
+/// exterior first) and its edges that meet the cell.
+pub(crate) struct RingEdges {
+    pub(crate) ring: usize,
+    pub(crate) edges: Vec<[f64; 4]>,
+}
+
+impl CellEdges {
+    pub(crate) fn new() -> CellEdges {
+        CellEdges::from_recs(Vec::new())
+    }
+
+    /// The blocks built into `recs` (which starts with the unused record when not empty).
+    pub(crate) fn from_recs(mut recs: Vec<[f64; 4]>) -> CellEdges {
+        if recs.is_empty() {
+            recs.push([0.0; 4]);
+        }
+        recs.shrink_to_fit();
+        CellEdges { recs }
+    }
+
+    /// Heap bytes held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.recs.capacity() * 32
+    }
+
+    /// Sub-cell `sub`'s entry in the split cell table at `at`.
+    #[inline]
+    pub(crate) fn sub_entry(&self, at: u32, sub: usize) -> SubCell {
+        let rec = &self.recs[at as usize + sub / 8];
+        let v = (rec[(sub % 8) / 2].to_bits() >> (32 * (sub % 2))) as u32;
+        match v & 3 {
+            0 => SubCell::Fixed(v),
+            1 => SubCell::Block(at + (v >> 2)),
+            _ => SubCell::Ring(at + (v >> 10), (v >> 3) & 127, v & 4 != 0),
+        }
+    }
+
+    /// Where `p` lies relative to a one-ring block's zone (see [`SubCell::Ring`]).
+    #[inline]
+    pub(crate) fn ring_block_position(
+        &self,
+        at: u32,
+        n: u32,
+        ref_inside: bool,
+        r: Coord,
+        p: Coord,
+    ) -> Position {
+        let edges = &self.recs[at as usize..at as usize + n as usize];
+        ring_position(edges, ref_inside, r, p)
+    }
+
+    /// Where `p` lies relative to the zone of block `at`, `r` being the reference point of
+    /// the cell (and `p` in the cell). The same answer as [`Area::position`].
+    #[inline]
+    pub(crate) fn position(&self, at: u32, r: Coord, p: Coord) -> Position {
+        let at = at as usize;
+        let words = header_words(self.recs[at]);
+        let n_rings = words[0] as usize;
+        let mut i = at + 1;
+        let mut on_boundary = false;
+        let mut k = 0;
+        while k < n_rings {
+            // One polygon: rings k..end.
+            let mut end = k + 1;
+            while end < n_rings && words[1 + end] & FIRST == 0 {
+                end += 1;
+            }
+            let mut decided: Option<Position> = None;
+            for j in k..end {
+                let w = words[1 + j];
+                let n = (w & MAX_RING_EDGES as u16) as usize;
+                let edges = &self.recs[i..i + n];
+                i += n;
+                if decided.is_some() {
+                    continue;
+                }
+                let s = ring_position(edges, w & REF_INSIDE != 0, r, p);
+                decided = match (j == k, s) {
+                    (true, Position::Outside) => Some(Position::Outside),
+                    (true, Position::Boundary) | (false, Position::Boundary) => {
+                        Some(Position::Boundary)
+                    }
+                    (false, Position::Inside) => Some(Position::Outside),
+                    _ => None,
+                };
+            }
+            match decided.unwrap_or(Position::Inside) {
+                Position::Inside => return Position::Inside,
+                Position::Boundary => on_boundary = true,
+                Position::Outside => {}
+            }
+            k = end;
+        }
+        if on_boundary {
+            Position::Boundary
+        } else {
+            Position::Outside
+        }
+    }
+}
+
+fn header_words(h: [f64; 4]) -> [u16; 16] {
+    let mut w = [0u16; 16];
+    for (q, v) in h.iter().enumerate() {
+        let b = v.to_bits();
+        for k in 0..4 {
+            w[q * 4 + k] = (b >> (16 * k)) as u16;
+        }
+    }
+    w
+}
+
+fn header_record(words: &[u16; 16]) -> [f64; 4] {
+    let mut h = [0.0; 4];
+    for (q, v) in h.iter_mut().enumerate() {
+        let mut b = 0u64;
+        for k in 0..4 {
+            b |= u64::from(words[q * 4 + k]) << (16 * k);
+        }
+        *v = f64::from_bits(b);
+    }
+    h
+}
+
+/// Where `p` lies relative to one ring, from the ring's edges in the cell and whether the
+/// reference point `r` is inside it (see the module notes).
+#[inline]
+fn ring_position(edges: &[[f64; 4]], ref_inside: bool, r: Coord, p: Coord) -> Position {
+    let mut inside = ref_inside;
+    let (rr, pp) = (RCoord { x: r.x, y: r.y }, RCoord { x: p.x, y: p.y });
+    for &[ax, ay, bx, by] in edges {
+        let (a, b) = (RCoord { x: ax, y: ay }, RCoord { x: bx, y: by });
+        let o = orient2d(a, b, pp);
+        if o == 0.0 {
+            if p.x >= ax.min(bx) && p.x <= ax.max(bx) && p.y >= ay.min(by) && p.y <= ay.max(by) {
+                return Position::Boundary;
+            }
+        } else if o < 0.0 && (orient2d(rr, pp, a) > 0.0) != (orient2d(rr, pp, b) > 0.0) {
+            inside = !inside;
+        }
+    }
+    if inside {
+        Position::Inside
+    } else {
+        Position::Outside
+    }
+}
+
+/// Where `q` lies relative to a ring, from `base`'s status (`base` on no edge of the
+/// ring) and the ring's edges that meet a tile holding both: the crossing count of the
+/// segment `base–q`, as in the module notes but with edges in any orientation.
+fn status_via(edges: &[[f64; 4]], base_inside: bool, base: Coord, q: Coord) -> Position {
+    let mut inside = base_inside;
+    let (bb, qq) = (
+        RCoord {
+            x: base.x,
+            y: base.y,
+        },
+        RCoord { x: q.x, y: q.y },
+    );
+    let (lo_x, hi_x) = (base.x.min(q.x), base.x.max(q.x));
+    let (lo_y, hi_y) = (base.y.min(q.y), base.y.max(q.y));
+    for &[ax, ay, bx, by] in edges {
+        // An edge whose box misses the segment's box neither meets the segment nor holds q.
+        if ax.max(bx) < lo_x || ax.min(bx) > hi_x || ay.max(by) < lo_y || ay.min(by) > hi_y {
+            continue;
+        }
+        let (a, b) = (RCoord { x: ax, y: ay }, RCoord { x: bx, y: by });
+        let oq = orient2d(a, b, qq);
+        if oq == 0.0 {
+            if q.x >= ax.min(bx) && q.x <= ax.max(bx) && q.y >= ay.min(by) && q.y <= ay.max(by) {
+                return Position::Boundary;
+            }
+            continue;
+        }
+        let ob = orient2d(a, b, bb);
+        if ob != 0.0
+            && (oq > 0.0) != (ob > 0.0)
+            && (orient2d(bb, qq, a) > 0.0) != (orient2d(bb, qq, b) > 0.0)
+        {
+            inside = !inside;
+        }
+    }
+    if inside {
+        Position::Inside
+    } else {
+        Position::Outside
+    }
+}
+
+/// Classifies a zone over one edge-marked cell whose reference point is `r` (already
+/// checked to lie in the cell), given the edges meeting the cell grouped by ring (sorted
+/// by ring). Appends a block to `recs` when one is needed.
+pub(crate) fn classify_cell(
+    area: &Area,
+    ring_edges: &[RingEdges],
+    r: Coord,
+    max_edges: usize,
+    inline: bool,
+    recs: &mut Vec<[f64; 4]>,
+) -> CellClass {
+    classify_cell_with(
+        area,
+        ring_edges,
+        r,
+        |_, stripes| stripes.position(r),
+        max_edges,
+        inline,
+        recs,
+    )
+}
+
+/// [`classify_cell`] with `status(ring, stripes)` giving where `r` lies in each ring.
+fn classify_cell_with(
+    area: &Area,
+    ring_edges: &[RingEdges],
+    r: Coord,
+    status: impl Fn(usize, &RingStripes) -> Position,
+    max_edges: usize,
+    inline: bool,
+    recs: &mut Vec<[f64; 4]>,
+) -> CellClass {
+    // The status of r in every ring (rings numbered polygon by polygon); a polygon's
+    // rings are `statuses[first..first + rings]`.
+    let polygons = area.ring_stripes();
+    let mut statuses: Vec<(usize, Position)> = Vec::with_capacity(polygons.len());
+    for stripes in polygons.iter().flatten() {
+        let ring = statuses.len();
+        let s = status(ring, stripes);
+        if s == Position::Boundary {
+            return CellClass::Exact;
+        }
+        statuses.push((ring, s));
+    }
+    let edges_of = |ring: usize| {
+        ring_edges
+            .binary_search_by_key(&ring, |re| re.ring)
+            .ok()
+            .map(|k| &ring_edges[k].edges)
+    };
+    // Keep the polygons whose status may vary over the tile, and only their rings that
+    // matter: a constant ring outside the point set matters only as an exterior.
+    let mut kept: Vec<(u16, &[[f64; 4]])> = Vec::new();
+    let mut total = 0usize;
+    let mut first = 0;
+    for rings in polygons {
+        let poly = &statuses[first..first + rings.len()];
+        first += rings.len();
+        let varies = poly.iter().any(|&(ring, _)| edges_of(ring).is_some());
+        let (_, exterior) = poly[0];
+        if !varies {
+            let inside = exterior == Position::Inside
+                && poly[1..].iter().all(|&(_, s)| s != Position::Inside);
+            if inside {
+                return CellClass::Inside;
+            }
+            continue;
+        }
+        if edges_of(poly[0].0).is_none() && exterior == Position::Outside {
+            continue;
+        }
+        for (k, &(ring, s)) in poly.iter().enumerate() {
+            let edges: &[[f64; 4]] = edges_of(ring).map_or(&[], |e| e.as_slice());
+            if k > 0 && edges.is_empty() && s == Position::Outside {
+                continue;
+            }
+            if edges.len() > MAX_RING_EDGES {
+                return CellClass::Exact;
+            }
+            total += edges.len();
+            let mut w = edges.len() as u16;
+            if k == 0 {
+                w |= FIRST;
+            }
+            if s == Position::Inside {
+                w |= REF_INSIDE;
+            }
+            kept.push((w, edges));
+        }
+    }
+    if kept.is_empty() {
+        return CellClass::Outside;
+    }
+    if kept.len() > MAX_RINGS || total > max_edges {
+        return CellClass::Exact;
+    }
+    let at = recs.len() as u32;
+    let single = kept.len() == 1 && total <= MAX_INLINE_EDGES;
+    let ring = (single && inline).then(|| CellClass::Ring {
+        at,
+        edges: total as u32,
+        ref_inside: kept[0].0 & REF_INSIDE != 0,
+    });
+    if ring.is_none() {
+        let mut words = [0u16; 16];
+        words[0] = kept.len() as u16;
+        for (k, (w, _)) in kept.iter().enumerate() {
+            words[1 + k] = *w;
+        }
+        recs.push(header_record(&words));
+    }
+    let rr = RCoord { x: r.x, y: r.y };
+    for (_, edges) in kept {
+        for &[ax, ay, bx, by] in edges {
+            let o = orient2d(RCoord { x: ax, y: ay }, RCoord { x: bx, y: by }, rr);
+            recs.push(if o < 0.0 {
+                [bx, by, ax, ay]
+            } else {
+                [ax, ay, bx, by]
+            });
+        }
+    }
+    ring.unwrap_or(CellClass::Block(at))
+}
+
+impl ZoneGrid {
+    /// For an ungrown polygon zone, each edge cell's class from its reference point and
+    /// the edges meeting it: a cell proven inside or outside is re-marked, one that needs
+    /// a block gets it in `recs` (listed in `blocks` by raster index).
+    pub(super) fn edge_blocks(
+        &self,
+        area: &Area,
+        b: Block,
+        raster: &mut [u8],
+        params: GridParams,
+        blocks: &mut Vec<(u32, u32)>,
+        recs: &mut Vec<[f64; 4]>,
+    ) {
+        let w = b.c1 - b.c0 + 1;
+        // (raster index, ring, edge) for every edge and cell it may meet.
+        let mut hits: Vec<(u32, u32, u32)> = Vec::new();
+        for (k, ring) in area.rings().enumerate() {
+            for (e, pair) in ring.windows(2).enumerate() {
+                self.for_each_edge_cell(pair[0], pair[1], b, |i| {
+                    hits.push((i as u32, k as u32, e as u32));
+                });
+            }
+        }
+        // Group by cell, keeping (ring, edge) order: a counting sort (the raster is at
+        // hand, and a comparison sort of the ~3 pieces per edge was a tenth of the build).
+        let mut starts = vec![0u32; raster.len() + 1];
+        for h in &hits {
+            starts[h.0 as usize + 1] += 1;
+        }
+        for k in 0..raster.len() {
+            starts[k + 1] += starts[k];
+        }
+        let mut sorted = vec![(0u32, 0u32, 0u32); hits.len()];
+        for h in &hits {
+            let at = &mut starts[h.0 as usize];
+            sorted[*at as usize] = *h;
+            *at += 1;
+        }
+        drop(starts);
+        let mut hits = sorted;
+        hits.dedup();
+        let rings: Vec<&[Coord]> = area.rings().collect();
+        let mut ring_edges: Vec<RingEdges> = Vec::new();
+        for cell in hits.chunk_by(|x, y| x.0 == y.0) {
+            let i = cell[0].0 as usize;
+            let (c, r) = (b.c0 + i % w, b.r0 + i / w);
+            if raster[i] != EDGE {
+                continue;
+            }
+            ring_edges.clear();
+            for ring in cell.chunk_by(|x, y| x.1 == y.1) {
+                let pts = rings[ring[0].1 as usize];
+                ring_edges.push(RingEdges {
+                    ring: ring[0].1 as usize,
+                    edges: ring
+                        .iter()
+                        .map(|&(_, _, e)| {
+                            let (p, q) = (pts[e as usize], pts[e as usize + 1]);
+                            [p.x, p.y, q.x, q.y]
+                        })
+                        .collect(),
+                });
+            }
+            let split = (cell.len() > params.split_edges)
+                .then(|| {
+                    let s = cell
+                        .len()
+                        .div_ceil(EDGES_PER_SUB_CELL)
+                        .next_power_of_two()
+                        .clamp(2, MAX_SPLIT);
+                    self.split_cell(area, c, r, s, &ring_edges, params.max_block_edges, recs)
+                })
+                .flatten();
+            let class = match split {
+                Some(class) => class,
+                None => {
+                    let at = Coord {
+                        x: self.ref_x[c],
+                        y: self.ref_y[r],
+                    };
+                    if self.col(at.x) != c || self.row(at.y) != r {
+                        continue;
+                    }
+                    classify_cell(area, &ring_edges, at, params.max_block_edges, false, recs)
+                }
+            };
+            match class {
+                CellClass::Inside => raster[i] = IN,
+                CellClass::Outside => raster[i] = OUT,
+                CellClass::Block(k) => blocks.push((i as u32, k)),
+                CellClass::Split(k, s) => blocks.push((i as u32, k | s << SPLIT_SHIFT)),
+                CellClass::Exact => {}
+                CellClass::Ring { .. } => unreachable!("cells' blocks have headers"),
+            }
+        }
+    }
+
+    /// Splits cell (`c`, `r`) into `s × s` sub-cells — the tiles of the grid refined `s`
+    /// times, which tile the cell's own tile (see [`fine_col`](Self::fine_col)) — and
+    /// classifies each like a cell: the edges of `ring_edges` whose pieces may meet it
+    /// (pieces no longer than a sub-cell, boxes widened as for cells), its centre as the
+    /// reference point; sub-cells no edge meets take, run by run along each sub-row, the
+    /// class of the run's first centre. `None` when the sub-cells would copy the cell's
+    /// edges more than [`SPLIT_COPIES`] times over (long edges across many sub-cells):
+    /// memory, not exactness, decides.
+    #[allow(clippy::too_many_arguments)]
+    fn split_cell(
+        &self,
+        area: &Area,
+        c: usize,
+        r: usize,
+        s: usize,
+        ring_edges: &[RingEdges],
+        max_edges: usize,
+        recs: &mut Vec<[f64; 4]>,
+    ) -> Option<CellClass> {
+        let (fc0, fr0) = (c * s, r * s);
+        // (sub-cell, ring of ring_edges, edge) for every edge and sub-cell it may meet.
+        let mut hits: Vec<(u32, u32, u32)> = Vec::new();
+        for (k, re) in ring_edges.iter().enumerate() {
+            for (e, &[ax, ay, bx, by]) in re.edges.iter().enumerate() {
+                let (a, b) = (Coord { x: ax, y: ay }, Coord { x: bx, y: by });
+                let span = ((b.x - a.x).abs() * self.kx).max((b.y - a.y).abs() * self.ky);
+                let pieces = ((span * s as f64).ceil() as usize).clamp(1, 1 << 20);
+                let at = |j: usize| {
+                    if j == 0 {
+                        a
+                    } else if j == pieces {
+                        b
+                    } else {
+                        let t = j as f64 / pieces as f64;
+                        Coord {
+                            x: a.x + t * (b.x - a.x),
+                            y: a.y + t * (b.y - a.y),
+                        }
+                    }
+                };
+                // Only the pieces near the cell: those whose stretch of the edge meets the
+                // cell's box grown by a whole cell on every side (a piece farther away
+                // cannot reach the cell). A long edge listed in many cells is not cut
+                // whole for each of them.
+                let (mut t0, mut t1) = (0.0f64, 1.0f64);
+                for (lo, hi, start, d) in [
+                    (
+                        self.x0 + (c as f64 - 1.0) / self.kx,
+                        self.x0 + (c as f64 + 2.0) / self.kx,
+                        a.x,
+                        b.x - a.x,
+                    ),
+                    (
+                        self.y0 + (r as f64 - 1.0) / self.ky,
+                        self.y0 + (r as f64 + 2.0) / self.ky,
+                        a.y,
+                        b.y - a.y,
+                    ),
+                ] {
+                    if d == 0.0 {
+                        if start < lo || start > hi {
+                            t1 = -1.0;
+                        }
+                    } else {
+                        let (u, v) = ((lo - start) / d, (hi - start) / d);
+                        t0 = t0.max(u.min(v));
+                        t1 = t1.min(u.max(v));
+                    }
+                }
+                let n = pieces as f64;
+                let (j0, j1) = if t0 <= t1 {
+                    (
+                        ((t0 * n).floor() as usize).clamp(1, pieces),
+                        ((t1 * n).ceil() as usize + 1).clamp(1, pieces),
+                    )
+                } else {
+                    (1, pieces) // not expected: the edge meets the cell
+                };
+                let mut p = at(j0 - 1);
+                for j in j0..=j1 {
+                    let q = at(j);
+                    let c0 = self.fine_col(p.x.min(q.x) - PIECE_MARGIN_DEG, s).max(fc0);
+                    let c1 = self
+                        .fine_col(p.x.max(q.x) + PIECE_MARGIN_DEG, s)
+                        .min(fc0 + s - 1);
+                    let r0 = self.fine_row(p.y.min(q.y) - PIECE_MARGIN_DEG, s).max(fr0);
+                    let r1 = self
+                        .fine_row(p.y.max(q.y) + PIECE_MARGIN_DEG, s)
+                        .min(fr0 + s - 1);
+                    for fr in r0..=r1 {
+                        for fc in c0..=c1 {
+                            let sub = (fr - fr0) * s + (fc - fc0);
+                            hits.push((sub as u32, k as u32, e as u32));
+                        }
+                    }
+                    p = q;
+                }
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        const UNSET: u32 = u32::MAX - 1;
+        let mut table = vec![UNSET; s * s];
+        let mut sub_recs: Vec<[f64; 4]> = Vec::new();
+        let mut sub_edges: Vec<RingEdges> = Vec::new();
+        let n_table = (s * s).div_ceil(8);
+        let centre = |sub: usize| {
+            let (fc, fr) = (fc0 + sub % s, fr0 + sub / s);
+            let at = self.fine_ref(fc, fr, s);
+            (self.fine_col(at.x, s) == fc && self.fine_row(at.y, s) == fr).then_some(at)
+        };
+        // Every sub-cell centre's status in each ring follows from one base point's (the
+        // cell's centre, when it lies in the cell and on no ring): the crossings of the
+        // segment between them with the ring's edges that meet the cell (both points lie
+        // in the cell's tile). So the stripes are asked once per cell, not per sub-cell.
+        let base = Coord {
+            x: self.ref_x[c],
+            y: self.ref_y[r],
+        };
+        let base_status: Option<Vec<Position>> = (self.col(base.x) == c && self.row(base.y) == r)
+            .then(|| {
+                area.ring_stripes()
+                    .iter()
+                    .flatten()
+                    .map(|stripes| stripes.position(base))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|v| !v.contains(&Position::Boundary));
+        let cell_edges_of = |ring: usize| {
+            ring_edges
+                .binary_search_by_key(&ring, |re| re.ring)
+                .ok()
+                .map(|k| ring_edges[k].edges.as_slice())
+        };
+        let classify_sub = |edges: &[RingEdges], at: Coord, max: usize, out: &mut Vec<[f64; 4]>| {
+            match &base_status {
+                Some(bs) => classify_cell_with(
+                    area,
+                    edges,
+                    at,
+                    |k, _| match cell_edges_of(k) {
+                        Some(e) => status_via(e, bs[k] == Position::Inside, base, at),
+                        None => bs[k],
+                    },
+                    max,
+                    true,
+                    out,
+                ),
+                None => classify_cell(area, edges, at, max, true, out),
+            }
+        };
+        let entry = |class: CellClass| match class {
+            CellClass::Inside => SUB_INSIDE,
+            CellClass::Outside => SUB_OUTSIDE,
+            CellClass::Exact => SUB_EXACT,
+            CellClass::Block(k) => (n_table as u32 + k) << 2 | 1,
+            CellClass::Ring {
+                at,
+                edges,
+                ref_inside,
+            } => (n_table as u32 + at) << 10 | edges << 3 | u32::from(ref_inside) << 2 | 3,
+            CellClass::Split(..) => unreachable!("sub-cells are not split"),
+        };
+        for cell in hits.chunk_by(|x, y| x.0 == y.0) {
+            let sub = cell[0].0 as usize;
+            let Some(at) = centre(sub) else {
+                table[sub] = SUB_EXACT;
+                continue;
+            };
+            sub_edges.clear();
+            for ring in cell.chunk_by(|x, y| x.1 == y.1) {
+                let re = &ring_edges[ring[0].1 as usize];
+                sub_edges.push(RingEdges {
+                    ring: re.ring,
+                    edges: ring.iter().map(|&(_, _, e)| re.edges[e as usize]).collect(),
+                });
+            }
+            table[sub] = entry(classify_sub(&sub_edges, at, max_edges, &mut sub_recs));
+        }
+        for row in table.chunks_mut(s).enumerate() {
+            let (i, row) = row;
+            let mut run: Option<u32> = None;
+            for (j, t) in row.iter_mut().enumerate() {
+                if *t != UNSET {
+                    run = None;
+                    continue;
+                }
+                *t = match run {
+                    Some(v) => v,
+                    None => {
+                        let v = match centre(i * s + j) {
+                            Some(at) => entry(classify_sub(&[], at, 0, &mut sub_recs)),
+                            None => SUB_EXACT,
+                        };
+                        if v != SUB_EXACT {
+                            run = Some(v);
+                        }
+                        v
+                    }
+                };
+            }
+        }
+        if table.iter().all(|&t| t == SUB_OUTSIDE) {
+            return Some(CellClass::Outside);
+        }
+        if table.iter().all(|&t| t == SUB_INSIDE) {
+            return Some(CellClass::Inside);
+        }
+        let edges: usize = ring_edges.iter().map(|re| re.edges.len()).sum();
+        if sub_recs.len() > SPLIT_COPIES * edges {
+            return None;
+        }
+        let at = recs.len() as u32;
+        for chunk in table.chunks(8) {
+            let mut rec = [0.0; 4];
+            for (k, pair) in chunk.chunks(2).enumerate() {
+                let hi = pair.get(1).copied().unwrap_or(0);
+                rec[k] = f64::from_bits(u64::from(pair[0]) | u64::from(hi) << 32);
+            }
+            recs.push(rec);
+        }
+        recs.extend_from_slice(&sub_recs);
+        Some(CellClass::Split(at, s.trailing_zeros()))
+    }
+}
