@@ -179,35 +179,8 @@ impl Edge {
 /// overlaps its own (closed intervals: touching boxes are candidates), which finds every
 /// pair whose bounding boxes meet. The exact predicates then decide.
 fn crossing_problems(rings: &[&LineString<f64>], part: Option<usize>, out: &mut Vec<ZoneProblem>) {
-    let mut edges = Vec::new();
-    let mut ring_edges = Vec::new();
-    for (r, ring) in rings.iter().enumerate() {
-        let mut pts: Vec<Coord> = ring.0.clone();
-        pts.dedup();
-        let n = pts.len().saturating_sub(1);
-        ring_edges.push(n);
-        for i in 0..n {
-            edges.push(Edge {
-                ring: r,
-                index: i,
-                a: pts[i],
-                b: pts[i + 1],
-            });
-        }
-    }
-    let bad_pair = |e: &Edge, f: &Edge| {
-        if f.ring == e.ring {
-            let n = ring_edges[e.ring];
-            let adjacent = f.index == e.index + 1 || (e.index == 0 && f.index + 1 == n);
-            if adjacent {
-                overlaps_at_shared_vertex(e, f)
-            } else {
-                touches(e, f)
-            }
-        } else {
-            crosses_or_overlaps(e, f)
-        }
-    };
+    let all = RingEdges::new(rings);
+    let edges = &all.edges;
     // Edges are numbered in (ring, index) order; `first_bad[e]` is the lowest f > e that
     // e meets badly.
     let mut first_bad: Vec<Option<usize>> = vec![None; edges.len()];
@@ -234,32 +207,88 @@ fn crossing_problems(rings: &[&LineString<f64>], part: Option<usize>, out: &mut 
                 continue;
             }
             let (e, f) = if i < j { (i, j) } else { (j, i) };
-            if first_bad[e].is_none_or(|g| f < g) && bad_pair(&edges[e], &edges[f]) {
+            if first_bad[e].is_none_or(|g| f < g) && all.bad(e, f) {
                 first_bad[e] = Some(f);
             }
         }
         open.push(i);
     }
-    let mut reported = vec![false; rings.len()];
-    for (e, f) in first_bad.iter().enumerate() {
-        let (e, Some(f)) = (&edges[e], f.map(|f| &edges[f])) else {
-            continue;
-        };
-        if reported[e.ring] {
-            continue;
+    all.report(&first_bad, rings.len(), part, out);
+}
+
+/// The edges of a polygon's rings (repeated positions dropped), numbered in (ring, index)
+/// order, and how many each ring has.
+struct RingEdges {
+    edges: Vec<Edge>,
+    per_ring: Vec<usize>,
+}
+
+impl RingEdges {
+    fn new(rings: &[&LineString<f64>]) -> RingEdges {
+        let mut edges = Vec::new();
+        let mut per_ring = Vec::new();
+        for (r, ring) in rings.iter().enumerate() {
+            let mut pts: Vec<Coord> = ring.0.clone();
+            pts.dedup();
+            let n = pts.len().saturating_sub(1);
+            per_ring.push(n);
+            edges.extend((0..n).map(|i| Edge {
+                ring: r,
+                index: i,
+                a: pts[i],
+                b: pts[i + 1],
+            }));
         }
-        reported[e.ring] = true;
-        reported[f.ring] = true;
-        let at = meeting_point(e, f);
-        out.push(ZoneProblem::SelfIntersection {
-            at: GeometryPath {
-                part,
-                ring: Some(e.ring),
-                vertex: Some(e.index),
-            },
-            lon: at.x,
-            lat: at.y,
-        });
+        RingEdges { edges, per_ring }
+    }
+
+    /// Edges `e` < `f` meet where they must not: within a ring, neighbours folding back
+    /// or others touching at all; between rings, a crossing or an overlap.
+    fn bad(&self, e: usize, f: usize) -> bool {
+        let (e, f) = (&self.edges[e], &self.edges[f]);
+        if f.ring == e.ring {
+            let n = self.per_ring[e.ring];
+            let adjacent = f.index == e.index + 1 || (e.index == 0 && f.index + 1 == n);
+            if adjacent {
+                overlaps_at_shared_vertex(e, f)
+            } else {
+                touches(e, f)
+            }
+        } else {
+            crosses_or_overlaps(e, f)
+        }
+    }
+
+    /// One problem per ring: in edge order, each edge's first bad partner, unless the
+    /// edge's ring was reported already.
+    fn report(
+        &self,
+        first_bad: &[Option<usize>],
+        rings: usize,
+        part: Option<usize>,
+        out: &mut Vec<ZoneProblem>,
+    ) {
+        let mut reported = vec![false; rings];
+        for (e, f) in first_bad.iter().enumerate() {
+            let (e, Some(f)) = (&self.edges[e], f.map(|f| &self.edges[f])) else {
+                continue;
+            };
+            if reported[e.ring] {
+                continue;
+            }
+            reported[e.ring] = true;
+            reported[f.ring] = true;
+            let at = meeting_point(e, f);
+            out.push(ZoneProblem::SelfIntersection {
+                at: GeometryPath {
+                    part,
+                    ring: Some(e.ring),
+                    vertex: Some(e.index),
+                },
+                lon: at.x,
+                lat: at.y,
+            });
+        }
     }
 }
 
@@ -599,56 +628,16 @@ mod sweep_tests {
     use geo_types::LineString;
     use proptest::prelude::*;
 
-    /// The oracle: every pair (e < f) tested with the same exact predicates, the lowest
-    /// bad f per e, replayed in edge order with one problem per ring.
+    /// The oracle: every pair (e < f) tested with the same exact predicates and the lowest
+    /// bad f kept per e — what the sweep must find without testing every pair.
     fn all_pairs(rings: &[&LineString<f64>], part: Option<usize>) -> Vec<ZoneProblem> {
-        let mut edges = Vec::new();
-        let mut ring_edges = Vec::new();
-        for (r, ring) in rings.iter().enumerate() {
-            let mut pts: Vec<Coord> = ring.0.clone();
-            pts.dedup();
-            let n = pts.len().saturating_sub(1);
-            ring_edges.push(n);
-            edges.extend((0..n).map(|i| Edge {
-                ring: r,
-                index: i,
-                a: pts[i],
-                b: pts[i + 1],
-            }));
-        }
+        let all = RingEdges::new(rings);
+        let n = all.edges.len();
+        let first_bad: Vec<Option<usize>> = (0..n)
+            .map(|e| (e + 1..n).find(|&f| all.bad(e, f)))
+            .collect();
         let mut out = Vec::new();
-        let mut reported = vec![false; rings.len()];
-        for (i, e) in edges.iter().enumerate() {
-            if reported[e.ring] {
-                continue;
-            }
-            let bad = edges[i + 1..].iter().find(|f| {
-                if f.ring == e.ring {
-                    let n = ring_edges[e.ring];
-                    if f.index == e.index + 1 || (e.index == 0 && f.index + 1 == n) {
-                        overlaps_at_shared_vertex(e, f)
-                    } else {
-                        touches(e, f)
-                    }
-                } else {
-                    crosses_or_overlaps(e, f)
-                }
-            });
-            if let Some(f) = bad {
-                reported[e.ring] = true;
-                reported[f.ring] = true;
-                let at = meeting_point(e, f);
-                out.push(ZoneProblem::SelfIntersection {
-                    at: GeometryPath {
-                        part,
-                        ring: Some(e.ring),
-                        vertex: Some(e.index),
-                    },
-                    lon: at.x,
-                    lat: at.y,
-                });
-            }
-        }
+        all.report(&first_bad, rings.len(), part, &mut out);
         out
     }
 
