@@ -1,11 +1,12 @@
 //! Incidents as a GeoJSON FeatureCollection of LineStrings: each incident's track.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 
 use serde::Serialize;
 use zonewatch_core::Incident;
 
 use crate::ViolationNames;
+use crate::collection_out::write_collection;
 use crate::incident_csv::depth;
 use crate::style::incident_style;
 
@@ -23,51 +24,48 @@ pub fn write_incidents_geojson<W: Write>(
     incidents: &[Incident],
     names: &impl ViolationNames,
 ) -> io::Result<W> {
-    let mut out = BufWriter::with_capacity(1 << 16, w);
-    out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
-    for (n, i) in incidents.iter().enumerate() {
-        out.write_all(if n == 0 { b"\n" } else { b",\n" })?;
-        let mut coords: Vec<[f64; 2]> = i.track.iter().map(|c| [c.x, c.y]).collect();
-        if coords.len() == 1 {
-            coords.push(coords[0]);
-        }
-        let (first, last) = (i.first_position(), i.last_position());
-        let max_depth: Option<f64> = depth(i.max_depth_m).parse().ok();
-        let style = incident_style(i.status, i.confidence);
-        let feature = Feature {
-            r#type: "Feature",
-            geometry: LineString {
-                r#type: "LineString",
-                coordinates: coords,
-            },
-            properties: Properties {
-                incident_id: &i.id,
-                unit_id: &i.unit_id,
-                rule_id: names.rule_id(i.rule),
-                zone_id: names.zone_id(i.zone),
-                kind: names.rule_kind(i.rule),
-                start: i.start.to_string(),
-                end: i.end.to_string(),
-                duration_s: i.duration_s(),
-                reports: i.reports,
-                suspect_reports: i.suspect_reports,
-                max_depth_m: max_depth,
-                confidence: i.confidence.name(),
-                status: i.status.name(),
-                ended_by: i.ended_by.name(),
-                first_lon: first.x,
-                first_lat: first.y,
-                last_lon: last.x,
-                last_lat: last.y,
-                stroke: style.stroke,
-                stroke_width: style.stroke_width,
-                stroke_opacity: style.stroke_opacity,
-            },
-        };
-        serde_json::to_writer(&mut out, &feature)?;
-    }
-    out.write_all(b"\n]}\n")?;
-    out.into_inner().map_err(|e| e.into_error())
+    write_collection(
+        w,
+        incidents.iter().map(|i| {
+            let mut coords: Vec<[f64; 2]> = i.track.iter().map(|c| [c.x, c.y]).collect();
+            if coords.len() == 1 {
+                coords.push(coords[0]);
+            }
+            let (first, last) = (i.first_position(), i.last_position());
+            let max_depth: Option<f64> = depth(i.max_depth_m).parse().ok();
+            let style = incident_style(i.status, i.confidence);
+            Feature {
+                r#type: "Feature",
+                geometry: LineString {
+                    r#type: "LineString",
+                    coordinates: coords,
+                },
+                properties: Properties {
+                    incident_id: &i.id,
+                    unit_id: &i.unit_id,
+                    rule_id: names.rule_id(i.rule),
+                    zone_id: names.zone_id(i.zone),
+                    kind: names.rule_kind(i.rule),
+                    start: i.start.to_string(),
+                    end: i.end.to_string(),
+                    duration_s: i.duration_s(),
+                    reports: i.reports,
+                    suspect_reports: i.suspect_reports,
+                    max_depth_m: max_depth,
+                    confidence: i.confidence.name(),
+                    status: i.status.name(),
+                    ended_by: i.ended_by.name(),
+                    first_lon: first.x,
+                    first_lat: first.y,
+                    last_lon: last.x,
+                    last_lat: last.y,
+                    stroke: style.stroke,
+                    stroke_width: style.stroke_width,
+                    stroke_opacity: style.stroke_opacity,
+                },
+            }
+        }),
+    )
 }
 
 #[derive(Serialize)]

@@ -87,6 +87,7 @@
 
 mod agreement;
 mod agreement_files;
+mod collection_out;
 mod compliance_csv;
 mod csv_out;
 mod csv_records;

@@ -2,11 +2,12 @@
 //! QGIS: each zone drawn as polygons ([`zone_outline`]) with its role, the rules that name
 //! it, and simplestyle-spec properties.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 
 use serde::Serialize;
 use zonewatch_core::{Agreement, RuleKind, Shape};
 
+use crate::collection_out::write_collection;
 use crate::style::ZoneRole;
 use crate::zone_outline::zone_outline;
 
@@ -29,10 +30,7 @@ pub fn write_styled_zones<W: Write>(
     roles: &[ZoneRole],
 ) -> io::Result<W> {
     assert_eq!(roles.len(), agreement.zones().len(), "one role per zone");
-    let mut out = BufWriter::with_capacity(1 << 16, w);
-    out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
-    for (n, (zone, role)) in agreement.zones().iter().zip(roles).enumerate() {
-        out.write_all(if n == 0 { b"\n" } else { b",\n" })?;
+    let features = agreement.zones().iter().zip(roles).map(|(zone, role)| {
         let rules: Vec<&str> = agreement
             .rules()
             .iter()
@@ -51,7 +49,7 @@ pub fn write_styled_zones<W: Write>(
         };
         let outline = zone_outline(&zone.shape);
         let style = role.style();
-        let feature = Feature {
+        Feature {
             r#type: "Feature",
             id: &zone.id,
             geometry: Geometry {
@@ -81,11 +79,9 @@ pub fn write_styled_zones<W: Write>(
                 fill: style.fill,
                 fill_opacity: style.fill_opacity,
             },
-        };
-        serde_json::to_writer(&mut out, &feature)?;
-    }
-    out.write_all(b"\n]}\n")?;
-    out.into_inner().map_err(|e| e.into_error())
+        }
+    });
+    write_collection(w, features)
 }
 
 #[derive(Serialize)]
