@@ -35,11 +35,11 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         if !loaded.embedded {
             bail!("no REPORTS given (name one or more files, or - to read stdin)");
         }
-        vec![inputs::embedded_reports()]
+        vec![inputs::embedded_reports(report.is_some())]
     } else {
         args.reports
             .iter()
-            .map(|p| inputs::open(p, args.input.input_format))
+            .map(|p| inputs::open(p, args.input.input_format, report.is_some()))
             .collect::<Result<_>>()?
     };
     if let Some(report) = report.as_mut() {
