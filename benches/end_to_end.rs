@@ -69,7 +69,7 @@ fn pipeline_blocks(checker: &Checker, bytes: &Arc<[u8]>, format: ReportFormat) -
             .map(|i| {
                 let mut parsed = ParsedReports::default();
                 lines.read_reports(i, &mut parsed);
-                let mut out = ViolationRows::new(OutputFormat::Csv).unwrap();
+                let mut out = ViolationRows::new(OutputFormat::Csv);
                 let (mut flags, mut n) = (Vec::new(), 0);
                 for report in &parsed.reports {
                     flags.clear();

@@ -1,8 +1,10 @@
 //! Parsing reports and points, careful vs blocks, side by side: the one-row-at-a-time
-//! readers (`ReportReader`, `PointReader`: the `csv` crate, one feature at a time) against
-//! the block path (`ReportBlocks`, `PointBlocks`: whole-line blocks split by hand), the
-//! latter on one thread and on all cores. 1 M generated reports (fixed seed), from bytes
-//! in memory. `cargo bench --bench parse`.
+//! readers (`ReportReader`, `PointReader`: the `csv` crate, serde one feature at a time)
+//! against the block path (`ReportBlocks`, `PointBlocks`: whole-line blocks split by hand;
+//! for NDJSON, each line through the hand-written feature scanner, serde only for lines
+//! it leaves), the latter on one thread and on all cores. 1 M generated reports (fixed
+//! seed), from bytes in memory. `cargo bench --bench parse` (`-- parse_ndjson` for the
+//! NDJSON group alone).
 
 use std::io::Cursor;
 use std::sync::Arc;

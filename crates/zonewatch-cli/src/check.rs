@@ -35,11 +35,11 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         if !loaded.embedded {
             bail!("no REPORTS given (name one or more files, or - to read stdin)");
         }
-        vec![inputs::embedded_reports()]
+        vec![inputs::embedded_reports(report.is_some())]
     } else {
         args.reports
             .iter()
-            .map(|p| inputs::open(p, args.input.input_format))
+            .map(|p| inputs::open(p, args.input.input_format, report.is_some()))
             .collect::<Result<_>>()?
     };
     if let Some(report) = report.as_mut() {
@@ -198,17 +198,8 @@ fn check_input(
                 bail!("{first} (--strict stops at the first bad row)");
             }
         }
-        for ((reports, _), c) in slices.iter().zip(&checked) {
-            match &c.rows {
-                Some(rows) => writer.append(rows)?,
-                None => {
-                    for (i, report) in reports.iter().enumerate() {
-                        for v in &c.violations[c.ends[i]..c.ends[i + 1]] {
-                            writer.write(report, v, checker)?;
-                        }
-                    }
-                }
-            }
+        for c in &checked {
+            writer.append(&c.rows)?;
         }
         bad.append(&mut refused);
         tally.rejected += bad.len() as u64;
@@ -234,8 +225,8 @@ struct Checked {
     ends: Vec<usize>,
     /// `(index in the slice, reject)` of the reports the checker refused.
     refused: Vec<(usize, Reject)>,
-    /// The violations as output rows (none for GeoJSON, written one by one).
-    rows: Option<ViolationRows>,
+    /// The violations as output rows.
+    rows: ViolationRows,
 }
 
 impl Checked {
@@ -264,9 +255,9 @@ impl Checked {
                     reason: e.to_string(),
                 };
                 c.refused.push((i, reject));
-            } else if let Some(rows) = &mut c.rows {
+            } else {
                 for v in &c.violations[start..] {
-                    rows.push(report, v, checker);
+                    c.rows.push(report, v, checker);
                 }
             }
             c.ends.push(c.violations.len());

@@ -41,7 +41,7 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
     let progress = Progress::new(&paths, args.input.quiet, "joining", "points");
     let mut run = || -> Result<()> {
         for path in &args.points {
-            let input = inputs::open(path, args.input.input_format)?;
+            let input = inputs::open(path, args.input.input_format, false)?;
             let reader = progress.count(input.reader);
             let blocks = PointBlocks::new(reader, input.format, &input.name, rows)?;
             // `PointId::Row` numbers count from the rows of the blocks before.

@@ -8,6 +8,7 @@ use zonewatch_core::Coord;
 use crate::error::InputError;
 use crate::feature_collection::{FeatureCollectionScanner, MAX_FEATURE_BYTES};
 use crate::feature_in::{FeatureIn, read_feature};
+use crate::feature_scan::scan_feature;
 use crate::json_value::{Coordinates, Scalar};
 use crate::ndjson_lines::NdjsonLines;
 use crate::report_fields::{RowProblem, check_position};
@@ -139,6 +140,31 @@ pub(crate) fn parse_feature<'b>(
         let reason = format!("not a valid GeoJSON Feature: {message} (column {column})");
         return Err((line, problem(reason)));
     }
+    check_kind(out, slot)
+}
+
+/// As [`parse_feature`] for a line of newline-delimited GeoJSON, trying the hand-written
+/// [`scan_feature`] first: the careful parse runs only for the lines it gives up on, so
+/// the result is the careful one either way, only sooner.
+#[inline]
+pub(crate) fn parse_feature_line<'b>(
+    bytes: &'b [u8],
+    slot: FeatureSlot,
+    out: &mut FeatureIn<'b>,
+) -> Result<(), (u64, RowProblem)> {
+    if !slot.oversize
+        && let Ok(text) = std::str::from_utf8(bytes)
+    {
+        if scan_feature(text, out) {
+            return check_kind(out, slot);
+        }
+        *out = FeatureIn::default();
+    }
+    parse_feature(bytes, slot, out)
+}
+
+/// A Feature's `type`, when it is a string, must be `Feature`.
+fn check_kind(out: &FeatureIn<'_>, slot: FeatureSlot) -> Result<(), (u64, RowProblem)> {
     match &out.kind {
         Scalar::Str(s) if s != "Feature" => Err((
             slot.line,

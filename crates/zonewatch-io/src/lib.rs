@@ -96,6 +96,7 @@ mod error;
 mod event_ndjson;
 mod feature_collection;
 mod feature_in;
+mod feature_scan;
 mod flag;
 mod incident_csv;
 mod incident_geojson;

@@ -27,10 +27,32 @@ impl<W: Write> ViolationGeoJson<W> {
         write_feature(&mut self.out, row, s)
     }
 
+    /// Writes features formatted by [`format_row`], each after a `,\n`: the first
+    /// feature of the collection gets `\n` instead.
+    pub(crate) fn append(&mut self, rows: &[u8]) -> io::Result<()> {
+        let rows = match rows.strip_prefix(b",") {
+            Some(rest) if self.first => {
+                self.first = false;
+                rest
+            }
+            _ => rows,
+        };
+        self.out.write_all(rows)
+    }
+
     pub(crate) fn finish(mut self) -> io::Result<W> {
         self.out.write_all(b"\n]}\n")?;
         self.out.into_inner().map_err(|e| e.into_error())
     }
+}
+
+/// Appends one violation as a feature of the collection, after its `,\n` separator (see
+/// [`ViolationGeoJson::append`]).
+#[inline]
+pub(crate) fn format_row(out: &mut Vec<u8>, row: &ViolationRow<'_>, s: &Scratch) {
+    out.extend_from_slice(b",\n");
+    // Writing to a Vec cannot fail.
+    let _ = write_feature(out, row, s);
 }
 
 /// Writes one violation as a GeoJSON Point Feature (one line, no line end) whose

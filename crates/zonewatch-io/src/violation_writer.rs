@@ -96,7 +96,8 @@ impl<'a> ViolationRow<'a> {
 
 /// Violation rows formatted into a byte buffer — on any thread — to be written in input
 /// order by [`ViolationWriter::append`]: the bytes [`ViolationWriter::write`] would write.
-/// CSV and NDJSON only (the features of a GeoJSON collection are written one by one).
+/// In GeoJSON every feature is formatted after a `,\n` separator; the writer turns the
+/// collection's first separator into `\n`, so buffers can be cut anywhere between rows.
 ///
 /// # Example
 /// ```
@@ -112,7 +113,7 @@ impl<'a> ViolationRow<'a> {
 /// #     time: Timestamp::from_unix_seconds(1_611_360_000).unwrap(), position: Coord { x: 16.6, y: 31.21 },
 /// #     accuracy_m: 0.0, source: None, attributes: UnitAttributes::default() };
 /// let flag = Violation { rule: RuleIndex(0), zone: ZoneRef(0), confidence: Confidence::Possible, depth_m: -3.0 };
-/// let mut rows = ViolationRows::new(OutputFormat::Csv).unwrap();
+/// let mut rows = ViolationRows::new(OutputFormat::Csv);
 /// rows.push(&report, &flag, &agreement);
 /// let mut w = ViolationWriter::new(Vec::new(), OutputFormat::Csv).unwrap();
 /// w.append(&rows).unwrap();
@@ -126,15 +127,12 @@ pub struct ViolationRows {
 }
 
 impl ViolationRows {
-    /// An empty buffer of rows in `format`; `None` for GeoJSON.
-    pub fn new(format: OutputFormat) -> Option<ViolationRows> {
-        match format {
-            OutputFormat::Csv | OutputFormat::NdJson => Some(ViolationRows {
-                format,
-                bytes: Vec::new(),
-                scratch: Scratch::default(),
-            }),
-            _ => None,
+    /// An empty buffer of rows in `format`.
+    pub fn new(format: OutputFormat) -> ViolationRows {
+        ViolationRows {
+            format,
+            bytes: Vec::new(),
+            scratch: Scratch::default(),
         }
     }
 
@@ -150,6 +148,9 @@ impl ViolationRows {
         match self.format {
             OutputFormat::NdJson => {
                 crate::violation_ndjson::format_row(&mut self.bytes, &row, &self.scratch)
+            }
+            OutputFormat::GeoJson => {
+                crate::violation_geojson::format_row(&mut self.bytes, &row, &self.scratch)
             }
             _ => crate::violation_csv::format_row(&mut self.bytes, &row, &self.scratch),
         }
@@ -293,6 +294,7 @@ impl<W: Write> ViolationWriter<W> {
         match (&mut self.sink, rows.format) {
             (Sink::Csv(s), OutputFormat::Csv) => s.append(&rows.bytes),
             (Sink::NdJson(s), OutputFormat::NdJson) => s.append(&rows.bytes),
+            (Sink::GeoJson(s), OutputFormat::GeoJson) => s.append(&rows.bytes),
             _ => Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "violation rows of another format",

@@ -213,7 +213,74 @@ fn inputs() -> Vec<(String, Vec<u8>, ReportFormat)> {
         )
     };
     let noid = r#"{"type":"Feature","properties":{"unit_id":"U","time":"2021-01-23T00:00:00Z"},"geometry":{"type":"Point","coordinates":[1,2]}}"#;
+    // Lines the fast scanner takes and lines it leaves to serde, and report fields each
+    // reader checks after it: one input, so blocks cut them at every place.
+    let when = "2021-01-23T00:00:00Z";
+    let reports = [
+        format!(
+            r#"{{"type":"Feature","properties":{{"unit_id":"U","time":"{when}","accuracy_m":-1}},"geometry":{{"type":"Point","coordinates":[1,2]}}}}"#
+        ),
+        format!(
+            r#"{{"type":"Feature","properties":{{"unit_id":"U","time":"{when}","accuracy_m":"5"}},"geometry":{{"type":"Point","coordinates":[1,2]}}}}"#
+        ),
+        format!(
+            r#"{{"type":"Feature","properties":{{"unit_id":7,"time":"{when}","report_id":1.5,"foreign":"yes","side":" A "}},"geometry":{{"type":"Point","coordinates":[1,2]}}}}"#
+        ),
+        format!(
+            r#"{{"type":"Feature","properties":{{"unit_id":"U","time":"{when}","foreign":2}},"geometry":{{"type":"Point","coordinates":[1,2]}}}}"#
+        ),
+        format!(
+            r#"{{"type":"Feature","properties":{{"unit_id":"U","time":"{when}","source":1}},"geometry":{{"type":"Point","coordinates":[1,2]}}}}"#
+        ),
+        format!(
+            r#"{{"type":"Feature","properties":{{"unit_id":"U","time":"{when}"}},"geometry":{{"type":"Point","coordinates":[200,2]}}}}"#
+        ),
+        format!(
+            r#"{{"type":"Feature","properties":{{"unit_id":"U","time":"{when}"}},"geometry":{{"type":"Point","coordinates":[31,116.5]}}}}"#
+        ),
+        format!(
+            r#"{{"type":"Feature","properties":{{"unit_id":"U","time":"{when}"}},"geometry":{{"type":"Point","coordinates":[1e400,2]}}}}"#
+        ),
+        r#"{"type":"Feature","properties":{"unit_id":"U","time":"2021-01-23T00:00:00"},"geometry":{"type":"Point","coordinates":[1,2]}}"#.to_string(),
+        r#"{"type":"Feature","properties":{"unit_id":"U","time":7},"geometry":{"type":"Point","coordinates":[1,2]}}"#.to_string(),
+        format!(
+            r#"{{"type":"Feature","properties":{{"unit_id":" ","time":"{when}"}},"geometry":{{"type":"Point","coordinates":[1,2]}}}}"#
+        ),
+        format!(
+            r#"{{"type":"Feature","id":"f1","properties":{{"unit_id":"U","time":"{when}","id":"p1"}},"geometry":{{"type":"Point","coordinates":[1,2]}}}}"#
+        ),
+        format!(
+            r#"{{"type":"Feature","id":[1],"properties":{{"unit_id":"U","time":"{when}"}},"geometry":{{"type":"Point","coordinates":[1,2]}}}}"#
+        ),
+        format!(
+            r#"{{"type":"Feature","properties":{{"unit_id":"U\"\u00e9","time":"{when}","report_id":"r\n1"}},"geometry":{{"type":"Point","coordinates":[1,2]}}}}"#
+        ),
+        format!(
+            r#"{{"type":"Feature","properties":{{"unit_id":"U","time":"{when}"}},"geometry":{{"type":"LineString","coordinates":[[1,2],[3,4]]}}}}"#
+        ),
+        format!(
+            r#"{{"type":"Feature","properties":{{"unit_id":"U","time":"{when}"}},"geometry":{{"coordinates":[1,2]}}}}"#
+        ),
+        format!(
+            r#"{{"type":"Feature","properties":{{"unit_id":"U","time":"{when}"}},"geometry":null}}"#
+        ),
+        format!(r#"{{"type":"Feature","properties":{{"unit_id":"U","time":"{when}"}}}}"#),
+        format!(
+            r#"{{"type":"Feat","properties":{{"unit_id":"U","time":"{when}"}},"geometry":{{"type":"Point","coordinates":[1,2]}}}}"#
+        ),
+    ];
+    let mut tricky = String::new();
+    for line in crate::feature_scan::tests::TAKEN
+        .iter()
+        .chain(crate::feature_scan::tests::LEFT)
+        .map(|l| l.to_string())
+        .chain(reports)
+    {
+        tricky.push_str(&line);
+        tricky.push('\n');
+    }
     let ndjson = [
+        tricky,
         "".to_string(),
         format!("\u{feff}{}\r\n\r\n\x1e{}\n{noid}\n", nd(1), nd(2)),
         format!(
@@ -284,4 +351,23 @@ fn a_geojson_collection_is_read_by_the_careful_reader() {
     assert_eq!(got, careful_reports(fc.as_bytes(), ReportFormat::GeoJson));
     assert_eq!(got.rows.len(), 1);
     assert!(got.rows[0].contains("\"r#0\""), "{:?}", got.rows);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Random feature lines (the scanner's own generator: members in any order, escapes,
+    /// extra properties, numbers in many notations), read in blocks as the careful
+    /// readers read them.
+    #[test]
+    fn random_feature_lines_are_read_as_the_careful_readers_read_them(
+        lines in proptest::collection::vec(crate::feature_scan::tests::feature_line(), 1..12),
+        rows in 1usize..5,
+    ) {
+        let text = lines.join("\n");
+        let bytes = text.as_bytes();
+        let format = ReportFormat::NdJson;
+        proptest::prop_assert_eq!(block_reports(bytes, format, rows), careful_reports(bytes, format));
+        proptest::prop_assert_eq!(block_points(bytes, format, rows), careful_points(bytes, format));
+    }
 }

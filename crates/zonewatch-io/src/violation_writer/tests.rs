@@ -223,3 +223,57 @@ fn reject_and_join_writers_quote_like_csv() {
         "point_id,zone_id\n7,\"camp, west\"\n"
     );
 }
+
+/// Rows formatted into buffers cut anywhere — one row each, several, none, the writer's
+/// own `write` in between — give the bytes of writing them one by one, in every format
+/// (the GeoJSON collection's separators included).
+#[test]
+fn formatted_rows_in_any_pieces_are_the_written_bytes() {
+    let a = agreement();
+    let flags = flags();
+    // Six rows: each flag three times.
+    let all: Vec<&Violation> = flags.iter().cycle().take(6).collect();
+    for format in [
+        OutputFormat::Csv,
+        OutputFormat::GeoJson,
+        OutputFormat::NdJson,
+    ] {
+        let mut one_by_one = ViolationWriter::new(Vec::new(), format).unwrap();
+        for v in &all {
+            one_by_one.write(&report(), v, &a).unwrap();
+        }
+        let expected = String::from_utf8(one_by_one.finish().unwrap()).unwrap();
+        // Cuts: [], [0], [1..3], [], [3..6], written as pieces; then the same with the
+        // first row written by `write`.
+        for first_by_write in [false, true] {
+            let mut w = ViolationWriter::new(Vec::new(), format).unwrap();
+            let mut start = 0;
+            if first_by_write {
+                w.write(&report(), all[0], &a).unwrap();
+                start = 1;
+            }
+            for end in [start, start.max(1), 3, 3, 6] {
+                let mut rows = ViolationRows::new(format);
+                for v in &all[start..end] {
+                    rows.push(&report(), v, &a);
+                }
+                w.append(&rows).unwrap();
+                start = end;
+            }
+            let got = String::from_utf8(w.finish().unwrap()).unwrap();
+            assert_eq!(
+                got, expected,
+                "{format:?}, first by write: {first_by_write}"
+            );
+        }
+        // No rows at all, appended as empty buffers.
+        let mut w = ViolationWriter::new(Vec::new(), format).unwrap();
+        w.append(&ViolationRows::new(format)).unwrap();
+        let empty = String::from_utf8(w.finish().unwrap()).unwrap();
+        assert_eq!(empty, written(format, &[]));
+    }
+    assert!(
+        written(OutputFormat::GeoJson, &flags)
+            .starts_with("{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\"")
+    );
+}
