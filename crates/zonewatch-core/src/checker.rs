@@ -91,6 +91,10 @@ impl std::hash::Hasher for UnitIdHasher {
 
 type UnitIds = HashMap<String, usize, std::hash::BuildHasherDefault<UnitIdHasher>>;
 
+/// A `stay_in` report outside every allowed zone tries the zones in order of their lower
+/// bounds when there are at most this many (the common case), else in the given order.
+const STAY_IN_SORTED: usize = 32;
+
 /// A `stay_in` rule, resolved to zone handles.
 #[derive(Clone, Debug)]
 struct StayIn {
@@ -230,7 +234,7 @@ impl Checker {
         }
 
         let start = out.len();
-        self.index.for_each_candidate(p, a, |z| {
+        self.index.for_each_keep_out_candidate(p, a, |z, cover| {
             // Rules naming the zone with the same margin (e.g. "training crews out" and
             // "foreign forces out" of one country) share one placement: the same call.
             let mut last: Option<(f64, Option<Placement>)> = None;
@@ -241,7 +245,7 @@ impl Checker {
                 let placed = match last {
                     Some((m, placed)) if m == margin => placed,
                     _ => {
-                        let placed = self.index.place_near(z, p, margin, a);
+                        let placed = self.index.place_near_in(z, p, margin, a, cover.as_ref());
                         last = Some((margin, placed));
                         placed
                     }
@@ -318,17 +322,39 @@ impl Checker {
                 depth_m: signed_depth(false, edge),
             });
         }
-        // The nearest allowed zone (ties to the first in zone-id order). A zone whose
-        // rigorous lower bound already exceeds the best edge distance found by more than
-        // 1 mm (five orders of magnitude above the error of the exact distances) cannot be
-        // the nearest, nor tie with it: its exact distance is not needed.
-        let mut best: Option<(ZoneRef, f64)> = None;
-        for z in allowed {
-            let zone = self.index.zone(z);
-            if best.is_some_and(|(_, e)| zone.lower_bound_m(p, 0.0) > e + 1e-3) {
-                continue;
+        // The nearest allowed zone (ties to the first in zone-id order). Zones are tried
+        // in order of a rigorous lower bound on their edge distance, so the nearest is
+        // usually solved first; a zone whose bound already exceeds the best edge distance
+        // found by more than 1 mm (five orders of magnitude above the error of the exact
+        // distances) cannot be the nearest, nor tie with it, and any other zone's search
+        // is capped there: beyond the cap its exact distance is not needed. The minimum
+        // by (edge distance, zone rank) does not depend on the order zones are tried in.
+        let mut bounded = [(0.0f64, ZoneRef(0)); STAY_IN_SORTED];
+        let mut n = 0;
+        let mut unsorted = false;
+        for z in allowed.clone() {
+            if n == STAY_IN_SORTED {
+                unsorted = true;
+                break;
             }
-            let edge = zone.place(p, 0.0).edge_m;
+            bounded[n] = (self.index.zone(z).lower_bound_m(p, 0.0), z);
+            n += 1;
+        }
+        let bounded = &mut bounded[..n];
+        if !unsorted {
+            bounded.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
+        }
+        let mut best: Option<(ZoneRef, f64)> = None;
+        let mut consider = |z: ZoneRef, lb: f64| {
+            if best.is_some_and(|(_, e)| lb > e + 1e-3) {
+                return;
+            }
+            let zone = self.index.zone(z);
+            // Uncovered: the edge distance is |d − the zone's own distance| (`place`).
+            let cap = best.map_or(f64::INFINITY, |(_, e)| e + 1e-3);
+            let Some(edge) = zone.outside_edge_up_to_m(p, cap) else {
+                return;
+            };
             let nearer = best.is_none_or(|(bz, be)| {
                 edge.total_cmp(&be)
                     .then(self.index.rank(z).cmp(&self.index.rank(bz)))
@@ -336,6 +362,15 @@ impl Checker {
             });
             if nearer {
                 best = Some((z, edge));
+            }
+        };
+        if unsorted {
+            for z in allowed {
+                consider(z, self.index.zone(z).lower_bound_m(p, 0.0));
+            }
+        } else {
+            for &(lb, z) in bounded.iter() {
+                consider(z, lb);
             }
         }
         let (zone, edge) = best?;

@@ -351,6 +351,27 @@ impl ZoneGrid {
         CellHit { entries, col, row }
     }
 
+    /// Whether every point within the lon/lat box `[lo, hi]` lies in `hit`'s tile, with
+    /// 1e-9° to spare on each side (the computed tile borders may be a few ulps off the
+    /// true ones). False for a point outside the grid's extent. A zone that `hit` does not
+    /// list then misses the whole box: it does not meet the tile.
+    #[inline]
+    pub(crate) fn tile_holds_box(&self, hit: &CellHit<'_>, lo: Coord, hi: Coord) -> bool {
+        // Outside the extent `hit` is no tile (`cell_at` gives column and row 0).
+        if !(self.extent_holds(lo) && self.extent_holds(hi)) {
+            return false;
+        }
+        let lon_lo = self.x0 + hit.col as f64 / self.kx + BLOCK_MARGIN_DEG;
+        let lon_hi = self.x0 + (hit.col + 1) as f64 / self.kx - BLOCK_MARGIN_DEG;
+        let lat_lo = self.y0 + hit.row as f64 / self.ky + BLOCK_MARGIN_DEG;
+        let lat_hi = self.y0 + (hit.row + 1) as f64 / self.ky - BLOCK_MARGIN_DEG;
+        lo.x >= lon_lo && hi.x <= lon_hi && lo.y >= lat_lo && hi.y <= lat_hi
+    }
+
+    fn extent_holds(&self, p: Coord) -> bool {
+        p.x >= self.x0 && p.x <= self.x1 && p.y >= self.y0 && p.y <= self.y1
+    }
+
     /// Where `p` (in `hit`'s cell) lies relative to the polygon zone of edge block
     /// `block` (non-zero, from [`entry_block`]): the same answer as `Area::position`, or
     /// `None` when the zone's own predicate must decide.
