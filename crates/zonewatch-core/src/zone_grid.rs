@@ -651,6 +651,48 @@ impl ZoneGrid {
         )
     }
 
+    /// Per zone, whether some query in the grid may still ask the zone's own predicate:
+    /// an exact entry without an edge block, or a split cell with an "ask the zone"
+    /// sub-cell.
+    pub(crate) fn zones_asked(&self, zones: usize) -> Vec<bool> {
+        let mut asked = vec![false; zones];
+        let mut mark = |e: u64| {
+            if !entry_is_exact(e) {
+                return;
+            }
+            let zone = entry_zone(e) as usize;
+            let block = entry_block(e);
+            let (at, split) = (
+                block & ((1 << cell_edges::SPLIT_SHIFT) - 1),
+                block >> cell_edges::SPLIT_SHIFT,
+            );
+            let ask = block == 0
+                || split != 0
+                    && (0..1usize << (2 * split)).any(|sub| {
+                        matches!(
+                            self.edges[zone].sub_entry(at, sub),
+                            SubCell::Fixed(v) if v != cell_edges::SUB_OUTSIDE
+                                && v != cell_edges::SUB_INSIDE
+                        )
+                    });
+            asked[zone] |= ask;
+        };
+        for &c in &self.cells {
+            if c & 1 == 1 {
+                mark(c);
+            }
+        }
+        let mut i = 1;
+        while i < self.lists.len() {
+            let n = self.lists[i] as usize;
+            for &e in &self.lists[i + 1..i + 1 + n] {
+                mark(e);
+            }
+            i += n + 1;
+        }
+        asked
+    }
+
     /// Heap bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
         self.cells.capacity() * 8

@@ -197,7 +197,18 @@ impl PreparedZone {
         Some((d - grow).abs())
     }
 
-    /// Placement of `p` relative to the region grown by `extra_m`, but only when `p` is in
+    /// [`place`](Self::place) (no extra growth) of a point `p` the region is known to
+    /// cover: an ungrown polygon's edge distance needs no cover test then.
+    pub(crate) fn place_covered(&self, p: Coord) -> Placement {
+        if self.area.is_some() && self.distance_m == 0.0 {
+            return Placement {
+                covered: true,
+                edge_m: self.skeleton.distance_m(p) + self.distance_m,
+            };
+        }
+        self.place(p, 0.0)
+    }
+
     /// it or within `beyond_m` outside it; `None` when it is farther out.
     #[cfg(test)]
     pub(crate) fn place_near(&self, p: Coord, extra_m: f64, beyond_m: f64) -> Option<Placement> {
@@ -328,6 +339,18 @@ impl ZoneIndex {
         }
         let vertices = zones.iter().map(|z| vertex_count(&z.shape)).sum();
         let grid = ZoneGrid::build(&prepared, &order, vertices, params);
+        // An ungrown polygon zone whose every edge cell has its edge block needs no
+        // stripes after the build: the grid answers its queries (the checker's too), and
+        // what else asks the zone (tests, the reference path) scans its edges instead.
+        let mut prepared = prepared;
+        for (zone, asked) in prepared.iter_mut().zip(grid.zones_asked(zones.len())) {
+            if !asked
+                && zone.distance_m == 0.0
+                && let Some(area) = &mut zone.area
+            {
+                area.drop_stripes();
+            }
+        }
         let reached = entries
             .iter()
             .filter(|e| extra_reach_m[e.zone as usize] > 0.0)
