@@ -412,3 +412,122 @@ impl Checker {
         self.max_margin_m
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Coord, Rule, RuleOptions, Shape, Timestamp, UnitFilter, Zone};
+    use geo_types::{LineString, MultiPolygon, Polygon};
+
+    fn area(id: &str, ring: &[(f64, f64)]) -> Zone {
+        Zone {
+            id: id.into(),
+            name: None,
+            shape: Shape::Area {
+                polygons: MultiPolygon(vec![Polygon::new(LineString::from(ring.to_vec()), vec![])]),
+                buffer_m: 0.0,
+            },
+        }
+    }
+
+    fn circle(id: &str, x: f64, y: f64, radius_m: f64) -> Zone {
+        Zone {
+            id: id.into(),
+            name: None,
+            shape: Shape::Circle {
+                centre: Coord { x, y },
+                radius_m,
+            },
+        }
+    }
+
+    fn stay_in(id: &str, zones: &[&str]) -> Rule {
+        Rule {
+            id: id.into(),
+            kind: RuleKind::StayIn {
+                zones: zones.iter().map(|z| z.to_string()).collect(),
+                home: false,
+            },
+            from: None,
+            until: None,
+            who: UnitFilter::default(),
+            except: None,
+            options: RuleOptions::default(),
+        }
+    }
+
+    /// Outside every allowed zone, the nearest is found whatever the order its lower
+    /// bound puts the zones in (here the far L-shaped zone's box holds the point: bound 0,
+    /// tried first), and an exact tie goes to the first zone in id order.
+    #[test]
+    fn stay_in_nearest_zone_does_not_depend_on_the_order_zones_are_tried_in() {
+        let zones = vec![
+            area(
+                "a_ell",
+                &[
+                    (16.0, 30.0),
+                    (17.0, 30.0),
+                    (17.0, 30.01),
+                    (16.01, 30.01),
+                    (16.01, 31.0),
+                    (16.0, 31.0),
+                    (16.0, 30.0),
+                ],
+            ),
+            area(
+                "b_square",
+                &[
+                    (16.81, 30.80),
+                    (16.82, 30.80),
+                    (16.82, 30.81),
+                    (16.81, 30.81),
+                    (16.81, 30.80),
+                ],
+            ),
+            circle("twin_a", 16.7, 30.805, 500.0),
+            circle("twin_b", 16.7, 30.805, 500.0),
+        ];
+        let rules = vec![
+            stay_in("near", &["b_square", "a_ell"]),
+            stay_in("near_rev", &["a_ell", "b_square"]),
+            stay_in("twins", &["twin_b", "twin_a"]),
+        ];
+        let checker = Checker::new(Agreement::new(zones, rules, Vec::new()).unwrap());
+        let p = Coord { x: 16.8, y: 30.805 };
+        let report = Report {
+            id: "r".into(),
+            unit_id: "u".into(),
+            time: Timestamp::from_unix_nanos(0),
+            position: p,
+            accuracy_m: 0.0,
+            source: None,
+            attributes: Default::default(),
+        };
+        let found = checker.check(&report).unwrap();
+        let named: Vec<(&str, &str)> = found
+            .iter()
+            .map(|v| (checker.rule_id(v.rule), checker.zone_id(v.zone)))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("near", "b_square"),
+                ("near_rev", "b_square"),
+                ("twins", "twin_a")
+            ]
+        );
+        let square = checker.index.zone(ZoneRef(1)).place(p, 0.0).edge_m;
+        let west_edge = crate::geodesic::distance_to_segment_m(
+            p,
+            Coord { x: 16.81, y: 30.80 },
+            Coord { x: 16.81, y: 30.81 },
+        );
+        assert_eq!(found[0].depth_m, square);
+        assert!(
+            (square - west_edge).abs() < 1e-6 && square > 900.0,
+            "{square}"
+        );
+        let twin = checker.index.zone(ZoneRef(2)).place(p, 0.0).edge_m;
+        assert_eq!(found[2].depth_m, twin);
+    }
+}
