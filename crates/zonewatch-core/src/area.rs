@@ -34,7 +34,8 @@ impl Position {
 #[derive(Clone, Debug)]
 pub struct Area {
     polygons: Vec<(Bounds, Polygon<f64>)>,
-    /// Per polygon: the exterior ring, then the holes.
+    /// Per polygon: the exterior ring, then the holes. Empty once dropped
+    /// ([`drop_stripes`](Self::drop_stripes)): queries then scan every edge.
     stripes: Vec<Vec<RingStripes>>,
 }
 
@@ -124,6 +125,12 @@ impl Area {
         &self.stripes
     }
 
+    /// Frees the stripes, for an area whose queries the grid's edge blocks answer: later
+    /// queries (rare, or tests) give the same answers by testing every edge.
+    pub(crate) fn drop_stripes(&mut self) {
+        self.stripes = Vec::new();
+    }
+
     /// Heap bytes held by the stripe indexes (the polygons themselves not counted).
     pub(crate) fn index_heap_bytes(&self) -> usize {
         self.stripes
@@ -139,6 +146,9 @@ impl Area {
     /// when it lies on another's boundary (valid multipolygons do not overlap, so this only
     /// matters for invalid input).
     pub fn position(&self, p: Coord) -> Position {
+        if self.stripes.is_empty() {
+            return self.position_brute_force(p);
+        }
         let mut on_boundary = false;
         for rings in &self.stripes {
             match striped_polygon_position(rings, p) {

@@ -91,6 +91,10 @@ impl std::hash::Hasher for UnitIdHasher {
 
 type UnitIds = HashMap<String, usize, std::hash::BuildHasherDefault<UnitIdHasher>>;
 
+/// A `stay_in` report outside every allowed zone tries the zones in order of their lower
+/// bounds when there are at most this many (the common case), else in the given order.
+const STAY_IN_SORTED: usize = 32;
+
 /// A `stay_in` rule, resolved to zone handles.
 #[derive(Clone, Debug)]
 struct StayIn {
@@ -230,7 +234,7 @@ impl Checker {
         }
 
         let start = out.len();
-        self.index.for_each_candidate(p, a, |z| {
+        self.index.for_each_keep_out_candidate(p, a, |z, cover| {
             // Rules naming the zone with the same margin (e.g. "training crews out" and
             // "foreign forces out" of one country) share one placement: the same call.
             let mut last: Option<(f64, Option<Placement>)> = None;
@@ -241,7 +245,7 @@ impl Checker {
                 let placed = match last {
                     Some((m, placed)) if m == margin => placed,
                     _ => {
-                        let placed = self.index.place_near(z, p, margin, a);
+                        let placed = self.index.place_near_in(z, p, margin, a, cover.as_ref());
                         last = Some((margin, placed));
                         placed
                     }
@@ -305,7 +309,7 @@ impl Checker {
             // s = −(largest edge distance among covering zones); ties go to the first in
             // zone-id order.
             let (zone, edge) = covering
-                .map(|z| (z, self.index.zone(z).place(p, 0.0).edge_m))
+                .map(|z| (z, self.index.zone(z).place_covered(p).edge_m))
                 .max_by(|x, y| {
                     x.1.total_cmp(&y.1)
                         .then(self.index.rank(y.0).cmp(&self.index.rank(x.0)))
@@ -318,17 +322,39 @@ impl Checker {
                 depth_m: signed_depth(false, edge),
             });
         }
-        // The nearest allowed zone (ties to the first in zone-id order). A zone whose
-        // rigorous lower bound already exceeds the best edge distance found by more than
-        // 1 mm (five orders of magnitude above the error of the exact distances) cannot be
-        // the nearest, nor tie with it: its exact distance is not needed.
-        let mut best: Option<(ZoneRef, f64)> = None;
-        for z in allowed {
-            let zone = self.index.zone(z);
-            if best.is_some_and(|(_, e)| zone.lower_bound_m(p, 0.0) > e + 1e-3) {
-                continue;
+        // The nearest allowed zone (ties to the first in zone-id order). Zones are tried
+        // in order of a rigorous lower bound on their edge distance, so the nearest is
+        // usually solved first; a zone whose bound already exceeds the best edge distance
+        // found by more than 1 mm (five orders of magnitude above the error of the exact
+        // distances) cannot be the nearest, nor tie with it, and any other zone's search
+        // is capped there: beyond the cap its exact distance is not needed. The minimum
+        // by (edge distance, zone rank) does not depend on the order zones are tried in.
+        let mut bounded = [(0.0f64, ZoneRef(0)); STAY_IN_SORTED];
+        let mut n = 0;
+        let mut unsorted = false;
+        for z in allowed.clone() {
+            if n == STAY_IN_SORTED {
+                unsorted = true;
+                break;
             }
-            let edge = zone.place(p, 0.0).edge_m;
+            bounded[n] = (self.index.zone(z).lower_bound_m(p, 0.0), z);
+            n += 1;
+        }
+        let bounded = &mut bounded[..n];
+        if !unsorted {
+            bounded.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
+        }
+        let mut best: Option<(ZoneRef, f64)> = None;
+        let mut consider = |z: ZoneRef, lb: f64| {
+            if best.is_some_and(|(_, e)| lb > e + 1e-3) {
+                return;
+            }
+            let zone = self.index.zone(z);
+            // Uncovered: the edge distance is |d − the zone's own distance| (`place`).
+            let cap = best.map_or(f64::INFINITY, |(_, e)| e + 1e-3);
+            let Some(edge) = zone.outside_edge_up_to_m(p, cap) else {
+                return;
+            };
             let nearer = best.is_none_or(|(bz, be)| {
                 edge.total_cmp(&be)
                     .then(self.index.rank(z).cmp(&self.index.rank(bz)))
@@ -336,6 +362,15 @@ impl Checker {
             });
             if nearer {
                 best = Some((z, edge));
+            }
+        };
+        if unsorted {
+            for z in allowed {
+                consider(z, self.index.zone(z).lower_bound_m(p, 0.0));
+            }
+        } else {
+            for &(lb, z) in bounded.iter() {
+                consider(z, lb);
             }
         }
         let (zone, edge) = best?;
@@ -375,5 +410,124 @@ impl Checker {
     /// The largest `keep_out` margin in the agreement, metres.
     pub fn max_margin_m(&self) -> f64 {
         self.max_margin_m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Coord, Rule, RuleOptions, Shape, Timestamp, UnitFilter, Zone};
+    use geo_types::{LineString, MultiPolygon, Polygon};
+
+    fn area(id: &str, ring: &[(f64, f64)]) -> Zone {
+        Zone {
+            id: id.into(),
+            name: None,
+            shape: Shape::Area {
+                polygons: MultiPolygon(vec![Polygon::new(LineString::from(ring.to_vec()), vec![])]),
+                buffer_m: 0.0,
+            },
+        }
+    }
+
+    fn circle(id: &str, x: f64, y: f64, radius_m: f64) -> Zone {
+        Zone {
+            id: id.into(),
+            name: None,
+            shape: Shape::Circle {
+                centre: Coord { x, y },
+                radius_m,
+            },
+        }
+    }
+
+    fn stay_in(id: &str, zones: &[&str]) -> Rule {
+        Rule {
+            id: id.into(),
+            kind: RuleKind::StayIn {
+                zones: zones.iter().map(|z| z.to_string()).collect(),
+                home: false,
+            },
+            from: None,
+            until: None,
+            who: UnitFilter::default(),
+            except: None,
+            options: RuleOptions::default(),
+        }
+    }
+
+    /// Outside every allowed zone, the nearest is found whatever the order its lower
+    /// bound puts the zones in (here the far L-shaped zone's box holds the point: bound 0,
+    /// tried first), and an exact tie goes to the first zone in id order.
+    #[test]
+    fn stay_in_nearest_zone_does_not_depend_on_the_order_zones_are_tried_in() {
+        let zones = vec![
+            area(
+                "a_ell",
+                &[
+                    (16.0, 30.0),
+                    (17.0, 30.0),
+                    (17.0, 30.01),
+                    (16.01, 30.01),
+                    (16.01, 31.0),
+                    (16.0, 31.0),
+                    (16.0, 30.0),
+                ],
+            ),
+            area(
+                "b_square",
+                &[
+                    (16.81, 30.80),
+                    (16.82, 30.80),
+                    (16.82, 30.81),
+                    (16.81, 30.81),
+                    (16.81, 30.80),
+                ],
+            ),
+            circle("twin_a", 16.7, 30.805, 500.0),
+            circle("twin_b", 16.7, 30.805, 500.0),
+        ];
+        let rules = vec![
+            stay_in("near", &["b_square", "a_ell"]),
+            stay_in("near_rev", &["a_ell", "b_square"]),
+            stay_in("twins", &["twin_b", "twin_a"]),
+        ];
+        let checker = Checker::new(Agreement::new(zones, rules, Vec::new()).unwrap());
+        let p = Coord { x: 16.8, y: 30.805 };
+        let report = Report {
+            id: "r".into(),
+            unit_id: "u".into(),
+            time: Timestamp::from_unix_nanos(0),
+            position: p,
+            accuracy_m: 0.0,
+            source: None,
+            attributes: Default::default(),
+        };
+        let found = checker.check(&report).unwrap();
+        let named: Vec<(&str, &str)> = found
+            .iter()
+            .map(|v| (checker.rule_id(v.rule), checker.zone_id(v.zone)))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("near", "b_square"),
+                ("near_rev", "b_square"),
+                ("twins", "twin_a")
+            ]
+        );
+        let square = checker.index.zone(ZoneRef(1)).place(p, 0.0).edge_m;
+        let west_edge = crate::geodesic::distance_to_segment_m(
+            p,
+            Coord { x: 16.81, y: 30.80 },
+            Coord { x: 16.81, y: 30.81 },
+        );
+        assert_eq!(found[0].depth_m, square);
+        assert!(
+            (square - west_edge).abs() < 1e-6 && square > 900.0,
+            "{square}"
+        );
+        let twin = checker.index.zone(ZoneRef(2)).place(p, 0.0).edge_m;
+        assert_eq!(found[2].depth_m, twin);
     }
 }

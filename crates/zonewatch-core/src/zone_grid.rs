@@ -351,6 +351,27 @@ impl ZoneGrid {
         CellHit { entries, col, row }
     }
 
+    /// Whether every point within the lon/lat box `[lo, hi]` lies in `hit`'s tile, with
+    /// 1e-9° to spare on each side (the computed tile borders may be a few ulps off the
+    /// true ones). False for a point outside the grid's extent. A zone that `hit` does not
+    /// list then misses the whole box: it does not meet the tile.
+    #[inline]
+    pub(crate) fn tile_holds_box(&self, hit: &CellHit<'_>, lo: Coord, hi: Coord) -> bool {
+        // Outside the extent `hit` is no tile (`cell_at` gives column and row 0).
+        if !(self.extent_holds(lo) && self.extent_holds(hi)) {
+            return false;
+        }
+        let lon_lo = self.x0 + hit.col as f64 / self.kx + BLOCK_MARGIN_DEG;
+        let lon_hi = self.x0 + (hit.col + 1) as f64 / self.kx - BLOCK_MARGIN_DEG;
+        let lat_lo = self.y0 + hit.row as f64 / self.ky + BLOCK_MARGIN_DEG;
+        let lat_hi = self.y0 + (hit.row + 1) as f64 / self.ky - BLOCK_MARGIN_DEG;
+        lo.x >= lon_lo && hi.x <= lon_hi && lo.y >= lat_lo && hi.y <= lat_hi
+    }
+
+    fn extent_holds(&self, p: Coord) -> bool {
+        p.x >= self.x0 && p.x <= self.x1 && p.y >= self.y0 && p.y <= self.y1
+    }
+
     /// Where `p` (in `hit`'s cell) lies relative to the polygon zone of edge block
     /// `block` (non-zero, from [`entry_block`]): the same answer as `Area::position`, or
     /// `None` when the zone's own predicate must decide.
@@ -628,6 +649,48 @@ impl ZoneGrid {
             dc + reach + DISTANCE_SLACK_M <= d,
             dc - reach - DISTANCE_SLACK_M > d,
         )
+    }
+
+    /// Per zone, whether some query in the grid may still ask the zone's own predicate:
+    /// an exact entry without an edge block, or a split cell with an "ask the zone"
+    /// sub-cell.
+    pub(crate) fn zones_asked(&self, zones: usize) -> Vec<bool> {
+        let mut asked = vec![false; zones];
+        let mut mark = |e: u64| {
+            if !entry_is_exact(e) {
+                return;
+            }
+            let zone = entry_zone(e) as usize;
+            let block = entry_block(e);
+            let (at, split) = (
+                block & ((1 << cell_edges::SPLIT_SHIFT) - 1),
+                block >> cell_edges::SPLIT_SHIFT,
+            );
+            let ask = block == 0
+                || split != 0
+                    && (0..1usize << (2 * split)).any(|sub| {
+                        matches!(
+                            self.edges[zone].sub_entry(at, sub),
+                            SubCell::Fixed(v) if v != cell_edges::SUB_OUTSIDE
+                                && v != cell_edges::SUB_INSIDE
+                        )
+                    });
+            asked[zone] |= ask;
+        };
+        for &c in &self.cells {
+            if c & 1 == 1 {
+                mark(c);
+            }
+        }
+        let mut i = 1;
+        while i < self.lists.len() {
+            let n = self.lists[i] as usize;
+            for &e in &self.lists[i + 1..i + 1 + n] {
+                mark(e);
+            }
+            i += n + 1;
+        }
+        asked
     }
 
     /// Heap bytes held.

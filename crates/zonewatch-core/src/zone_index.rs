@@ -8,7 +8,7 @@ use rstar::{AABB, RTree, RTreeObject};
 
 use crate::area::{Area, Position};
 use crate::geodesic::{self, SegmentSet};
-use crate::zone_grid::{GridParams, ZoneGrid, entry_block, entry_is_exact, entry_zone};
+use crate::zone_grid::{CellHit, GridParams, ZoneGrid, entry_block, entry_is_exact, entry_zone};
 use crate::{Coord, Shape, Zone, ZoneRef};
 
 /// Which relation a spatial join asks for.
@@ -188,7 +188,27 @@ impl PreparedZone {
         }
     }
 
-    /// Placement of `p` relative to the region grown by `extra_m`, but only when `p` is in
+    /// The edge distance of a point `p` that the region does not cover, when it is at
+    /// most `cap_m`: then bit-identical to `place(p, 0.0).edge_m` (the capped search finds
+    /// the same exact distance); `None` when it is larger.
+    pub(crate) fn outside_edge_up_to_m(&self, p: Coord, cap_m: f64) -> Option<f64> {
+        let grow = self.distance_m;
+        let d = self.skeleton.distance_up_to_m(p, cap_m + grow)?;
+        Some((d - grow).abs())
+    }
+
+    /// [`place`](Self::place) (no extra growth) of a point `p` the region is known to
+    /// cover: an ungrown polygon's edge distance needs no cover test then.
+    pub(crate) fn place_covered(&self, p: Coord) -> Placement {
+        if self.area.is_some() && self.distance_m == 0.0 {
+            return Placement {
+                covered: true,
+                edge_m: self.skeleton.distance_m(p) + self.distance_m,
+            };
+        }
+        self.place(p, 0.0)
+    }
+
     /// it or within `beyond_m` outside it; `None` when it is farther out.
     #[cfg(test)]
     pub(crate) fn place_near(&self, p: Coord, extra_m: f64, beyond_m: f64) -> Option<Placement> {
@@ -244,6 +264,13 @@ impl RTreeObject for Entry {
     }
 }
 
+/// A zone's entry in a point's grid cell: answers whether the zone's own region covers
+/// the point without looking the cell up again.
+pub(crate) struct CellCover<'a> {
+    cell: &'a CellHit<'a>,
+    entry: u64,
+}
+
 /// Zones prepared once for many point queries: exact, geodesic, boundary-inclusive.
 ///
 /// Build cost is paid once ([`ZoneIndex::build`]): every polygon ring's edges are filed in
@@ -264,6 +291,9 @@ pub struct ZoneIndex {
     /// Rank of each zone in byte order of ids: query results come out in this order.
     rank: Vec<u32>,
     tree: RTree<Entry>,
+    /// The zones with a positive extra reach only (keep-out candidates the grid cannot
+    /// give: their grown regions are not classified).
+    reach_tree: RTree<Entry>,
     /// The extra reach each zone's box was grown by (beyond its own distance).
     extra_reach_m: Vec<f64>,
     /// Cells over the zones' extent, classified per zone (regions not grown by any
@@ -289,7 +319,7 @@ impl ZoneIndex {
         params: GridParams,
     ) -> ZoneIndex {
         let prepared: Vec<PreparedZone> = zones.par_iter().map(PreparedZone::new).collect();
-        let entries = prepared
+        let entries: Vec<Entry> = prepared
             .iter()
             .zip(extra_reach_m)
             .enumerate()
@@ -309,10 +339,28 @@ impl ZoneIndex {
         }
         let vertices = zones.iter().map(|z| vertex_count(&z.shape)).sum();
         let grid = ZoneGrid::build(&prepared, &order, vertices, params);
+        // An ungrown polygon zone whose every edge cell has its edge block needs no
+        // stripes after the build: the grid answers its queries (the checker's too), and
+        // what else asks the zone (tests, the reference path) scans its edges instead.
+        let mut prepared = prepared;
+        for (zone, asked) in prepared.iter_mut().zip(grid.zones_asked(zones.len())) {
+            if !asked
+                && zone.distance_m == 0.0
+                && let Some(area) = &mut zone.area
+            {
+                area.drop_stripes();
+            }
+        }
+        let reached = entries
+            .iter()
+            .filter(|e| extra_reach_m[e.zone as usize] > 0.0)
+            .cloned()
+            .collect();
         ZoneIndex {
             zones: prepared,
             rank,
             tree: RTree::bulk_load(entries),
+            reach_tree: RTree::bulk_load(reached),
             extra_reach_m: extra_reach_m.to_vec(),
             grid,
         }
@@ -431,6 +479,66 @@ impl ZoneIndex {
         }
     }
 
+    /// Calls `f(zone, cover)` for every zone whose region grown by its extra reach may lie
+    /// within `reach_m` of `p` (a superset of those that do), like
+    /// [`for_each_candidate`](Self::for_each_candidate) but mostly from the grid: when
+    /// the disc of radius `reach_m` (+ 1 mm) around `p` provably lies in `p`'s tile, the
+    /// zones without extra reach that the cell does not list miss the tile, hence are
+    /// farther than `reach_m`, and only the listed ones are candidates; the zones with an
+    /// extra reach come from their own R-tree. `cover`, when given, answers from the cell
+    /// whether the zone's own region covers `p` (see [`place_near`](Self::place_near)).
+    pub(crate) fn for_each_keep_out_candidate(
+        &self,
+        p: Coord,
+        reach_m: f64,
+        mut f: impl FnMut(ZoneRef, Option<CellCover<'_>>),
+    ) {
+        let cell = self.grid.cell_at(p);
+        // Rounded outward: holds every point within reach_m + 1 mm of p.
+        let (lo, hi) = geodesic::box_grown_by_m(p, p, reach_m + 1e-3);
+        if !self.grid.tile_holds_box(&cell, lo, hi) {
+            self.for_each_candidate(p, reach_m, |z| f(z, None));
+            return;
+        }
+        for &entry in cell.entries {
+            let zone = entry_zone(entry);
+            if self.extra_reach_m[zone as usize] == 0.0 {
+                let cover = CellCover { cell: &cell, entry };
+                f(ZoneRef(zone), Some(cover));
+            }
+        }
+        if self.reach_tree.size() > 0 {
+            let (lo, hi) = if reach_m <= 0.0 { (p, p) } else { (lo, hi) };
+            let env = AABB::from_corners([lo.x, lo.y], [hi.x, hi.y]);
+            for e in self.reach_tree.locate_in_envelope_intersecting(&env) {
+                f(ZoneRef(e.zone), None);
+            }
+        }
+    }
+
+    /// [`place_near`](Self::place_near), with the cover test taken from `cover` (the
+    /// zone's entry in `p`'s cell) when given.
+    pub(crate) fn place_near_in(
+        &self,
+        z: ZoneRef,
+        p: Coord,
+        extra_m: f64,
+        beyond_m: f64,
+        cover: Option<&CellCover<'_>>,
+    ) -> Option<Placement> {
+        let Some(cover) = cover else {
+            return self.place_near(z, p, extra_m, beyond_m);
+        };
+        let zone = &self.zones[z.0 as usize];
+        zone.place_near_with(p, extra_m, beyond_m, |area| {
+            if zone.distance_m == 0.0 {
+                self.entry_covers(z, cover.cell, cover.entry, p)
+            } else {
+                area.covers(p)
+            }
+        })
+    }
+
     /// Placement of `p` relative to zone `z` grown by `extra_m`, when within `beyond_m`
     /// of it: [`PreparedZone::place_near`], with an ungrown polygon's cover test answered
     /// from the grid cell where it can be.
@@ -459,12 +567,17 @@ impl ZoneIndex {
         let Some(&e) = cell.entries.iter().find(|&&e| entry_zone(e) == z.0) else {
             return false;
         };
+        self.entry_covers(z, &cell, e, p)
+    }
+
+    /// Whether zone `z`'s region covers `p`, from `e`, the zone's entry in `p`'s cell.
+    fn entry_covers(&self, z: ZoneRef, cell: &CellHit<'_>, e: u64, p: Coord) -> bool {
         if !entry_is_exact(e) {
             return true;
         }
         let block = entry_block(e);
         if block != 0
-            && let Some(at) = self.grid.block_position(z.0, block, &cell, p)
+            && let Some(at) = self.grid.block_position(z.0, block, cell, p)
         {
             return at != Position::Outside;
         }
@@ -843,6 +956,47 @@ mod grid_oracle {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// The checker's keep-out candidates (from the cell when the accuracy disc fits
+        /// in the point's tile, else the R-tree) include every zone that some placement
+        /// finds, and the placement with the cell's cover answer is the zone's own.
+        #[test]
+        fn keep_out_candidates_hold_every_placed_zone(
+            shapes in prop::collection::vec(shape_strategy(), 1..8),
+            cells in prop::sample::select(vec![16usize, 256, 4096, 65_536]),
+            reach in prop::collection::vec(prop::sample::select(vec![0.0, 0.0, 700.0]), 8),
+            random in prop::collection::vec((15.8..17.2f64, 29.8..31.2f64), 150),
+        ) {
+            let zones: Vec<Zone> = shapes
+                .into_iter()
+                .enumerate()
+                .map(|(i, shape)| Zone { id: format!("z{:02}", (i * 7) % 11), name: None, shape })
+                .collect();
+            let params = GridParams {
+                cells_per_vertex: 0.0,
+                min_cells: cells,
+                max_cells: cells,
+                ..GridParams::default()
+            };
+            let reach = &reach[..zones.len()];
+            let index = ZoneIndex::build_with_params(&zones, reach, params);
+            for (k, p) in probes(&zones, &index, &random).into_iter().enumerate() {
+                let a = [0.0, 0.5, 30.0, 2000.0][k % 4];
+                let mut found: Vec<(u32, Option<Placement>)> = Vec::new();
+                index.for_each_keep_out_candidate(p, a, |z, cover| {
+                    let placed = index.place_near_in(z, p, reach[z.0 as usize], a, cover.as_ref());
+                    found.push((z.0, placed));
+                });
+                for (z, zone) in index.zones.iter().enumerate() {
+                    let want = zone.place_near(p, reach[z], a);
+                    let got = found.iter().find(|f| f.0 == z as u32);
+                    prop_assert!(
+                        got.map_or(want.is_none(), |g| g.1 == want),
+                        "point {:?} accuracy {} zone {}: {:?} vs {:?}", p, a, z, got, want
+                    );
+                }
+            }
+        }
 
         #[test]
         fn grid_answers_equal_brute_force(
