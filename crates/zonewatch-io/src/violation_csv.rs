@@ -54,7 +54,7 @@ pub(crate) fn format_row(out: &mut Vec<u8>, row: &ViolationRow<'_>, s: &Scratch)
             row.rule_id.as_bytes(),
             row.zone_id.as_bytes(),
             row.kind.as_bytes(),
-            row.confidence.as_bytes(),
+            row.confidence.name().as_bytes(),
             s.depth.as_bytes(),
         ],
     );

@@ -2,8 +2,6 @@
 
 use std::io::{self, BufWriter, Write};
 
-use zonewatch_core::Confidence;
-
 use crate::style::violation_json_properties;
 use crate::violation_writer::{Scratch, ViolationRow};
 
@@ -82,15 +80,10 @@ pub(crate) fn write_feature<W: Write>(
         out,
         ",\"kind\":\"{}\",\"confidence\":\"{}\",\"depth_m\":{}",
         row.kind,
-        row.confidence,
+        row.confidence.name(),
         num(&s.depth)
     )?;
-    let confidence = if row.confidence == Confidence::Confirmed.name() {
-        Confidence::Confirmed
-    } else {
-        Confidence::Possible
-    };
-    out.write_all(violation_json_properties(confidence).as_bytes())?;
+    out.write_all(violation_json_properties(row.confidence).as_bytes())?;
     out.write_all(b"}}")
 }
 

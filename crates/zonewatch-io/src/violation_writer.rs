@@ -2,7 +2,9 @@
 
 use std::io::{self, Write};
 
-use zonewatch_core::{Agreement, Checker, Report, RuleIndex, Timestamp, Violation, ZoneRef};
+use zonewatch_core::{
+    Agreement, Checker, Confidence, Report, RuleIndex, Timestamp, Violation, ZoneRef,
+};
 
 use crate::OutputFormat;
 use crate::violation_csv::ViolationCsv;
@@ -69,7 +71,7 @@ pub(crate) struct ViolationRow<'a> {
     pub(crate) rule_id: &'a str,
     pub(crate) zone_id: &'a str,
     pub(crate) kind: &'static str,
-    pub(crate) confidence: &'static str,
+    pub(crate) confidence: Confidence,
     pub(crate) depth_m: f64,
 }
 
@@ -88,7 +90,7 @@ impl<'a> ViolationRow<'a> {
             rule_id: names.rule_id(violation.rule),
             zone_id: names.zone_id(violation.zone),
             kind: names.rule_kind(violation.rule),
-            confidence: violation.confidence.name(),
+            confidence: violation.confidence,
             depth_m: violation.depth_m,
         }
     }

@@ -172,7 +172,7 @@ fn depths_round_to_two_decimals_and_non_finite_numbers_are_null() {
         rule_id: "",
         zone_id: "",
         kind: "",
-        confidence: "",
+        confidence: Confidence::Possible,
         depth_m: 2.675,
     };
     s.format(&row);
