@@ -76,6 +76,26 @@ impl PreparedZone {
         }
     }
 
+    /// The exact distance from `p` to the skeleton (a circle's centre: one distance, no
+    /// search; the result is the same).
+    fn skeleton_m(&self, p: Coord) -> f64 {
+        match self.centre {
+            Some(c) if !p.x.is_nan() && !p.y.is_nan() => geodesic::distance_m(p, c),
+            _ => self.skeleton.distance_m(p),
+        }
+    }
+
+    /// [`SegmentSet::distance_up_to_m`] of the skeleton, a circle's without a search.
+    fn skeleton_up_to_m(&self, p: Coord, cap: f64) -> Option<f64> {
+        match self.centre {
+            Some(c) if cap >= 0.0 => {
+                let d = geodesic::distance_m(p, c);
+                (d <= cap).then_some(d)
+            }
+            _ => self.skeleton.distance_up_to_m(p, cap),
+        }
+    }
+
     /// A rigorous lower bound on the edge distance of a point `p` that the (ungrown) region
     /// covers, metres, cheap (no geodesic solution): for a circle of radius r, r minus an
     /// upper bound on d(p, centre); for other shapes −∞ (no bound).
@@ -123,7 +143,7 @@ impl PreparedZone {
             return true;
         }
         let grow = self.distance_m + extra_m;
-        self.grows(grow) && self.skeleton.distance_up_to_m(p, grow).is_some()
+        self.grows(grow) && self.skeleton_up_to_m(p, grow).is_some()
     }
 
     /// Whether `p` is strictly inside the region (edge excluded).
@@ -149,7 +169,7 @@ impl PreparedZone {
         {
             return true;
         }
-        self.grows(self.distance_m) && self.skeleton.distance_up_to_m(p, self.distance_m).is_some()
+        self.grows(self.distance_m) && self.skeleton_up_to_m(p, self.distance_m).is_some()
     }
 
     fn contains_with(&self, p: Coord, position: impl Fn(&Area, Coord) -> Position) -> bool {
@@ -175,7 +195,7 @@ impl PreparedZone {
     /// where grow = the zone's own distance + `extra_m`.
     pub(crate) fn place(&self, p: Coord, extra_m: f64) -> Placement {
         let grow = self.distance_m + extra_m;
-        let d = self.skeleton.distance_m(p);
+        let d = self.skeleton_m(p);
         if self.area.as_ref().is_some_and(|a| a.covers(p)) {
             return Placement {
                 covered: true,
@@ -193,7 +213,7 @@ impl PreparedZone {
     /// the same exact distance); `None` when it is larger.
     pub(crate) fn outside_edge_up_to_m(&self, p: Coord, cap_m: f64) -> Option<f64> {
         let grow = self.distance_m;
-        let d = self.skeleton.distance_up_to_m(p, cap_m + grow)?;
+        let d = self.skeleton_up_to_m(p, cap_m + grow)?;
         Some((d - grow).abs())
     }
 
@@ -203,7 +223,7 @@ impl PreparedZone {
         if self.area.is_some() && self.distance_m == 0.0 {
             return Placement {
                 covered: true,
-                edge_m: self.skeleton.distance_m(p) + self.distance_m,
+                edge_m: self.skeleton_m(p) + self.distance_m,
             };
         }
         self.place(p, 0.0)
@@ -231,10 +251,10 @@ impl PreparedZone {
         if self.area.as_ref().is_some_and(area_covers) {
             return Some(Placement {
                 covered: true,
-                edge_m: self.skeleton.distance_m(p) + grow,
+                edge_m: self.skeleton_m(p) + grow,
             });
         }
-        let d = self.skeleton.distance_up_to_m(p, grow + beyond_m)?;
+        let d = self.skeleton_up_to_m(p, grow + beyond_m)?;
         if self.grows(grow) && d <= grow {
             Some(Placement {
                 covered: true,
