@@ -152,6 +152,9 @@ struct Span<'e> {
     /// dφ/dt, dλ/dt in radians.
     dlat_r: f64,
     dlon_r: f64,
+    /// sin and cos of a's latitude and longitude, for q(t)'s by angle addition (computed
+    /// at the first short probe).
+    start_sc: Option<[f64; 4]>,
 }
 
 /// f and f' at one t.
@@ -193,6 +196,7 @@ impl<'e> Span<'e> {
             ends,
             dlat_r: (b.y - a.y).to_radians(),
             dlon_r: (b.x - a.x).to_radians(),
+            start_sc: None,
         }
     }
 
@@ -205,7 +209,7 @@ impl<'e> Span<'e> {
 
     fn probe(&mut self, p: Coord, t: f64) -> Probe {
         let (lat, lon) = self.at(t);
-        if let Some(pr) = self.probe_short(p, lat, lon) {
+        if let Some(pr) = self.probe_short(p, t, lat) {
             return pr;
         }
         let q = Coord { x: lon, y: lat };
@@ -226,13 +230,21 @@ impl<'e> Span<'e> {
 
     /// [`probe`](Self::probe) by the short formula (`short.rs`) when q is within its reach
     /// of p: f from the chord, f' = ds/dc · (chord · dq/dt) / c.
-    fn probe_short(&mut self, p: Coord, lat: f64, lon: f64) -> Option<Probe> {
+    fn probe_short(&mut self, p: Coord, t: f64, lat: f64) -> Option<Probe> {
         if lat.abs() > SHORT_MAX_LAT {
             return None;
         }
         let origin = self.ends.origin(p)?;
-        let (s, c) = lat.to_radians().sin_cos();
-        let (sl, cl) = lon.to_radians().sin_cos();
+        let [sa, ca, sla, cla] = *self.start_sc.get_or_insert_with(|| {
+            let (s, c) = self.a.y.to_radians().sin_cos();
+            let (sl, cl) = self.a.x.to_radians().sin_cos();
+            [s, c, sl, cl]
+        });
+        // φ(t) = φ_a + t Δφ and λ(t) = λ_a + t Δλ by angle addition.
+        let (st, ct) = sin_cos_small(t * self.dlat_r);
+        let (s, c) = (sa * ct + ca * st, ca * ct - sa * st);
+        let (slt, clt) = sin_cos_small(t * self.dlon_r);
+        let (sl, cl) = (sla * clt + cla * slt, cla * clt - sla * slt);
         let q = Place::from_sc(s, c, sl, cl);
         let d: [f64; 3] = std::array::from_fn(|k| q.x[k] - origin.x[k]);
         let chord = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
@@ -293,6 +305,26 @@ impl<'e> Span<'e> {
         let lat_max = self.a.y.abs().max(self.b.y.abs());
         lat_max < 89.0 && f_up < 1.9e6 && f_up * 1.12 * lat_max.to_radians().tan() < 0.9 * A
     }
+}
+
+/// sin x and cos x; for |x| ≤ 1/4 by their Taylor polynomials (to x¹¹ and x¹², the
+/// remainders below 3e-18: within an ulp of libm), else by libm.
+fn sin_cos_small(x: f64) -> (f64, f64) {
+    if x.abs() > 0.25 {
+        return x.sin_cos();
+    }
+    let x2 = x * x;
+    let s = x
+        * (1.0
+            - x2 / 6.0
+                * (1.0 - x2 / 20.0 * (1.0 - x2 / 42.0 * (1.0 - x2 / 72.0 * (1.0 - x2 / 110.0)))));
+    let c = 1.0
+        - x2 / 2.0
+            * (1.0
+                - x2 / 12.0
+                    * (1.0
+                        - x2 / 30.0 * (1.0 - x2 / 56.0 * (1.0 - x2 / 90.0 * (1.0 - x2 / 132.0)))));
+    (s, c)
 }
 
 /// Wraps a longitude difference into [-180, 180].
@@ -492,6 +524,20 @@ mod tests {
                 assert!((d - dist).abs() < tol, "{foot_lat} {dist} {azi}: {d}");
             }
         }
+    }
+
+    #[test]
+    fn small_angle_sin_cos_match_libm() {
+        for i in -2500..=2500 {
+            let x = i as f64 * 1e-4 + 1.2345e-7;
+            let (s, c) = sin_cos_small(x);
+            assert!(
+                (s - x.sin()).abs() <= 2.0 * f64::EPSILON * x.abs().max(1e-300),
+                "{x}"
+            );
+            assert!((c - x.cos()).abs() <= 2.0 * f64::EPSILON, "{x}");
+        }
+        assert_eq!(sin_cos_small(1.0), 1.0f64.sin_cos());
     }
 
     #[test]
