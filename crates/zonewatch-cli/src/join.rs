@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use zonewatch_core::{Predicate, ZoneIndex, ZoneRef};
 use zonewatch_io::{
-    JoinWriter, ParsedPoints, PointBlock, PointBlocks, Reject, RejectWriter, read_zones,
+    JoinWriter, ParsedPoints, PointBlock, PointBlocks, PointId, Reject, RejectWriter, read_zones,
 };
 
 use crate::args::{JoinArgs, JoinPredicate};
@@ -49,7 +49,7 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
             pipeline::run(blocks, PointBlocks::next_block, |block| {
                 let lines;
                 // Parse and join: each piece of a block on its own core.
-                let joined_pieces: Vec<Joined<'_>> = match block {
+                let mut joined_pieces: Vec<Joined<'_>> = match block {
                     PointBlock::Lines(l) => {
                         lines = l;
                         (0..lines.pieces())
@@ -57,7 +57,11 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
                             .map(|i| {
                                 let mut parsed = ParsedPoints::default();
                                 lines.read_points(i, &mut parsed);
-                                Joined::new(parsed, &index, predicate)
+                                let mut j = Joined::new(parsed, &index, predicate);
+                                // Formatted now, while the piece's bytes are in cache: read
+                                // later, each id was a cache miss.
+                                j.out = j.rows(None, &zone_ids);
+                                j
                             })
                             .collect()
                     }
@@ -84,6 +88,10 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
                         slices
                     }
                 };
+                let mut early: Vec<Option<Vec<u8>>> = Vec::with_capacity(joined_pieces.len());
+                for j in &mut joined_pieces {
+                    early.push(j.out.take());
+                }
                 let mut bad: Vec<&Reject> = Vec::new();
                 let mut starts = Vec::with_capacity(joined_pieces.len());
                 for j in &joined_pieces {
@@ -101,7 +109,11 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
                 let out: Vec<Vec<u8>> = joined_pieces
                     .par_iter()
                     .zip(&starts)
-                    .map(|(j, start)| j.rows(*start, &zone_ids))
+                    .zip(early)
+                    .map(|((j, start), early)| match early {
+                        Some(out) => out,
+                        None => j.rows(Some(*start), &zone_ids).expect("rows numbered"),
+                    })
                     .collect();
                 for (j, bytes) in joined_pieces.iter().zip(&out) {
                     writer.append(bytes)?;
@@ -144,6 +156,8 @@ struct Joined<'a> {
     /// Every pair's zone; point `i`'s are `zones[ends[i]..ends[i + 1]]`.
     zones: Vec<ZoneRef>,
     ends: Vec<usize>,
+    /// The rows, when formatted already.
+    out: Option<Vec<u8>>,
 }
 
 impl<'a> Joined<'a> {
@@ -159,22 +173,28 @@ impl<'a> Joined<'a> {
             parsed,
             zones,
             ends,
+            out: None,
         }
     }
 
     /// The `point_id,zone_id` rows; `PointId::Row` numbers start at `rows_before`.
-    fn rows(&self, rows_before: u64, zone_ids: &[&str]) -> Vec<u8> {
+    /// Without `rows_before`, `None` when a point in a zone has no id of its own (its
+    /// number depends on the pieces before).
+    fn rows(&self, rows_before: Option<u64>, zone_ids: &[&str]) -> Option<Vec<u8>> {
         let mut out = Vec::with_capacity(self.zones.len() * 24);
         for (i, (id, _)) in self.parsed.points.iter().enumerate() {
             let zones = &self.zones[self.ends[i]..self.ends[i + 1]];
             if zones.is_empty() {
                 continue;
             }
-            let id = id.to_text(rows_before);
+            let id = match (id, rows_before) {
+                (PointId::Row(_), None) => return None,
+                (id, before) => id.to_text(before.unwrap_or(0)),
+            };
             for z in zones {
                 JoinWriter::<Sink>::format_row(&mut out, &id, zone_ids[z.0 as usize]);
             }
         }
-        out
+        Some(out)
     }
 }

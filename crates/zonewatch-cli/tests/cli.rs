@@ -1,5 +1,6 @@
 //! The built `zonewatch` binary, as a user runs it: exit codes, files, messages.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -416,6 +417,57 @@ fn join_agrees_with_geos_on_the_fixture() {
             want.replace("\r\n", "\n"),
             "{predicate}"
         );
+    }
+}
+
+/// A point without an id is named by its data row number, which counts the rows of the
+/// blocks and pieces before it; rows with ids are formatted as soon as their piece is
+/// joined, the others later. Every third id blanked, in blocks from one row to all.
+#[test]
+fn join_numbers_points_without_ids_by_row_whatever_the_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = repo().join("tests/fixtures/join");
+    let points = std::fs::read_to_string(fixture.join("points.csv")).unwrap();
+    // `p0003`, `p0006`, …; not the header.
+    let blank = |id: &str| id[1..].parse::<u64>().is_ok_and(|n| n % 3 == 0);
+    let mut csv = String::new();
+    for (i, line) in points.lines().enumerate() {
+        let (id, rest) = line.split_once(',').unwrap();
+        // The fixture's ids are `p0001`, … in row order: row n (from 0) is `p{n+1}`.
+        assert!(i == 0 || id == format!("p{i:04}"), "{line}");
+        let id = if i > 0 && blank(id) { "" } else { id };
+        writeln!(csv, "{id},{rest}").unwrap();
+    }
+    let path = dir.path().join("points.csv");
+    std::fs::write(&path, csv).unwrap();
+    // GEOS's pairs, the blanked ids turned into row numbers.
+    let mut want = String::new();
+    for line in std::fs::read_to_string(fixture.join("expected_covers.csv"))
+        .unwrap()
+        .lines()
+    {
+        match line.split_once(',') {
+            Some((id, zone)) if blank(id) => {
+                let row = id[1..].parse::<u64>().unwrap() - 1;
+                writeln!(want, "{row},{zone}").unwrap();
+            }
+            _ => writeln!(want, "{line}").unwrap(),
+        }
+    }
+    for (threads, chunk) in [("1", "1"), ("2", "7"), ("3", "300"), ("2", "65536")] {
+        let out = zonewatch(&[
+            "join",
+            "--zones",
+            "tests/fixtures/join/zones.geojson",
+            "--threads",
+            threads,
+            "--chunk-size",
+            chunk,
+            "-q",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), want, "threads {threads}, chunk {chunk}");
     }
 }
 

@@ -12,7 +12,8 @@
 //!
 //! What it accepts, it reads exactly as serde does: whitespace is JSON's four bytes;
 //! strings borrow from the line unless they hold escapes; coordinates are parsed from
-//! their text with `fast-float2` (as [`json_number`](crate::json_value::json_number));
+//! their text with `fast-float2` (as [`json_number`](crate::json_value::json_number)), or
+//! directly where one exact operation gives the same float;
 //! property numbers become `UInt`/`Int` (integers of up to 18 digits, `-0` a float as in
 //! serde_json) or `Float` computed as serde_json computes it, taken only where that is
 //! exact (at most 2^53 in the digits, a power of ten up to 10^22), so also correctly
@@ -39,27 +40,121 @@ pub(crate) fn scan_feature<'a>(text: &'a str, out: &mut FeatureIn<'a>) -> bool {
     c.feature(out).is_some()
 }
 
-/// The member names of a Feature, of its geometry and of its properties, as bits.
-const FEATURE_NAMES: [&[u8]; 4] = [b"type", b"id", b"geometry", b"properties"];
-const GEOMETRY_NAMES: [&[u8]; 2] = [b"type", b"coordinates"];
-const PROPERTY_NAMES: [&[u8]; 10] = [
-    b"report_id",
-    b"id",
-    b"unit_id",
-    b"time",
-    b"accuracy_m",
-    b"source",
-    b"side",
-    b"class",
-    b"role",
-    b"foreign",
-];
+/// A member name of up to 16 bytes as one number (little-endian, zero-padded), so that
+/// names are told apart by integer compares: a `match` on the bytes called `memcmp` for
+/// each candidate.
+const fn pack(name: &[u8]) -> u128 {
+    let mut v = 0u128;
+    let mut i = 0;
+    while i < name.len() {
+        v |= (name[i] as u128) << (8 * i);
+        i += 1;
+    }
+    v
+}
+
+/// `key` packed as [`pack`] packs it; `None` past 16 bytes (no known name is as long).
+#[inline]
+fn packed(key: &[u8]) -> Option<u128> {
+    if key.len() > 16 {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    for (b, k) in buf.iter_mut().zip(key) {
+        *b = *k;
+    }
+    Some(u128::from_le_bytes(buf))
+}
+
+/// The index of a Feature's member name (its bit in the names seen), `None` for others.
+/// (No name holds a zero byte — a control character gives up before — so the padding
+/// cannot make two names equal.)
+#[inline]
+fn feature_member(key: &[u8]) -> Option<usize> {
+    const NAMES: [u128; 4] = [
+        pack(b"type"),
+        pack(b"id"),
+        pack(b"geometry"),
+        pack(b"properties"),
+    ];
+    let k = packed(key)?;
+    NAMES.iter().position(|&n| n == k)
+}
+
+/// As [`feature_member`], for a geometry.
+#[inline]
+fn geometry_member(key: &[u8]) -> Option<usize> {
+    const NAMES: [u128; 2] = [pack(b"type"), pack(b"coordinates")];
+    let k = packed(key)?;
+    NAMES.iter().position(|&n| n == k)
+}
+
+/// As [`feature_member`], for the properties.
+#[inline]
+fn property_member(key: &[u8]) -> Option<usize> {
+    const NAMES: [u128; 10] = [
+        pack(b"report_id"),
+        pack(b"id"),
+        pack(b"unit_id"),
+        pack(b"time"),
+        pack(b"accuracy_m"),
+        pack(b"source"),
+        pack(b"side"),
+        pack(b"class"),
+        pack(b"role"),
+        pack(b"foreign"),
+    ];
+    let k = packed(key)?;
+    NAMES.iter().position(|&n| n == k)
+}
+
+/// The bytes that end the plain run of a string: `"`, the backslash and the control
+/// characters.
+const STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
 
 /// Powers of ten that are exact in an f64.
 const POW10: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
+
+/// The length of the plain run of a string starting at `b[0]`: the index of its first
+/// `"`, backslash or control character, or `None` when there is none. Eight bytes at a
+/// time where eight remain: the first byte a test marks is exact (a borrow only runs
+/// upwards, past a byte already marked).
+#[inline]
+fn plain_run(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut at = 0;
+    while let Some(word) = b.get(at..at + 8) {
+        let x = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let quote = x ^ (ONES * u64::from(b'"'));
+        let backslash = x ^ (ONES * u64::from(b'\\'));
+        let stop = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (x.wrapping_sub(ONES * 0x20) & !x);
+        let stop = stop & HIGH;
+        if stop != 0 {
+            return Some(at + (stop.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    b[at..]
+        .iter()
+        .position(|&c| STRING_STOP[c as usize])
+        .map(|i| at + i)
+}
 
 struct Cursor<'a> {
     s: &'a str,
@@ -124,26 +219,22 @@ impl<'a> Cursor<'a> {
     fn key(&mut self) -> Option<&'a [u8]> {
         self.eat(b'"')?;
         let start = self.i;
-        loop {
-            let b = self.peek()?;
-            self.i += 1;
-            match b {
-                b'"' => break,
-                b'\\' | 0..=0x1F => return None,
-                _ => {}
-            }
+        let run = plain_run(&self.b[start..])?;
+        // A `\` or a control character: left to serde.
+        if self.b[start + run] != b'"' {
+            return None;
         }
-        let key = &self.b[start..self.i - 1];
+        self.i = start + run + 1;
         self.eat(b':')?;
-        Some(key)
+        Some(&self.b[start..start + run])
     }
 
-    /// Calls `member` with each member's index in `names` (or `None` for another name)
+    /// Calls `member` with each member's index by `names` (or `None` for another name)
     /// of the object starting here; a known name given twice gives up.
     #[inline]
-    fn object<const N: usize>(
+    fn object(
         &mut self,
-        names: &[&[u8]; N],
+        names: fn(&[u8]) -> Option<usize>,
         mut member: impl FnMut(&mut Self, Option<usize>) -> Option<()>,
     ) -> Option<()> {
         self.eat(b'{')?;
@@ -154,7 +245,7 @@ impl<'a> Cursor<'a> {
         let mut seen = 0u32;
         loop {
             let key = self.key()?;
-            let k = names.iter().position(|n| *n == key);
+            let k = names(key);
             if let Some(k) = k {
                 if seen & (1 << k) != 0 {
                     return None;
@@ -169,9 +260,9 @@ impl<'a> Cursor<'a> {
     }
 
     fn feature(&mut self, out: &mut FeatureIn<'a>) -> Option<()> {
-        self.object(&FEATURE_NAMES, |c, k| match k {
-            Some(0) => c.scalar().map(|s| out.kind = s),
-            Some(1) => c.scalar().map(|s| out.id = s),
+        self.object(feature_member, |c, k| match k {
+            Some(0) => c.scalar(&mut out.kind),
+            Some(1) => c.scalar(&mut out.id),
             Some(2) => c.geometry(&mut out.geometry),
             Some(_) => c.properties(&mut out.properties),
             None => c.skip_value(0),
@@ -190,8 +281,8 @@ impl<'a> Cursor<'a> {
             return Some(());
         }
         let g = out.insert(GeometryIn::default());
-        self.object(&GEOMETRY_NAMES, |c, k| match k {
-            Some(0) => c.scalar().map(|s| g.kind = s),
+        self.object(geometry_member, |c, k| match k {
+            Some(0) => c.scalar(&mut g.kind),
             Some(_) => c.coordinates().map(|x| g.coordinates = x),
             None => c.skip_value(0),
         })
@@ -201,7 +292,7 @@ impl<'a> Cursor<'a> {
         if self.next_token()? == b'n' {
             return self.literal(b"null");
         }
-        self.object(&PROPERTY_NAMES, |c, k| {
+        self.object(property_member, |c, k| {
             let slot = match k {
                 None => return c.skip_value(0),
                 Some(0) => &mut p.report_id,
@@ -215,8 +306,7 @@ impl<'a> Cursor<'a> {
                 Some(8) => &mut p.role,
                 Some(_) => &mut p.foreign,
             };
-            *slot = c.scalar()?;
-            Some(())
+            c.scalar(slot)
         })
     }
 
@@ -235,7 +325,10 @@ impl<'a> Cursor<'a> {
                 loop {
                     let n = self.number()?;
                     if count < 2 {
-                        xy[count] = fast_float2::parse(n.text).ok()?;
+                        xy[count] = match exact_float(&n) {
+                            Some(f) => f,
+                            None => fast_float2::parse(n.text).ok()?,
+                        };
                     }
                     count += 1;
                     match self.next_token()? {
@@ -253,9 +346,12 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// Any value, as [`Scalar`]'s deserializer keeps it.
-    fn scalar(&mut self) -> Option<Scalar<'a>> {
-        Some(match self.next_token()? {
+    /// Any value into `slot`, as [`Scalar`]'s deserializer keeps it. Written in place: a
+    /// returned `Option<Scalar>` went through memory and was read back in wider loads
+    /// than it was stored with, which stalled.
+    #[inline]
+    fn scalar(&mut self, slot: &mut Scalar<'a>) -> Option<()> {
+        *slot = match self.next_token()? {
             b'"' => {
                 self.i += 1;
                 Scalar::Str(self.string()?)
@@ -281,7 +377,8 @@ impl<'a> Cursor<'a> {
                 Scalar::Object
             }
             _ => number_scalar(self.number()?)?,
-        })
+        };
+        Some(())
     }
 
     #[inline]
@@ -294,6 +391,9 @@ impl<'a> Cursor<'a> {
     #[inline]
     fn string(&mut self) -> Option<Cow<'a, str>> {
         let start = self.i;
+        // The plain run first, byte by byte through a table, without the cursor.
+        let run = plain_run(&self.b[start..])?;
+        self.i = start + run;
         loop {
             let b = self.peek()?;
             match b {
@@ -363,81 +463,86 @@ impl<'a> Cursor<'a> {
         })
     }
 
-    /// A number, its grammar checked as serde_json checks it.
+    /// A number, its grammar checked as serde_json checks it. The index is kept in a
+    /// local, not in the cursor, so that it stays in a register.
     fn number(&mut self) -> Option<Number<'a>> {
         self.next_token()?;
+        let b = self.b;
         let start = self.i;
-        let negative = self.peek() == Some(b'-');
+        let mut i = start;
+        let negative = b.get(i) == Some(&b'-');
         if negative {
-            self.i += 1;
+            i += 1;
         }
         let mut digits = 0u64;
         let mut count = 0u32;
-        let mut digit = |c: &mut Self| -> bool {
-            match c.peek() {
-                Some(d @ b'0'..=b'9') => {
-                    c.i += 1;
+        // One `0`, or digits not starting with one.
+        match *b.get(i)? {
+            b'0' => {
+                i += 1;
+                count = 1;
+                if matches!(b.get(i), Some(b'0'..=b'9')) {
+                    return None;
+                }
+            }
+            b'1'..=b'9' => {
+                while let Some(&d @ b'0'..=b'9') = b.get(i) {
+                    i += 1;
                     count += 1;
                     if count <= 19 {
                         digits = digits * 10 + u64::from(d - b'0');
                     }
-                    true
-                }
-                _ => false,
-            }
-        };
-        // One `0`, or digits not starting with one.
-        match self.peek()? {
-            b'0' => {
-                digit(self);
-                if matches!(self.peek(), Some(b'0'..=b'9')) {
-                    return None;
                 }
             }
-            b'1'..=b'9' => while digit(self) {},
             _ => return None,
         }
         let mut float = false;
         let mut fraction = 0i32;
-        if self.peek() == Some(b'.') {
-            self.i += 1;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
             float = true;
-            let before = self.i;
-            while digit(self) {
-                fraction += 1;
+            let before = i;
+            while let Some(&d @ b'0'..=b'9') = b.get(i) {
+                i += 1;
+                count += 1;
+                if count <= 19 {
+                    digits = digits * 10 + u64::from(d - b'0');
+                }
             }
-            if self.i == before {
+            if i == before {
                 return None;
             }
+            fraction = (i - before).min(i32::MAX as usize) as i32;
         }
         let mut exponent = Some(-fraction);
-        if matches!(self.peek(), Some(b'e' | b'E')) {
-            self.i += 1;
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1;
             float = true;
-            let sign = match self.peek()? {
+            let sign = match *b.get(i)? {
                 b'-' => {
-                    self.i += 1;
+                    i += 1;
                     -1
                 }
                 b'+' => {
-                    self.i += 1;
+                    i += 1;
                     1
                 }
                 _ => 1,
             };
-            let before = self.i;
+            let before = i;
             let mut e = 0i32;
-            while let Some(d @ b'0'..=b'9') = self.peek() {
-                self.i += 1;
+            while let Some(&d @ b'0'..=b'9') = b.get(i) {
+                i += 1;
                 e = e.saturating_mul(10).saturating_add(i32::from(d - b'0'));
             }
-            if self.i == before {
+            if i == before {
                 return None;
             }
             exponent = exponent.and_then(|f| f.checked_add(sign * e.min(100_000)));
         }
+        self.i = i;
         Some(Number {
-            text: &self.s[start..self.i],
+            text: &self.s[start..i],
             negative,
             digits: (count <= 19).then_some(digits),
             float,
@@ -514,7 +619,15 @@ fn number_scalar(n: Number<'_>) -> Option<Scalar<'static>> {
             (true, d) => Scalar::Int(-(d as i64)),
         });
     }
-    let e = n.exponent?;
+    exact_float(&n).map(Scalar::Float)
+}
+
+/// The number as a float when one correctly rounded operation gives it — at most 2^53 in
+/// the digits, a power of ten up to 10^22 (Clinger's fast path) — so the same float any
+/// correctly rounding parser gives (serde_json, `fast-float2`); `None` otherwise.
+#[inline]
+fn exact_float(n: &Number<'_>) -> Option<f64> {
+    let (digits, e) = (n.digits?, n.exponent?);
     if digits > 1 << 53 || e.unsigned_abs() as usize >= POW10.len() {
         return None;
     }
@@ -525,7 +638,7 @@ fn number_scalar(n: Number<'_>) -> Option<Scalar<'static>> {
     } else {
         digits as f64 / pow
     };
-    Some(Scalar::Float(if n.negative { -f } else { f }))
+    Some(if n.negative { -f } else { f })
 }
 
 #[cfg(test)]

@@ -227,7 +227,7 @@ fn csv_rows<'t>(bytes: &'t [u8], first_line: u64, mut f: impl FnMut(u64, &CsvLin
             }
             row.cells.clear();
         };
-    for i in memchr::memchr2_iter(b',', b'\n', bytes) {
+    for_each_separator(bytes, |i| {
         if bytes[i] == b',' {
             row.cells
                 .push(((cell_start - line_start) as u32, (i - line_start) as u32));
@@ -238,9 +238,38 @@ fn csv_rows<'t>(bytes: &'t [u8], first_line: u64, mut f: impl FnMut(u64, &CsvLin
             line_start = i + 1;
             cell_start = i + 1;
         }
-    }
+    });
     if line_start < bytes.len() {
         end_line(&mut row, line, bytes.len(), line_start, cell_start);
+    }
+}
+
+/// Calls `f` with the position of every `,` and `\n` in `bytes`, in order. Eight bytes
+/// at a time: a CSV line has a separator every few bytes, and a vector search restarted
+/// after each one cost more than this. Each byte's test is exact (no carry crosses
+/// bytes), so every marked byte is a separator. (Plain loops: as an iterator of
+/// adapters, this was slower than the search it replaces.)
+#[inline]
+fn for_each_separator(bytes: &[u8], mut f: impl FnMut(usize)) {
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // The high bit of each byte of `t` that is zero.
+    let zero = |t: u64| !(((t & LOW) + LOW) | t | LOW);
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let x = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let mut m = zero(x ^ (ONES * u64::from(b','))) | zero(x ^ (ONES * u64::from(b'\n')));
+        while m != 0 {
+            f(at + (m.trailing_zeros() / 8) as usize);
+            m &= m - 1;
+        }
+        at += 8;
+    }
+    for (i, &b) in words.remainder().iter().enumerate() {
+        if b == b',' || b == b'\n' {
+            f(at + i);
+        }
     }
 }
 

@@ -53,6 +53,9 @@ pub(crate) const TAKEN: &[&str] = &[
     r#"{}"#,
     r#"{"type":"Feature","properties":{"type":"Feature","geometry":"no"}}"#,
     r#"{"type":"Feature","properties":{"report_id":"\u00e9\u00E9"},"properties2":{"report_id":1,"report_id":2}}"#,
+    // Names near the known ones (prefixes, one byte more, past 16 bytes): other members.
+    r#"{"typ":1,"types":2,"type":"Feature","i":3,"idd":4,"geometry_and_more_than_16":5,"properties":{"report_i":"a","report_idd":"b","accuracy_m_":7,"unit_id":"U"}}"#,
+    r#"{"type":"Feature","geometry":{"typ":"x","coordinate":[9,9],"coordinatesx":[8,8],"coordinates":[1,2],"type":"Point"}}"#,
 ];
 
 /// Lines the scanner leaves to serde (serde may read them or refuse them).
@@ -363,6 +366,28 @@ fn generated_lines_are_often_taken_and_often_left() {
     assert!(taken > 200 && left > 200, "taken {taken}, left {left}");
 }
 
+/// The plain run of a string, eight bytes at a time, against a byte-by-byte search.
+fn plain_run_by_byte(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+}
+
+#[test]
+fn plain_runs_end_at_the_first_stop_byte() {
+    for text in [
+        &b""[..],
+        b"abc",
+        b"abcdefgh",
+        b"abcdefgh\"",
+        b"\x1f\x20\x21\"",
+        b"\xff\xfe\x80\x7f\x5b\x5d\x21\x23\x00",
+        b"\x00\"\\",
+        b"\xe9\xe9\xe9\xe9\xe9\xe9\xe9\xe9\xe9\\",
+        b"0123456789abcdef\n",
+    ] {
+        assert_eq!(plain_run(text), plain_run_by_byte(text), "{text:?}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(4000))]
 
@@ -371,6 +396,36 @@ proptest! {
         if let Some(got) = fast(&line) {
             prop_assert_eq!(Ok(got), careful(&line), "{}", line);
         }
+    }
+
+    #[test]
+    fn plain_runs_are_found_as_byte_by_byte(
+        text in proptest::collection::vec(prop_oneof![
+            Just(b'"'), Just(b'\\'), Just(0x1Fu8), Just(0x20u8), Just(0x00u8), Just(0x80u8),
+            Just(0xA2u8), Just(0xDCu8), 0x21u8..0x7F, any::<u8>()
+        ], 0..40)
+    ) {
+        prop_assert_eq!(plain_run(&text), plain_run_by_byte(&text));
+    }
+
+    /// Coordinates with up to 20 digits and exponents around the exact range (10^22),
+    /// computed directly or by `fast-float2`: the float serde's reading gives.
+    #[test]
+    fn coordinates_are_the_floats_serde_reads(
+        int in 0u64..100_000_000_000,
+        frac in "[0-9]{0,10}",
+        e in proptest::option::of(-30i32..30),
+        negative in any::<bool>(),
+    ) {
+        let mut n = format!("{}{int}", if negative { "-" } else { "" });
+        if !frac.is_empty() {
+            n = format!("{n}.{frac}");
+        }
+        if let Some(e) = e {
+            n = format!("{n}e{e}");
+        }
+        let line = format!(r#"{{"geometry":{{"type":"Point","coordinates":[{n},{n}]}}}}"#);
+        prop_assert!(agrees(&line), "{}", line);
     }
 
     #[test]

@@ -371,3 +371,52 @@ proptest::proptest! {
         proptest::prop_assert_eq!(block_points(bytes, format, rows), careful_points(bytes, format));
     }
 }
+
+proptest::proptest! {
+    /// Separators found eight bytes at a time, against `memchr`; bytes one off `,` and
+    /// `\n` (`-`, `+`, `\t`, `\v`) next to them, where a carry would mark them falsely.
+    #[test]
+    fn separators_are_every_comma_and_line_end(
+        bytes in proptest::collection::vec(proptest::prop_oneof![
+            proptest::strategy::Just(b','), proptest::strategy::Just(b'\n'),
+            proptest::strategy::Just(b'-'), proptest::strategy::Just(b'+'),
+            proptest::strategy::Just(b'\t'), proptest::strategy::Just(0x0Bu8),
+            proptest::strategy::Just(0xACu8), proptest::strategy::Just(0x8Au8),
+            proptest::prelude::any::<u8>()
+        ], 0..70),
+    ) {
+        let want: Vec<usize> = memchr::memchr2_iter(b',', b'\n', &bytes).collect();
+        let mut got = Vec::new();
+        for_each_separator(&bytes, |i| got.push(i));
+        proptest::prop_assert_eq!(got, want);
+    }
+
+    /// Random CSV rows (numbers in several notations, blank and short rows, ids or none)
+    /// read in blocks as the careful readers read them.
+    #[test]
+    fn random_csv_rows_are_read_as_the_careful_readers_read_them(
+        rows in proptest::collection::vec(
+            (
+                proptest::sample::select(vec!["", "p1", "r-2", "é"]),
+                proptest::sample::select(vec!["16.5", "-16.25", "007.5", "1e1", "", "x", "-0", "200", "16.123456789012345678901"]),
+                proptest::sample::select(vec!["31.5", "-31.0625", ".5", "5.", "+3", "91", " 30 "]),
+                0u8..8,
+            ),
+            1..30,
+        ),
+        chunk in 1usize..6,
+    ) {
+        let mut text = String::from("id,lon,lat,unit_id,time\n");
+        for (id, lon, lat, odd) in rows {
+            match odd {
+                0 => text.push('\n'),
+                1 => text.push_str(&format!("{id},{lon}\n")),
+                _ => text.push_str(&format!("{id},{lon},{lat},U1,2021-01-23T00:00:00Z\n")),
+            }
+        }
+        let bytes = text.as_bytes();
+        let format = ReportFormat::Csv;
+        proptest::prop_assert_eq!(block_reports(bytes, format, chunk), careful_reports(bytes, format));
+        proptest::prop_assert_eq!(block_points(bytes, format, chunk), careful_points(bytes, format));
+    }
+}
