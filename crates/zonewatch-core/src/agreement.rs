@@ -2,6 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::{Rule, RuleKind, Unit, Zone, ZoneProblem};
 
 /// A problem with the agreement as a whole. Every problem is reported, not only the first.
@@ -84,11 +86,13 @@ impl Agreement {
     ) -> Result<Agreement, Vec<AgreementError>> {
         let mut errors = Vec::new();
         let mut zone_ids = HashSet::new();
-        for zone in &zones {
+        // Zones are validated in parallel (big zones dominate), reported in zone order.
+        let problems: Vec<Vec<ZoneProblem>> = zones.par_iter().map(Zone::problems).collect();
+        for (zone, problems) in zones.iter().zip(problems) {
             if !zone_ids.insert(zone.id.as_str()) {
                 errors.push(AgreementError::DuplicateZone(zone.id.clone()));
             }
-            for problem in zone.problems() {
+            for problem in problems {
                 errors.push(AgreementError::Zone {
                     zone: zone.id.clone(),
                     problem,

@@ -55,6 +55,8 @@ const BLOCK_MARGIN_DEG: f64 = 1e-9;
 const RADIUS_MAX_M: f64 = 6_399_594.0;
 /// Slack between a distance bound and the threshold, metres.
 const DISTANCE_SLACK_M: f64 = 1e-3;
+/// Raster rows per parallel task when classifying one zone's cells clear of its edges.
+const ROWS_PER_TASK: usize = 16;
 
 /// Grid tuning.
 #[derive(Clone, Copy, Debug)]
@@ -502,27 +504,32 @@ impl ZoneGrid {
                 self.mark_edge(e[0], e[1], b, raster);
             }
         }
-        for r in b.r0..=b.r1 {
-            let mut run: Option<u8> = None;
-            for c in b.c0..=b.c1 {
-                let i = (r - b.r0) * w + (c - b.c0);
-                if raster[i] == EDGE {
-                    run = None;
-                    continue;
-                }
-                let state = match run {
-                    Some(s) => s,
-                    None => {
-                        let s = self.decide_tile(area, c, r);
-                        if s != EDGE {
-                            run = Some(s);
-                        }
-                        s
+        // Rows are independent: in parallel (one huge zone is many rows).
+        raster
+            .par_chunks_mut(w)
+            .with_min_len(ROWS_PER_TASK)
+            .enumerate()
+            .for_each(|(k, row)| {
+                let r = b.r0 + k;
+                let mut run: Option<u8> = None;
+                for (j, cell) in row.iter_mut().enumerate() {
+                    if *cell == EDGE {
+                        run = None;
+                        continue;
                     }
-                };
-                raster[i] = state;
-            }
-        }
+                    let state = match run {
+                        Some(s) => s,
+                        None => {
+                            let s = self.decide_tile(area, b.c0 + j, r);
+                            if s != EDGE {
+                                run = Some(s);
+                            }
+                            s
+                        }
+                    };
+                    *cell = state;
+                }
+            });
     }
 
     /// The exact class of tile (c, r), which no edge meets, from its centre; EDGE when
@@ -717,6 +724,24 @@ impl ZoneGrid {
     #[cfg(test)]
     pub(crate) fn line_y(&self, r: usize, s: usize) -> f64 {
         self.y0 + r as f64 / (self.ky * s as f64)
+    }
+
+    /// Everything the grid holds, as bits (tests: two builds compared exactly).
+    #[cfg(test)]
+    pub(crate) fn fingerprint(&self) -> Vec<u64> {
+        let mut out: Vec<u64> = [self.x0, self.y0, self.x1, self.y1, self.kx, self.ky]
+            .iter()
+            .map(|v| v.to_bits())
+            .collect();
+        out.extend([self.nx as u64, self.ny as u64, self.edges.len() as u64]);
+        out.extend(&self.cells);
+        out.extend(&self.lists);
+        out.extend(self.ref_x.iter().chain(&self.ref_y).map(|v| v.to_bits()));
+        for zone in &self.edges {
+            out.push(u64::MAX);
+            out.extend(zone.record_bits());
+        }
+        out
     }
 
     /// How many (cell, zone) entries have an edge block.

@@ -675,6 +675,152 @@ mod tests {
     }
 }
 
+/// The build classifies one zone's cells in parallel chunks (and zones in parallel): the
+/// grid, every edge block record and every answer must not depend on the thread count.
+#[cfg(test)]
+mod thread_count {
+    use super::*;
+    use geo_types::{LineString, MultiLineString, MultiPolygon, Polygon};
+
+    /// A jagged closed ring of `n` vertices around `c` (radii from a fixed LCG).
+    fn jagged(c: Coord, n: usize, scale: f64, seed: &mut u64) -> LineString {
+        let mut pts: Vec<Coord> = (0..n)
+            .map(|i| {
+                *seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let r = 0.6 + 0.4 * ((*seed >> 11) as f64 / (1u64 << 53) as f64);
+                let t = std::f64::consts::TAU * i as f64 / n as f64;
+                Coord {
+                    x: c.x + scale * r * t.cos(),
+                    y: c.y + scale * r * t.sin(),
+                }
+            })
+            .collect();
+        pts.push(pts[0]);
+        LineString(pts)
+    }
+
+    fn zones() -> Vec<Zone> {
+        let mut seed = 7;
+        let area = |id: &str, polygons: Vec<Polygon>, buffer_m: f64| Zone {
+            id: id.into(),
+            name: None,
+            shape: Shape::Area {
+                polygons: MultiPolygon(polygons),
+                buffer_m,
+            },
+        };
+        let c = |x: f64, y: f64| Coord { x, y };
+        // A big zone with holes (thousands of edge cells, many split), a multipolygon,
+        // small ones, a circle, a band and a grown polygon.
+        let holes: Vec<LineString> = (0..6)
+            .map(|k| {
+                let t = std::f64::consts::TAU * k as f64 / 6.0;
+                jagged(
+                    c(16.5 + 0.15 * t.cos(), 30.5 + 0.15 * t.sin()),
+                    200,
+                    0.06,
+                    &mut seed,
+                )
+            })
+            .collect();
+        let big = Polygon::new(jagged(c(16.5, 30.5), 6000, 0.5, &mut seed), holes);
+        let parts = (0..3)
+            .map(|k| {
+                Polygon::new(
+                    jagged(c(17.2 + 0.3 * k as f64, 31.2), 1500, 0.12, &mut seed),
+                    vec![],
+                )
+            })
+            .collect();
+        let mut zones = vec![
+            area("big", vec![big], 0.0),
+            area("multi", parts, 0.0),
+            area(
+                "grown",
+                vec![Polygon::new(
+                    jagged(c(15.8, 29.9), 300, 0.1, &mut seed),
+                    vec![],
+                )],
+                800.0,
+            ),
+            Zone {
+                id: "camp".into(),
+                name: None,
+                shape: Shape::Circle {
+                    centre: c(16.2, 30.2),
+                    radius_m: 5_000.0,
+                },
+            },
+            Zone {
+                id: "road".into(),
+                name: None,
+                shape: Shape::Band {
+                    lines: MultiLineString(vec![LineString::from(vec![
+                        (15.6, 29.8),
+                        (17.9, 31.4),
+                    ])]),
+                    buffer_m: 300.0,
+                },
+            },
+        ];
+        for k in 0..12 {
+            let at = c(15.7 + 0.2 * k as f64, 29.75 + 0.13 * k as f64);
+            zones.push(area(
+                &format!("small_{k:02}"),
+                vec![Polygon::new(jagged(at, 40, 0.03, &mut seed), vec![])],
+                0.0,
+            ));
+        }
+        for z in &zones {
+            assert!(z.problems().is_empty(), "{}: {:?}", z.id, z.problems());
+        }
+        zones
+    }
+
+    fn build_on(threads: usize, zones: &[Zone]) -> ZoneIndex {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| ZoneIndex::build(zones))
+    }
+
+    #[test]
+    fn the_build_is_the_same_on_one_thread_and_on_four() {
+        let zones = zones();
+        let one = build_on(1, &zones);
+        let four = build_on(4, &zones);
+        let fingerprint = one.grid.fingerprint();
+        assert!(one.grid.block_count() > 1000, "{}", one.grid.block_count());
+        assert!(fingerprint == four.grid.fingerprint(), "grids differ");
+        let (mut a, mut b, mut brute) = (Vec::new(), Vec::new(), Vec::new());
+        let n = 600;
+        for i in 0..=n {
+            for j in 0..=n {
+                let p = Coord {
+                    x: 15.5 + 2.6 * i as f64 / n as f64,
+                    y: 29.6 + 2.0 * j as f64 / n as f64,
+                };
+                for predicate in [Predicate::Covers, Predicate::Contains] {
+                    // Both append.
+                    a.clear();
+                    b.clear();
+                    brute.clear();
+                    one.zones_at(p, predicate, &mut a);
+                    four.zones_at(p, predicate, &mut b);
+                    assert_eq!(a, b, "{p:?} {predicate:?}");
+                    if (i + j) % 7 == 0 {
+                        one.zones_at_brute_force(p, predicate, &mut brute);
+                        assert_eq!(a, brute, "{p:?} {predicate:?}");
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Edge blocks on degenerate geometry: vertices on cell reference points (the tile
 /// centres of a 16 × 16 grid of 1° cells), horizontal and vertical edges along the
 /// reference points' rows and columns, rays from a reference point through vertices,

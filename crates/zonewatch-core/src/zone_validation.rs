@@ -197,12 +197,19 @@ fn crossing_problems(rings: &[&LineString<f64>], part: Option<usize>, out: &mut 
     let spans: Vec<((f64, f64), (f64, f64))> = edges.iter().map(|e| e.extents(along_x)).collect();
     let mut order: Vec<usize> = (0..edges.len()).collect();
     order.sort_unstable_by(|&i, &j| spans[i].0.0.total_cmp(&spans[j].0.0));
-    let mut open: Vec<usize> = Vec::new();
+    // Open edges as (edge, end along, extent across), contiguous: one pass both drops
+    // the edges that ended and tests the others (this loop is most of validation).
+    let mut open: Vec<(usize, f64, (f64, f64))> = Vec::new();
     for &i in &order {
         let (along, across) = spans[i];
-        open.retain(|&j| spans[j].0.1 >= along.0);
-        for &j in &open {
-            let other = spans[j].1;
+        let mut kept = 0;
+        for k in 0..open.len() {
+            let (j, end, other) = open[k];
+            if end < along.0 {
+                continue;
+            }
+            open[kept] = open[k];
+            kept += 1;
             if other.0 > across.1 || other.1 < across.0 {
                 continue;
             }
@@ -211,7 +218,8 @@ fn crossing_problems(rings: &[&LineString<f64>], part: Option<usize>, out: &mut 
                 first_bad[e] = Some(f);
             }
         }
-        open.push(i);
+        open.truncate(kept);
+        open.push((i, along.1, across));
     }
     all.report(&first_bad, rings.len(), part, out);
 }

@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use zonewatch_core::{GeometryPath, Shape, Zone, ZoneProblem};
@@ -166,17 +167,30 @@ pub(crate) fn parse_zones(text: &str, source: &str) -> ParsedZones {
         ));
         return out;
     };
+    // Features are read (parsed and validated) independently, in parallel — the big
+    // zones' coordinates and validation are most of the load — then merged in feature
+    // order, so that zones and errors come out exactly as from one serial pass.
+    let read: Vec<(Option<Zone>, Option<String>, Vec<InputError>)> = features
+        .par_iter()
+        .enumerate()
+        .map(|(index, raw)| {
+            let mut errors = Vec::new();
+            let mut feature = FeatureReader {
+                text,
+                source,
+                index,
+                id: None,
+                errors: &mut errors,
+            };
+            let zone = feature.read(raw);
+            let id = feature.id;
+            (zone, id, errors)
+        })
+        .collect();
     let mut first_by_id: HashMap<String, usize> = HashMap::new();
-    for (index, raw) in features.into_iter().enumerate() {
-        let mut feature = FeatureReader {
-            text,
-            source,
-            index,
-            id: None,
-            errors: &mut out.errors,
-        };
-        let zone = feature.read(raw);
-        let Some(id) = feature.id else { continue };
+    for (index, (zone, id, errors)) in read.into_iter().enumerate() {
+        out.errors.extend(errors);
+        let Some(id) = id else { continue };
         if let Some(&first) = first_by_id.get(&id) {
             let e = ErrorKind::DuplicateId {
                 id: id.clone(),
