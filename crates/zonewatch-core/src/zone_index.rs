@@ -34,6 +34,8 @@ pub(crate) struct PreparedZone {
     pub(crate) bounds: (Coord, Coord),
     /// A circle's centre.
     centre: Option<Coord>,
+    /// The same, prepared for distances.
+    anchor: Option<geodesic::Anchor>,
 }
 
 /// Where a point lies relative to a zone grown by some extra distance, with its distance
@@ -73,23 +75,24 @@ impl PreparedZone {
             distance_m: zone.shape.distance_m(),
             bounds,
             centre,
+            anchor: centre.map(geodesic::Anchor::new),
         }
     }
 
     /// The exact distance from `p` to the skeleton (a circle's centre: one distance, no
     /// search; the result is the same).
     fn skeleton_m(&self, p: Coord) -> f64 {
-        match self.centre {
-            Some(c) if !p.x.is_nan() && !p.y.is_nan() => geodesic::distance_m(p, c),
+        match &self.anchor {
+            Some(c) if !p.x.is_nan() && !p.y.is_nan() => c.distance_m(p),
             _ => self.skeleton.distance_m(p),
         }
     }
 
     /// [`SegmentSet::distance_up_to_m`] of the skeleton, a circle's without a search.
     fn skeleton_up_to_m(&self, p: Coord, cap: f64) -> Option<f64> {
-        match self.centre {
+        match &self.anchor {
             Some(c) if cap >= 0.0 => {
-                let d = geodesic::distance_m(p, c);
+                let d = c.distance_m(p);
                 (d <= cap).then_some(d)
             }
             _ => self.skeleton.distance_up_to_m(p, cap),

@@ -47,9 +47,57 @@ pub fn distance_m(a: Coord, b: Coord) -> f64 {
         .unwrap_or_else(|| ellipsoid::GEOD.inverse(a.y, a.x, b.y, b.x))
 }
 
+/// A fixed point prepared for many distances to it (a circle's centre): `distance_m(p)`
+/// is [`distance_m`]`(p, at)`, bit for bit, with the point's own trigonometry done once.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Anchor {
+    at: Coord,
+    /// Its [`Place`](short::Place) when the short formula can reach it.
+    place: Option<short::Place>,
+}
+
+impl Anchor {
+    pub(crate) fn new(at: Coord) -> Anchor {
+        let place = (at.y.abs() <= short::SHORT_MAX_LAT).then(|| short::Place::new(at.y, at.x));
+        Anchor { at, place }
+    }
+
+    /// The geodesic distance from `p` to the anchor, metres.
+    pub(crate) fn distance_m(&self, p: Coord) -> f64 {
+        self.place
+            .and_then(|q| short::short_distance_to_m(p.y, p.x, &q))
+            .unwrap_or_else(|| ellipsoid::GEOD.inverse(p.y, p.x, self.at.y, self.at.x))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchor_distances_are_distance_m_bit_for_bit() {
+        let centres = [
+            (16.6, 31.2),
+            (0.0, 0.0),
+            (179.9, -45.0),
+            (10.0, 89.5),
+            (-70.0, -88.9),
+        ];
+        for &(cx, cy) in &centres {
+            let anchor = Anchor::new(Coord { x: cx, y: cy });
+            for i in 0..400 {
+                // Offsets from metres to thousands of km, every direction, poles included.
+                let r = 1e-5 * 1.05f64.powi(i % 200);
+                let a = (i as f64 * 2.399_963).rem_euclid(std::f64::consts::TAU);
+                let p = Coord {
+                    x: cx + r * a.cos(),
+                    y: (cy + r * a.sin()).clamp(-90.0, 90.0),
+                };
+                let want = distance_m(p, Coord { x: cx, y: cy });
+                assert_eq!(anchor.distance_m(p).to_bits(), want.to_bits(), "{p:?}");
+            }
+        }
+    }
 
     fn dms(d: f64, m: f64, s: f64) -> f64 {
         d.signum() * (d.abs() + m / 60.0 + s / 3600.0)

@@ -221,6 +221,16 @@ impl SegmentSet {
 
     /// The smallest distance if it is ≤ `cap` (then exact), else some value > `cap`.
     fn search(&self, p: Coord, cap: f64) -> f64 {
+        // A stack of FANOUT entries a level suffices (module notes on STACK); small sets
+        // (up to 1 024 pieces: two levels) skip zero-filling the full 2 KiB one.
+        if self.levels.len() <= 2 {
+            self.search_with(p, cap, &mut [Entry::default(); 2 * FANOUT])
+        } else {
+            self.search_with(p, cap, &mut [Entry::default(); STACK])
+        }
+    }
+
+    fn search_with(&self, p: Coord, cap: f64, stack: &mut [Entry]) -> f64 {
         if p.x.is_nan() || p.y.is_nan() {
             return f64::NAN;
         }
@@ -228,13 +238,12 @@ impl SegmentSet {
             return f64::INFINITY;
         };
         let mut s = Search::new(p, cap);
-        let mut stack = [Entry::default(); STACK];
         let mut len = 0;
         let top_level = (self.levels.len() - 1) as u32;
         s.push_sorted(
             top.iter().enumerate().map(|(i, cell)| (i as u32, cell)),
             top_level,
-            &mut stack,
+            stack,
             &mut len,
         );
         while len > 0 {
@@ -252,7 +261,7 @@ impl SegmentSet {
                 let children = children
                     .enumerate()
                     .map(|(i, cell)| ((start + i) as u32, cell));
-                s.push_sorted(children, e.level - 1, &mut stack, &mut len);
+                s.push_sorted(children, e.level - 1, stack, &mut len);
             }
         }
         s.found
@@ -404,7 +413,7 @@ impl Search {
         &self,
         cells: impl Iterator<Item = (u32, &'c Cell)>,
         level: u32,
-        stack: &mut [Entry; STACK],
+        stack: &mut [Entry],
         len: &mut usize,
     ) {
         let mut buf = [Entry::default(); FANOUT];

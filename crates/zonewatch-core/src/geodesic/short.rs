@@ -128,16 +128,25 @@ fn arc_of_circle(c: f64, x2: f64) -> (f64, f64) {
 /// The distance between two points when they are within reach of the short formula
 /// (chord ≤ [`SHORT_MAX_M`], both below [`SHORT_MAX_LAT`]), else `None`.
 pub(super) fn short_distance_m(a_lat: f64, a_lon: f64, b_lat: f64, b_lon: f64) -> Option<f64> {
-    if !(a_lat.abs() <= SHORT_MAX_LAT && b_lat.abs() <= SHORT_MAX_LAT) {
+    if b_lat.is_nan() || b_lat.abs() > SHORT_MAX_LAT {
         return None;
     }
-    let (p, q) = (Place::new(a_lat, a_lon), Place::new(b_lat, b_lon));
+    short_distance_to_m(a_lat, a_lon, &Place::new(b_lat, b_lon))
+}
+
+/// [`short_distance_m`] to a point whose [`Place`] is at hand (and below
+/// [`SHORT_MAX_LAT`]): the same value.
+pub(super) fn short_distance_to_m(a_lat: f64, a_lon: f64, q: &Place) -> Option<f64> {
+    if a_lat.is_nan() || a_lat.abs() > SHORT_MAX_LAT {
+        return None;
+    }
+    let p = Place::new(a_lat, a_lon);
     let d = [q.x[0] - p.x[0], q.x[1] - p.x[1], q.x[2] - p.x[2]];
     let c = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
     if c == 0.0 {
         return Some(0.0);
     }
-    (c <= SHORT_MAX_M).then(|| arc_from_chord(&p, &q, d, c).0)
+    (c <= SHORT_MAX_M).then(|| arc_from_chord(&p, q, d, c).0)
 }
 
 #[cfg(test)]
