@@ -372,16 +372,23 @@ impl Search {
 
     /// A rigorous lower bound on the distance to anything in `cell`: the larger of the
     /// lon/lat bound and the distance to its Cartesian box.
+    #[cfg(test)]
     fn cell_bound(&self, cell: &Cell) -> f64 {
-        let dy = (cell.y_min - self.yp).max(self.yp - cell.y_max).max(0.0);
-        let dlon = lon_gap_deg(self.p.x, cell.lon_min, cell.lon_max).to_radians();
-        let lonlat = if dlon == 0.0 {
-            slacken(dy)
-        } else {
-            let c = parallel_radius_floor(self.s2p.max(cell.s2), self.bulge);
-            // The horizon is exact (no slack): a bound equal to it proves "beyond the limit".
-            slacken(norm(dy, c * dlon)).min(self.horizon)
-        };
+        self.cartesian_bound(cell).max(self.lonlat_bound(cell))
+    }
+
+    /// [`cell_bound`](Self::cell_bound) when it is at most `limit`; else some rigorous
+    /// bound above `limit` (the Cartesian one alone when it suffices: the cheaper half).
+    fn cell_bound_within(&self, cell: &Cell, limit: f64) -> f64 {
+        let cartesian = self.cartesian_bound(cell);
+        if cartesian > limit {
+            return cartesian;
+        }
+        cartesian.max(self.lonlat_bound(cell))
+    }
+
+    /// The distance from p to the cell's Cartesian box, less the slack.
+    fn cartesian_bound(&self, cell: &Cell) -> f64 {
         let mut gap2 = 0.0;
         for k in 0..3 {
             let g = (cell.q_min[k] - self.q[k])
@@ -389,7 +396,20 @@ impl Search {
                 .max(0.0);
             gap2 += g * g;
         }
-        lonlat.max(slacken(gap2.sqrt()))
+        slacken(gap2.sqrt())
+    }
+
+    /// The lon/lat bound of `bounds.rs` for the cell, capped at the horizon.
+    fn lonlat_bound(&self, cell: &Cell) -> f64 {
+        let dy = (cell.y_min - self.yp).max(self.yp - cell.y_max).max(0.0);
+        let dlon = lon_gap_deg(self.p.x, cell.lon_min, cell.lon_max).to_radians();
+        if dlon == 0.0 {
+            slacken(dy)
+        } else {
+            let c = parallel_radius_floor(self.s2p.max(cell.s2), self.bulge);
+            // The horizon is exact (no slack): a bound equal to it proves "beyond the limit".
+            slacken(norm(dy, c * dlon)).min(self.horizon)
+        }
     }
 
     /// A rigorous lower bound on the distance to one piece: the distance from p to the
@@ -419,7 +439,7 @@ impl Search {
         let mut buf = [Entry::default(); FANOUT];
         let mut n = 0;
         for (index, cell) in cells {
-            let bound = self.cell_bound(cell);
+            let bound = self.cell_bound_within(cell, self.limit());
             if bound <= self.limit() {
                 buf[n] = Entry {
                     bound,
