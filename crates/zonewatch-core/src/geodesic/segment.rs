@@ -240,11 +240,23 @@ impl<'e> Span<'e> {
             let (sl, cl) = self.a.x.to_radians().sin_cos();
             [s, c, sl, cl]
         });
-        // φ(t) = φ_a + t Δφ and λ(t) = λ_a + t Δλ by angle addition.
-        let (st, ct) = sin_cos_small(t * self.dlat_r);
-        let (s, c) = (sa * ct + ca * st, ca * ct - sa * st);
-        let (slt, clt) = sin_cos_small(t * self.dlon_r);
-        let (sl, cl) = (sla * clt + cla * slt, cla * clt - sla * slt);
+        // φ(t) = φ_a + t Δφ and λ(t) = λ_a + t Δλ by angle addition; the far end from its
+        // own coordinates, so that a vertex gets the same f from both its segments (t = 0
+        // is exact already: sin 0 = 0, cos 0 = 1).
+        let (s, c, sl, cl) = if t == 1.0 {
+            let (s, c) = self.b.y.to_radians().sin_cos();
+            let (sl, cl) = self.b.x.to_radians().sin_cos();
+            (s, c, sl, cl)
+        } else {
+            let (st, ct) = sin_cos_small(t * self.dlat_r);
+            let (slt, clt) = sin_cos_small(t * self.dlon_r);
+            (
+                sa * ct + ca * st,
+                ca * ct - sa * st,
+                sla * clt + cla * slt,
+                cla * clt - sla * slt,
+            )
+        };
         let q = Place::from_sc(s, c, sl, cl);
         let d: [f64; 3] = std::array::from_fn(|k| q.x[k] - origin.x[k]);
         let chord = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
