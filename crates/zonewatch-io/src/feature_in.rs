@@ -11,7 +11,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use crate::json_value::{Coordinates, Scalar};
 
 /// The members of a Feature the readers use; everything else is skipped.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct FeatureIn<'a> {
     pub(crate) kind: Scalar<'a>,
     pub(crate) id: Scalar<'a>,
@@ -22,14 +22,14 @@ pub(crate) struct FeatureIn<'a> {
 }
 
 /// A geometry's type and, if it is a position, its coordinates.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct GeometryIn<'a> {
     pub(crate) kind: Scalar<'a>,
     pub(crate) coordinates: Coordinates,
 }
 
 /// The properties reports and points read.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct PropertiesIn<'a> {
     pub(crate) report_id: Scalar<'a>,
     pub(crate) id: Scalar<'a>,

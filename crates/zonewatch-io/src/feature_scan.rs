@@ -25,6 +25,12 @@ use std::borrow::Cow;
 use crate::feature_in::{FeatureIn, GeometryIn, PropertiesIn};
 use crate::json_value::{Coordinates, Scalar};
 
+mod shape;
+
+pub(crate) use shape::LineShapes;
+#[cfg(test)]
+pub(crate) use shape::tests::shaped_lines;
+
 /// How deep a skipped value may nest before the scanner leaves it to serde (whose own
 /// limit is 128 levels in all).
 const MAX_SKIP_DEPTH: u32 = 64;

@@ -8,7 +8,7 @@ use zonewatch_core::Coord;
 use crate::error::InputError;
 use crate::feature_collection::{FeatureCollectionScanner, MAX_FEATURE_BYTES};
 use crate::feature_in::{FeatureIn, read_feature};
-use crate::feature_scan::scan_feature;
+use crate::feature_scan::LineShapes;
 use crate::json_value::{Coordinates, Scalar};
 use crate::ndjson_lines::NdjsonLines;
 use crate::report_fields::{RowProblem, check_position};
@@ -143,19 +143,21 @@ pub(crate) fn parse_feature<'b>(
     check_kind(out, slot)
 }
 
-/// As [`parse_feature`] for a line of newline-delimited GeoJSON, trying the hand-written
-/// [`scan_feature`] first: the careful parse runs only for the lines it gives up on, so
-/// the result is the careful one either way, only sooner.
+/// As [`parse_feature`] for a line of newline-delimited GeoJSON, trying first the layout
+/// of earlier lines and the hand-written scanner ([`LineShapes::scan_feature`], whose
+/// state `shapes` is kept per run of lines): the careful parse runs only for the lines
+/// they give up on, so the result is the careful one either way, only sooner.
 #[inline]
 pub(crate) fn parse_feature_line<'b>(
     bytes: &'b [u8],
     slot: FeatureSlot,
     out: &mut FeatureIn<'b>,
+    shapes: &mut LineShapes,
 ) -> Result<(), (u64, RowProblem)> {
     if !slot.oversize
         && let Ok(text) = std::str::from_utf8(bytes)
     {
-        if scan_feature(text, out) {
+        if shapes.scan_feature(text, out) {
             return check_kind(out, slot);
         }
         *out = FeatureIn::default();

@@ -17,6 +17,7 @@ use crate::csv_records::{Cells, Header, trim};
 use crate::csv_reports::ReportColumns;
 use crate::error::InputError;
 use crate::feature_in::FeatureIn;
+use crate::feature_scan::LineShapes;
 use crate::json_features::{FeatureSlot, parse_feature_line};
 use crate::json_reports::feature_to_report;
 use crate::line_blocks::{BlockSize, LineBlocks, Next, PieceSpan, Pool, RawBlock, lines};
@@ -122,9 +123,10 @@ impl LineBlock {
                 });
             }
             Layout::NdJson => {
+                let mut shapes = LineShapes::default();
                 for (slot, text) in ndjson_features(bytes, p.first_line) {
                     let mut f = FeatureIn::default();
-                    match parse_feature_line(text, slot, &mut f) {
+                    match parse_feature_line(text, slot, &mut f, &mut shapes) {
                         Ok(()) => match feature_to_report(&f, slot, source) {
                             Ok(report) => {
                                 out.reports.push(report);
@@ -162,10 +164,11 @@ impl LineBlock {
                 });
             }
             Layout::NdJson => {
+                let mut shapes = LineShapes::default();
                 for (mut slot, text) in ndjson_features(bytes, p.first_line) {
                     slot.number = out.rows;
                     let mut f = FeatureIn::default();
-                    match parse_feature_line(text, slot, &mut f) {
+                    match parse_feature_line(text, slot, &mut f, &mut shapes) {
                         Ok(()) => match json_point(&f, out.rows) {
                             Ok(point) => out.points.push(point),
                             Err(e) => out.rejects.push(slot.reject(source, slot.line, e)),

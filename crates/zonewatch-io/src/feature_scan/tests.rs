@@ -7,13 +7,13 @@ use crate::feature_in::read_feature;
 use proptest::prelude::*;
 
 /// The scanner's reading, or `None` when it gives up.
-fn fast(text: &str) -> Option<String> {
+pub(crate) fn fast(text: &str) -> Option<String> {
     let mut f = FeatureIn::default();
     scan_feature(text, &mut f).then(|| format!("{f:?}"))
 }
 
 /// serde's reading, or its error.
-fn careful(text: &str) -> Result<String, String> {
+pub(crate) fn careful(text: &str) -> Result<String, String> {
     let mut f = FeatureIn::default();
     read_feature(text, &mut f)
         .map(|()| format!("{f:?}"))
@@ -31,7 +31,7 @@ fn agrees(text: &str) -> bool {
     }
 }
 
-const COMMON: &str = r#"{"type":"Feature","properties":{"report_id":"r1","unit_id":"U0001","time":"2021-01-23T00:00:00Z","accuracy_m":25},"geometry":{"type":"Point","coordinates":[16.5,31.25]}}"#;
+pub(crate) const COMMON: &str = r#"{"type":"Feature","properties":{"report_id":"r1","unit_id":"U0001","time":"2021-01-23T00:00:00Z","accuracy_m":25},"geometry":{"type":"Point","coordinates":[16.5,31.25]}}"#;
 
 /// Lines the scanner must take (the common shapes) and read as serde does.
 pub(crate) const TAKEN: &[&str] = &[
@@ -170,7 +170,7 @@ fn numbers_become_the_scalars_serde_makes() {
 }
 
 /// A value for an unknown property: nested, with braces and quotes in strings.
-fn junk() -> impl Strategy<Value = String> {
+pub(crate) fn junk() -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
         Just("null".to_string()),
         Just("true".to_string()),
@@ -191,7 +191,7 @@ fn junk() -> impl Strategy<Value = String> {
 }
 
 /// Numbers in many notations (some of them not JSON).
-fn number() -> impl Strategy<Value = String> {
+pub(crate) fn number() -> impl Strategy<Value = String> {
     prop_oneof![
         3 => any::<f64>().prop_map(|f| format!("{f}")),
         1 => any::<f64>().prop_map(|f| format!("{f:e}")),
@@ -219,7 +219,7 @@ fn number() -> impl Strategy<Value = String> {
 }
 
 /// Strings, as JSON text: plain, with every escape, braces, quotes, control characters.
-fn string() -> impl Strategy<Value = String> {
+pub(crate) fn string() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
         40 => "[a-zA-Z0-9 ,:{}\\[\\]]{0,6}",
         2 => Just("\\\"".to_string()),

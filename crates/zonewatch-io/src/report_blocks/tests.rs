@@ -373,6 +373,25 @@ proptest::proptest! {
 }
 
 proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Runs of lines in one to three layouts, mixed (the shape path's generator: most
+    /// lines hit the learned layout, some miss it by a value or a byte), read in blocks
+    /// as the careful readers read them.
+    #[test]
+    fn lines_in_layouts_are_read_as_the_careful_readers_read_them(
+        lines in crate::feature_scan::shaped_lines(),
+        rows in 1usize..9,
+    ) {
+        let text = lines.join("\n");
+        let bytes = text.as_bytes();
+        let format = ReportFormat::NdJson;
+        proptest::prop_assert_eq!(block_reports(bytes, format, rows), careful_reports(bytes, format));
+        proptest::prop_assert_eq!(block_points(bytes, format, rows), careful_points(bytes, format));
+    }
+}
+
+proptest::proptest! {
     /// Separators found eight bytes at a time, against `memchr`; bytes one off `,` and
     /// `\n` (`-`, `+`, `\t`, `\v`) next to them, where a carry would mark them falsely.
     #[test]
