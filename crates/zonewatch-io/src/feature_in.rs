@@ -43,6 +43,38 @@ pub(crate) struct PropertiesIn<'a> {
     pub(crate) foreign: Scalar<'a>,
 }
 
+impl<'a> PropertiesIn<'a> {
+    /// The member names read, in the order of [`slot`](Self::slot)'s indices.
+    pub(crate) const NAMES: &'static [&'static str; 10] = &[
+        "report_id",
+        "id",
+        "unit_id",
+        "time",
+        "accuracy_m",
+        "source",
+        "side",
+        "class",
+        "role",
+        "foreign",
+    ];
+
+    /// The field for member `NAMES[k]` (`k` ≥ 9: `foreign`).
+    pub(crate) fn slot(&mut self, k: usize) -> &mut Scalar<'a> {
+        match k {
+            0 => &mut self.report_id,
+            1 => &mut self.id,
+            2 => &mut self.unit_id,
+            3 => &mut self.time,
+            4 => &mut self.accuracy_m,
+            5 => &mut self.source,
+            6 => &mut self.side,
+            7 => &mut self.class,
+            8 => &mut self.role,
+            _ => &mut self.foreign,
+        }
+    }
+}
+
 /// Fills `out` from one JSON object (the whole text must be that object).
 pub(crate) fn read_feature<'a>(
     text: &'a str,
@@ -167,33 +199,9 @@ impl<'de: 'a, 'a> Visitor<'de> for PropertiesVisitor<'_, 'a> {
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        const NAMES: &[&str; 10] = &[
-            "report_id",
-            "id",
-            "unit_id",
-            "time",
-            "accuracy_m",
-            "source",
-            "side",
-            "class",
-            "role",
-            "foreign",
-        ];
         let p = self.0;
-        members(map, NAMES, |k, map| {
-            let slot = match k {
-                0 => &mut p.report_id,
-                1 => &mut p.id,
-                2 => &mut p.unit_id,
-                3 => &mut p.time,
-                4 => &mut p.accuracy_m,
-                5 => &mut p.source,
-                6 => &mut p.side,
-                7 => &mut p.class,
-                8 => &mut p.role,
-                _ => &mut p.foreign,
-            };
-            *slot = map.next_value()?;
+        members(map, PropertiesIn::NAMES, |k, map| {
+            *p.slot(k) = map.next_value()?;
             Ok(())
         })
     }

@@ -98,18 +98,16 @@ fn geometry_member(key: &[u8]) -> Option<usize> {
 /// As [`feature_member`], for the properties.
 #[inline]
 fn property_member(key: &[u8]) -> Option<usize> {
-    const NAMES: [u128; 10] = [
-        pack(b"report_id"),
-        pack(b"id"),
-        pack(b"unit_id"),
-        pack(b"time"),
-        pack(b"accuracy_m"),
-        pack(b"source"),
-        pack(b"side"),
-        pack(b"class"),
-        pack(b"role"),
-        pack(b"foreign"),
-    ];
+    // The same names, in the same order, as `PropertiesIn::slot` reads them.
+    const NAMES: [u128; 10] = {
+        let mut out = [0u128; 10];
+        let mut i = 0;
+        while i < out.len() {
+            out[i] = pack(PropertiesIn::NAMES[i].as_bytes());
+            i += 1;
+        }
+        out
+    };
     let k = packed(key)?;
     NAMES.iter().position(|&n| n == k)
 }
@@ -299,20 +297,10 @@ impl<'a> Cursor<'a> {
             return self.literal(b"null");
         }
         self.object(property_member, |c, k| {
-            let slot = match k {
-                None => return c.skip_value(0),
-                Some(0) => &mut p.report_id,
-                Some(1) => &mut p.id,
-                Some(2) => &mut p.unit_id,
-                Some(3) => &mut p.time,
-                Some(4) => &mut p.accuracy_m,
-                Some(5) => &mut p.source,
-                Some(6) => &mut p.side,
-                Some(7) => &mut p.class,
-                Some(8) => &mut p.role,
-                Some(_) => &mut p.foreign,
+            let Some(k) = k else {
+                return c.skip_value(0);
             };
-            c.scalar(slot)
+            c.scalar(p.slot(k))
         })
     }
 

@@ -78,21 +78,7 @@ fn field_mut<'f, 'a>(out: &'f mut FeatureIn<'a>, field: Field) -> &'f mut Scalar
         Field::Kind => &mut out.kind,
         Field::Id => &mut out.id,
         Field::GeometryKind => &mut out.geometry.get_or_insert_with(GeometryIn::default).kind,
-        Field::Property(k) => {
-            let p = &mut out.properties;
-            match k {
-                0 => &mut p.report_id,
-                1 => &mut p.id,
-                2 => &mut p.unit_id,
-                3 => &mut p.time,
-                4 => &mut p.accuracy_m,
-                5 => &mut p.source,
-                6 => &mut p.side,
-                7 => &mut p.class,
-                8 => &mut p.role,
-                _ => &mut p.foreign,
-            }
-        }
+        Field::Property(k) => out.properties.slot(k),
     }
 }
 
