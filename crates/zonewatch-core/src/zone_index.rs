@@ -32,9 +32,7 @@ pub(crate) struct PreparedZone {
     pub(crate) distance_m: f64,
     /// Bounding box of the skeleton (not grown).
     pub(crate) bounds: (Coord, Coord),
-    /// A circle's centre.
-    centre: Option<Coord>,
-    /// The same, prepared for distances.
+    /// A circle's centre, prepared for distances.
     anchor: Option<geodesic::Anchor>,
 }
 
@@ -65,8 +63,8 @@ impl PreparedZone {
             }
         };
         let bounds = skeleton.bounds();
-        let centre = match &zone.shape {
-            Shape::Circle { centre, .. } => Some(*centre),
+        let anchor = match &zone.shape {
+            Shape::Circle { centre, .. } => Some(geodesic::Anchor::new(*centre)),
             _ => None,
         };
         PreparedZone {
@@ -74,8 +72,7 @@ impl PreparedZone {
             skeleton,
             distance_m: zone.shape.distance_m(),
             bounds,
-            centre,
-            anchor: centre.map(geodesic::Anchor::new),
+            anchor,
         }
     }
 
@@ -103,8 +100,8 @@ impl PreparedZone {
     /// covers, metres, cheap (no geodesic solution): for a circle of radius r, r minus an
     /// upper bound on d(p, centre); for other shapes −∞ (no bound).
     pub(crate) fn inner_edge_lower_bound_m(&self, p: Coord) -> f64 {
-        match self.centre {
-            Some(c) => self.distance_m - geodesic::upper_bound_m(p, c),
+        match &self.anchor {
+            Some(c) => self.distance_m - geodesic::upper_bound_m(p, c.at()),
             None => f64::NEG_INFINITY,
         }
     }

@@ -62,6 +62,11 @@ impl Anchor {
         Anchor { at, place }
     }
 
+    /// The point.
+    pub(crate) fn at(&self) -> Coord {
+        self.at
+    }
+
     /// The geodesic distance from `p` to the anchor, metres.
     pub(crate) fn distance_m(&self, p: Coord) -> f64 {
         self.place
