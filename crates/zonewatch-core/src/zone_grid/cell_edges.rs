@@ -251,7 +251,14 @@ fn header_record(words: &[u16; 16]) -> [f64; 4] {
 fn ring_position(edges: &[[f64; 4]], ref_inside: bool, r: Coord, p: Coord) -> Position {
     let mut inside = ref_inside;
     let (rr, pp) = (RCoord { x: r.x, y: r.y }, RCoord { x: p.x, y: p.y });
+    let (lo_x, hi_x) = (r.x.min(p.x), r.x.max(p.x));
+    let (lo_y, hi_y) = (r.y.min(p.y), r.y.max(p.y));
     for &[ax, ay, bx, by] in edges {
+        // An edge whose box misses the box of r–p neither crosses r–p nor holds p (a
+        // corner of that box).
+        if ax.max(bx) < lo_x || ax.min(bx) > hi_x || ay.max(by) < lo_y || ay.min(by) > hi_y {
+            continue;
+        }
         let (a, b) = (RCoord { x: ax, y: ay }, RCoord { x: bx, y: by });
         let o = orient2d(a, b, pp);
         if o == 0.0 {
