@@ -2,8 +2,9 @@
 //! vertices) around Sirte: the grid index (`zones_at`) beside the v0.1 path (R-tree +
 //! every edge, `zones_at_brute_force`) and naive `geo` (per-zone box, then
 //! `coordinate_position`), on random points, the same points sorted by location, and
-//! points within a few metres of edges; then 1 vs 2 threads. Fixed seeds; run with
-//! `cargo bench --bench zone_index`.
+//! points within a few metres of edges; each set also as one batch (`zones_at_all`,
+//! answered in the order of the grid's cells); then 1 vs 2 threads. Fixed seeds; run with
+//! `cargo bench --bench zone_index` (`ZONEWATCH_BENCH_MIN=rounds` for the minima table).
 
 mod common;
 
@@ -24,6 +25,12 @@ fn run(index: &ZoneIndex, points: &[Coord]) -> usize {
         n += out.len();
     }
     n
+}
+
+/// The whole set as one batch (`zones_at_all`: answered in cell order, on the pool's
+/// threads).
+fn run_batch(index: &ZoneIndex, points: &[Coord]) -> usize {
+    index.zones_at_all(points, Predicate::Covers).pairs()
 }
 
 fn run_brute_force(index: &ZoneIndex, points: &[Coord]) -> usize {
@@ -106,6 +113,15 @@ fn bench_kernel(c: &mut Criterion) {
         ("grid boundary", boundary.len(), &mut || {
             run(&index, &boundary)
         }),
+        ("grid batch random, 1 thread", random.len(), &mut || {
+            pool1.install(|| run_batch(&index, &random))
+        }),
+        ("grid batch boundary, 1 thread", boundary.len(), &mut || {
+            pool1.install(|| run_batch(&index, &boundary))
+        }),
+        ("grid batch random, 2 threads", random.len(), &mut || {
+            pool2.install(|| run_batch(&index, &random))
+        }),
         ("grid random, rayon 1 thread", random.len(), &mut || {
             threaded(&pool1)
         }),
@@ -138,6 +154,9 @@ fn bench_kernel(c: &mut Criterion) {
         group.throughput(Throughput::Elements(pts.len() as u64));
         group.bench_function(BenchmarkId::new("grid", name), |b| {
             b.iter(|| black_box(run(&index, pts)))
+        });
+        group.bench_function(BenchmarkId::new("grid_batch_1_thread", name), |b| {
+            b.iter(|| pool1.install(|| black_box(run_batch(&index, pts))))
         });
         let few = &pts[..10_000];
         group.throughput(Throughput::Elements(few.len() as u64));

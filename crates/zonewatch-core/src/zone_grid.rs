@@ -57,6 +57,8 @@ const RADIUS_MAX_M: f64 = 6_399_594.0;
 const DISTANCE_SLACK_M: f64 = 1e-3;
 /// Raster rows per parallel task when classifying one zone's cells clear of its edges.
 const ROWS_PER_TASK: usize = 16;
+/// Cells a side of the tiles batches are answered by (`tile_key`).
+const TILE: usize = 8;
 
 /// Grid tuning.
 #[derive(Clone, Copy, Debug)]
@@ -325,6 +327,23 @@ impl ZoneGrid {
     #[cfg(test)]
     pub(crate) fn entries_at(&self, p: Coord) -> &[u64] {
         self.cell_at(p).entries
+    }
+
+    /// The tile of `TILE × TILE` cells `p` lies in, row-major, or [`tiles`](Self::tiles)
+    /// − 1 outside the grid's extent: points taken tile by tile visit the cells, and their
+    /// blocks, nearly in the order they are laid out.
+    #[inline]
+    pub(crate) fn tile_key(&self, p: Coord) -> u32 {
+        if !self.extent_holds(p) {
+            return (self.tiles() - 1) as u32;
+        }
+        let tiles_x = self.nx.div_ceil(TILE);
+        ((self.row(p.y) / TILE) * tiles_x + self.col(p.x) / TILE) as u32
+    }
+
+    /// The number of tile keys (see [`tile_key`](Self::tile_key)).
+    pub(crate) fn tiles(&self) -> usize {
+        self.nx.div_ceil(TILE) * self.ny.div_ceil(TILE) + 1
     }
 
     /// `p`'s cell: its entries, in report order (none outside every zone's reach).

@@ -11,6 +11,9 @@ use crate::geodesic::{self, SegmentSet};
 use crate::zone_grid::{CellHit, GridParams, ZoneGrid, entry_block, entry_is_exact, entry_zone};
 use crate::{Coord, Shape, Zone, ZoneRef};
 
+mod batch;
+pub use batch::ZoneHits;
+
 /// Which relation a spatial join asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Predicate {
@@ -1160,6 +1163,49 @@ mod grid_oracle {
                         got.map_or(want.is_none(), |g| g.1 == want),
                         "point {:?} accuracy {} zone {}: {:?} vs {:?}", p, a, z, got, want
                     );
+                }
+            }
+        }
+
+        /// A batch answered in cell order gives every point the zones the brute force
+        /// finds, in input order (the probes, and a short batch answered in order).
+        #[test]
+        fn batch_answers_equal_brute_force(
+            shapes in prop::collection::vec(shape_strategy(), 1..8),
+            cells in prop::sample::select(vec![16usize, 256, 4096, 65_536]),
+            random in prop::collection::vec((15.8..17.2f64, 29.8..31.2f64), 150),
+        ) {
+            let zones: Vec<Zone> = shapes
+                .into_iter()
+                .enumerate()
+                .map(|(i, shape)| Zone { id: format!("z{:02}", (i * 7) % 11), name: None, shape })
+                .collect();
+            let params = GridParams {
+                cells_per_vertex: 0.0,
+                min_cells: cells,
+                max_cells: cells,
+                ..GridParams::default()
+            };
+            let index = ZoneIndex::build_with_params(&zones, &vec![0.0; zones.len()], params);
+            let mut points = probes(&zones, &index, &random);
+            // Repeats, so that some points share a cell and a key's index breaks the tie.
+            points.extend_from_within(..points.len().min(500));
+            while points.len() < 5000 {
+                points.extend_from_within(..points.len().min(5000 - points.len()));
+            }
+            let mut slow = Vec::new();
+            for batch in [&points[..100], &points[..]] {
+                for predicate in [Predicate::Covers, Predicate::Contains] {
+                    let hits = index.zones_at_all(batch, predicate);
+                    prop_assert_eq!(hits.len(), batch.len());
+                    let mut pairs = 0;
+                    for (i, &p) in batch.iter().enumerate() {
+                        slow.clear();
+                        index.zones_at_brute_force(p, predicate, &mut slow);
+                        prop_assert_eq!(hits.of(i), &slow[..], "point {} {:?} {:?}", i, p, predicate);
+                        pairs += slow.len();
+                    }
+                    prop_assert_eq!(hits.pairs(), pairs);
                 }
             }
         }

@@ -1,0 +1,151 @@
+//! Many points at once: [`ZoneIndex::zones_at_all`].
+//!
+//! A query near a boundary waits on three or four dependent memory loads (the cell, its
+//! list, the sub-cell table, the edges), each a cache miss when points come in no
+//! particular order (`docs/decisions.md`, "Memory stalls"). Asked tile by tile of the
+//! grid instead (8 × 8 cells), neighbouring points find the cells and edge blocks they
+//! need still in cache, or next to what was just read. So a batch is ordered by tile (a
+//! counting sort: one pass to count, one to place), answered in that order on every
+//! core, and each point remembers its place in that order, through which its answer is
+//! read. The answers are those of one [`ZoneIndex::zones_at`] call per point: the same
+//! calls, in another order.
+
+use rayon::prelude::*;
+
+use super::{Predicate, ZoneIndex};
+use crate::{Coord, ZoneRef};
+
+/// Below this many points a batch is answered in input order: sorting would not pay.
+const SORT_MIN: usize = 2048;
+/// Points answered per task, in tile order.
+const TASK: usize = 4096;
+
+/// The zones of each point of a batch (see [`ZoneIndex::zones_at_all`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ZoneHits {
+    /// Each point's place in the order the batch was answered in; `None`: input order.
+    place: Option<Vec<u32>>,
+    zones: Vec<ZoneRef>,
+    /// The point answered `k`-th has the zones `zones[ends[k]..ends[k + 1]]`.
+    ends: Vec<u32>,
+}
+
+impl ZoneHits {
+    /// The number of points.
+    pub fn len(&self) -> usize {
+        self.ends.len().saturating_sub(1)
+    }
+
+    /// Whether the batch had no points.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The zones of point `i` (of the batch, in input order), in byte order of zone ids.
+    ///
+    /// # Panics
+    /// When `i` is not below [`len`](Self::len).
+    pub fn of(&self, i: usize) -> &[ZoneRef] {
+        let k = self.place.as_ref().map_or(i, |place| place[i] as usize);
+        &self.zones[self.ends[k] as usize..self.ends[k + 1] as usize]
+    }
+
+    /// The number of (point, zone) pairs.
+    pub fn pairs(&self) -> usize {
+        self.zones.len()
+    }
+}
+
+impl ZoneIndex {
+    /// [`zones_at`](Self::zones_at) for every point of `points`, on all cores: the same
+    /// answers, point by point, faster for large batches in no particular order (they
+    /// are answered tile by tile of the grid, which keeps the index's memory in cache;
+    /// see the module notes).
+    ///
+    /// # Example
+    /// ```
+    /// use zonewatch_core::{Coord, Predicate, Shape, Zone, ZoneIndex};
+    /// let camp = Zone {
+    ///     id: "camp".into(),
+    ///     name: None,
+    ///     shape: Shape::Circle { centre: Coord { x: 16.6117, y: 31.0606 }, radius_m: 3000.0 },
+    /// };
+    /// let index = ZoneIndex::build(&[camp]);
+    /// let points = [Coord { x: 16.62, y: 31.07 }, Coord { x: 17.0, y: 31.0 }];
+    /// let hits = index.zones_at_all(&points, Predicate::Covers);
+    /// assert_eq!((hits.of(0).len(), hits.of(1).len()), (1, 0));
+    /// ```
+    ///
+    /// # Panics
+    /// When the batch has 2³² points or pairs or more (answer it in parts).
+    pub fn zones_at_all(&self, points: &[Coord], predicate: Predicate) -> ZoneHits {
+        let n = points.len();
+        assert!(u32::try_from(n).is_ok(), "a batch of 2^32 points or more");
+        if n < SORT_MIN {
+            let mut hits = ZoneHits {
+                place: None,
+                zones: Vec::new(),
+                ends: Vec::with_capacity(n + 1),
+            };
+            hits.ends.push(0);
+            for &p in points {
+                self.zones_at(p, predicate, &mut hits.zones);
+                hits.ends.push(to_u32(hits.zones.len()));
+            }
+            return hits;
+        }
+        // The points tile by tile (a counting sort: within a tile, in input order).
+        let keys: Vec<u32> = points.par_iter().map(|&p| self.grid.tile_key(p)).collect();
+        let mut next = vec![0u32; self.grid.tiles() + 1];
+        for &k in &keys {
+            next[k as usize + 1] += 1;
+        }
+        for t in 1..next.len() {
+            next[t] += next[t - 1];
+        }
+        let mut order = vec![0u32; n];
+        let mut place = vec![0u32; n];
+        for (i, &k) in keys.iter().enumerate() {
+            let at = &mut next[k as usize];
+            order[*at as usize] = i as u32;
+            place[i] = *at;
+            *at += 1;
+        }
+        // Answered in that order, a task per run of points: each task's zones, and each
+        // of its points' zone count.
+        let answered: Vec<(Vec<ZoneRef>, Vec<u32>)> = order
+            .par_chunks(TASK)
+            .map(|run| {
+                let (mut zones, mut counts) = (Vec::new(), Vec::with_capacity(run.len()));
+                for &i in run {
+                    let before = zones.len();
+                    self.zones_at(points[i as usize], predicate, &mut zones);
+                    counts.push(to_u32(zones.len() - before));
+                }
+                (zones, counts)
+            })
+            .collect();
+        let pairs: usize = answered.iter().map(|a| a.0.len()).sum();
+        to_u32(pairs);
+        let mut hits = ZoneHits {
+            place: Some(place),
+            zones: Vec::with_capacity(pairs),
+            ends: Vec::with_capacity(n + 1),
+        };
+        hits.ends.push(0);
+        for (zones, counts) in &answered {
+            hits.zones.extend_from_slice(zones);
+            let mut end = *hits.ends.last().expect("ends starts with 0");
+            hits.ends.extend(counts.iter().map(|&c| {
+                end += c;
+                end
+            }));
+        }
+        hits
+    }
+}
+
+/// A count of pairs as `u32`; 2³² pairs or more in one batch is a caller's error.
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).expect("fewer than 2^32 pairs in one batch")
+}
