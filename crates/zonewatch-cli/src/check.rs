@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use zonewatch_core::{CheckError, Checker, Report, Violation};
+use zonewatch_core::{CheckError, Checker, Coord, Report, Violation};
 use zonewatch_io::{
     OutputFormat, ParsedReports, Reject, RejectWriter, ReportBlock, ReportBlocks, ViolationRows,
     ViolationWriter,
@@ -162,40 +162,54 @@ fn check_input(
         for p in &mut parsed {
             tally.duplicates += tracking.drop_duplicates(&mut p.reports, &mut p.lines);
         }
-        // Check and format: slices of a few thousand reports, each on its own core.
-        let slices: Vec<(&[Report], &[u64])> = parsed
+        let block: Vec<(&Report, u64)> = parsed
             .iter()
-            .flat_map(|p| {
-                p.reports
-                    .chunks(CHECK_SLICE)
-                    .zip(p.lines.chunks(CHECK_SLICE))
+            .flat_map(|p| p.reports.iter().zip(p.lines.iter().copied()))
+            .collect();
+        // Check: the block in the index's locality order (reports near each other one
+        // after the other, so that the zones' cells and edges they read stay in cache),
+        // runs of a few thousand reports, each on its own core.
+        let positions: Vec<Coord> = block.iter().map(|(r, _)| r.position).collect();
+        let order = checker.zone_index().locality_order(&positions);
+        drop(positions);
+        let answered: Vec<Answered> = order
+            .par_chunks(CHECK_SLICE)
+            .map(|run| Answered::new(checker, run, &block))
+            .collect();
+        let mut place = vec![0u32; block.len()];
+        for (k, &i) in order.iter().enumerate() {
+            place[i as usize] = k as u32;
+        }
+        // Format: back in input order, runs of reports, each on its own core.
+        let mut checked: Vec<Checked> = block
+            .par_chunks(CHECK_SLICE)
+            .enumerate()
+            .map(|(s, run)| {
+                let places = &place[s * CHECK_SLICE..s * CHECK_SLICE + run.len()];
+                Checked::gather(checker, run, places, &answered, source, format)
             })
             .collect();
-        let checked: Vec<Checked> = slices
-            .par_iter()
-            .map(|(reports, lines)| Checked::new(checker, reports, lines, source, format))
+        let mut refused: Vec<Reject> = checked
+            .iter_mut()
+            .flat_map(|c| c.refused.drain(..))
             .collect();
+        if args.input.strict
+            && let Some(first) = refused.first()
+        {
+            bail!("{first} (--strict stops at the first bad row)");
+        }
         // In input order: tallies, tracks, output, rejects.
-        let mut refused: Vec<Reject> = Vec::new();
-        for ((reports, _), c) in slices.iter().zip(&checked) {
-            let mut refusals = c.refused.iter().map(|(at, _)| *at).peekable();
-            for (i, report) in reports.iter().enumerate() {
-                if refusals.next_if_eq(&i).is_some() {
-                    continue;
-                }
-                let violations = &c.violations[c.ends[i]..c.ends[i + 1]];
-                tally.checked += 1;
-                tracking.record(report, violations);
-                tally.swap.observe(report.position);
-                for v in violations {
-                    tally.count(v);
-                }
-            }
-            refused.extend(c.refused.iter().map(|(_, r)| r.clone()));
-            if args.input.strict
-                && let Some(first) = refused.first()
-            {
-                bail!("{first} (--strict stops at the first bad row)");
+        for ((report, _), &k) in block.iter().zip(&place) {
+            let k = k as usize;
+            // A refused report's reject is in its run's `refused`.
+            let Ok(violations) = answered[k / CHECK_SLICE].of(k % CHECK_SLICE) else {
+                continue;
+            };
+            tally.checked += 1;
+            tracking.record(report, violations);
+            tally.swap.observe(report.position);
+            for v in violations {
+                tally.count(v);
             }
         }
         for c in &checked {
@@ -217,50 +231,82 @@ fn check_input(
 /// Reports checked per task.
 const CHECK_SLICE: usize = 4096;
 
-/// A slice of reports, checked: each report's flags (and their rows, formatted), or the
-/// reject the checker's refusal makes.
-struct Checked {
-    /// Every flag of the slice; report `i`'s are `violations[ends[i]..ends[i + 1]]`.
+/// A run of a block's reports in locality order, checked: each report's flags, or why
+/// the checker refused it.
+struct Answered {
+    /// The run's `j`-th report's flags are `violations[ends[j]..ends[j + 1]]`.
     violations: Vec<Violation>,
-    ends: Vec<usize>,
-    /// `(index in the slice, reject)` of the reports the checker refused.
-    refused: Vec<(usize, Reject)>,
-    /// The violations as output rows.
+    ends: Vec<u32>,
+    /// `(j, why)` of the reports refused, in run order.
+    errors: Vec<(u32, CheckError)>,
+}
+
+impl Answered {
+    /// Checks the reports `run` names (indices into `block`).
+    fn new(checker: &Checker, run: &[u32], block: &[(&Report, u64)]) -> Answered {
+        let mut a = Answered {
+            violations: Vec::new(),
+            ends: Vec::with_capacity(run.len() + 1),
+            errors: Vec::new(),
+        };
+        a.ends.push(0);
+        for (j, &i) in run.iter().enumerate() {
+            let start = a.violations.len();
+            if let Err(e) = checker.check_into(block[i as usize].0, &mut a.violations) {
+                a.violations.truncate(start);
+                a.errors.push((j as u32, e));
+            }
+            a.ends.push(a.violations.len() as u32);
+        }
+        a
+    }
+
+    /// The `j`-th report's flags, or why it was refused.
+    fn of(&self, j: usize) -> Result<&[Violation], &CheckError> {
+        if let Ok(at) = self.errors.binary_search_by_key(&(j as u32), |e| e.0) {
+            return Err(&self.errors[at].1);
+        }
+        Ok(&self.violations[self.ends[j] as usize..self.ends[j + 1] as usize])
+    }
+}
+
+/// A run of a block's reports in input order, checked: their flags' rows, formatted,
+/// and the rejects the checker's refusals make.
+struct Checked {
     rows: ViolationRows,
+    refused: Vec<Reject>,
 }
 
 impl Checked {
-    fn new(
+    /// The rows and rejects of `run` (reports with their lines), whose places in the
+    /// locality order are `places`, from the runs `answered` in that order.
+    fn gather(
         checker: &Checker,
-        reports: &[Report],
-        lines: &[u64],
+        run: &[(&Report, u64)],
+        places: &[u32],
+        answered: &[Answered],
         source: &str,
         format: OutputFormat,
     ) -> Checked {
         let mut c = Checked {
-            violations: Vec::new(),
-            ends: Vec::with_capacity(reports.len() + 1),
-            refused: Vec::new(),
             rows: ViolationRows::new(format),
+            refused: Vec::new(),
         };
-        c.ends.push(0);
-        for (i, (report, line)) in reports.iter().zip(lines).enumerate() {
-            let start = c.violations.len();
-            if let Err(e) = checker.check_into(report, &mut c.violations) {
-                c.violations.truncate(start);
-                let reject = Reject {
+        for ((report, line), &k) in run.iter().zip(places) {
+            let k = k as usize;
+            match answered[k / CHECK_SLICE].of(k % CHECK_SLICE) {
+                Ok(violations) => {
+                    for v in violations {
+                        c.rows.push(report, v, checker);
+                    }
+                }
+                Err(e) => c.refused.push(Reject {
                     source: source.to_string(),
                     line: *line,
-                    field: check_error_field(&e).map(str::to_string),
+                    field: check_error_field(e).map(str::to_string),
                     reason: e.to_string(),
-                };
-                c.refused.push((i, reject));
-            } else {
-                for v in &c.violations[start..] {
-                    c.rows.push(report, v, checker);
-                }
+                }),
             }
-            c.ends.push(c.violations.len());
         }
         c
     }

@@ -57,6 +57,36 @@ impl ZoneHits {
 }
 
 impl ZoneIndex {
+    /// The indices of `points` in an order that reads the index's memory nearly in the
+    /// order it is laid out: tile by tile of the grid (8 × 8 cells, row by row), within a
+    /// tile in input order, points outside the grid last. Answering a large batch in this
+    /// order rather than as it comes saves most cache misses (see the module notes).
+    ///
+    /// # Panics
+    /// When `points` holds 2³² points or more.
+    pub fn locality_order(&self, points: &[Coord]) -> Vec<u32> {
+        assert!(
+            u32::try_from(points.len()).is_ok(),
+            "a batch of 2^32 points or more"
+        );
+        // A counting sort by tile: count, sum, place.
+        let keys: Vec<u32> = points.par_iter().map(|&p| self.grid.tile_key(p)).collect();
+        let mut next = vec![0u32; self.grid.tiles() + 1];
+        for &k in &keys {
+            next[k as usize + 1] += 1;
+        }
+        for t in 1..next.len() {
+            next[t] += next[t - 1];
+        }
+        let mut order = vec![0u32; points.len()];
+        for (i, &k) in keys.iter().enumerate() {
+            let at = &mut next[k as usize];
+            order[*at as usize] = i as u32;
+            *at += 1;
+        }
+        order
+    }
+
     /// [`zones_at`](Self::zones_at) for every point of `points`, on all cores: the same
     /// answers, point by point, faster for large batches in no particular order (they
     /// are answered tile by tile of the grid, which keeps the index's memory in cache;
@@ -94,22 +124,10 @@ impl ZoneIndex {
             }
             return hits;
         }
-        // The points tile by tile (a counting sort: within a tile, in input order).
-        let keys: Vec<u32> = points.par_iter().map(|&p| self.grid.tile_key(p)).collect();
-        let mut next = vec![0u32; self.grid.tiles() + 1];
-        for &k in &keys {
-            next[k as usize + 1] += 1;
-        }
-        for t in 1..next.len() {
-            next[t] += next[t - 1];
-        }
-        let mut order = vec![0u32; n];
+        let order = self.locality_order(points);
         let mut place = vec![0u32; n];
-        for (i, &k) in keys.iter().enumerate() {
-            let at = &mut next[k as usize];
-            order[*at as usize] = i as u32;
-            place[i] = *at;
-            *at += 1;
+        for (k, &i) in order.iter().enumerate() {
+            place[i as usize] = k as u32;
         }
         // Answered in that order, a task per run of points: each task's zones, and each
         // of its points' zone count.
@@ -148,4 +166,43 @@ impl ZoneIndex {
 /// A count of pairs as `u32`; 2³² pairs or more in one batch is a caller's error.
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).expect("fewer than 2^32 pairs in one batch")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Shape, Zone};
+    use geo_types::{LineString, MultiPolygon, Polygon};
+    use proptest::prelude::*;
+
+    fn square() -> ZoneIndex {
+        let ring = LineString::from(vec![(16.0, 30.0), (17.0, 30.0), (17.0, 31.0), (16.0, 30.0)]);
+        ZoneIndex::build(&[Zone {
+            id: "z".into(),
+            name: None,
+            shape: Shape::Area {
+                polygons: MultiPolygon(vec![Polygon::new(ring, vec![])]),
+                buffer_m: 0.0,
+            },
+        }])
+    }
+
+    proptest! {
+        /// A permutation of the input, tile by tile, each tile's points in input order.
+        #[test]
+        fn locality_order_is_a_stable_sort_by_tile(
+            raw in prop::collection::vec((15.5..17.5f64, 29.5..31.5f64), 0..3000),
+        ) {
+            let index = square();
+            let points: Vec<Coord> = raw.into_iter().map(|(x, y)| Coord { x, y }).collect();
+            let order = index.locality_order(&points);
+            let mut seen = vec![false; points.len()];
+            for &i in &order {
+                prop_assert!(!std::mem::replace(&mut seen[i as usize], true));
+            }
+            prop_assert!(seen.iter().all(|&s| s));
+            let key = |i: u32| (index.grid.tile_key(points[i as usize]), i);
+            prop_assert!(order.windows(2).all(|w| key(w[0]) < key(w[1])));
+        }
+    }
 }
