@@ -317,6 +317,21 @@ fn status_via(edges: &[[f64; 4]], base_inside: bool, base: Coord, q: Coord) -> P
     }
 }
 
+/// Entry `used` of `list` (pushed when missing), set to `ring` with no edges: its edge
+/// vector is refilled, not reallocated, cell after cell.
+fn reuse(list: &mut Vec<RingEdges>, used: usize, ring: usize) -> &mut Vec<[f64; 4]> {
+    if used == list.len() {
+        list.push(RingEdges {
+            ring,
+            edges: Vec::new(),
+        });
+    }
+    let re = &mut list[used];
+    re.ring = ring;
+    re.edges.clear();
+    &mut re.edges
+}
+
 /// Where `p` lies in each ring of `area` (rings numbered polygon by polygon), from the
 /// rings' stripes: into `out`.
 fn stripe_statuses(area: &Area, p: Coord, out: &mut Vec<Position>) {
@@ -695,20 +710,17 @@ impl ZoneGrid {
         let w = b.c1 - b.c0 + 1;
         let i = cell[0].0 as usize;
         let (c, r) = (b.c0 + i % w, b.r0 + i / w);
-        ring_edges.clear();
+        let mut used = 0;
         for ring in cell.chunk_by(|x, y| x.1 == y.1) {
             let pts = rings[ring[0].1 as usize];
-            ring_edges.push(RingEdges {
-                ring: ring[0].1 as usize,
-                edges: ring
-                    .iter()
-                    .map(|&(_, _, e)| {
-                        let (p, q) = (pts[e as usize], pts[e as usize + 1]);
-                        [p.x, p.y, q.x, q.y]
-                    })
-                    .collect(),
-            });
+            let edges = reuse(ring_edges, used, ring[0].1 as usize);
+            edges.extend(ring.iter().map(|&(_, _, e)| {
+                let (p, q) = (pts[e as usize], pts[e as usize + 1]);
+                [p.x, p.y, q.x, q.y]
+            }));
+            used += 1;
         }
+        let ring_edges = &ring_edges[..used];
         let split = (cell.len() > params.split_edges)
             .then(|| {
                 let s = cell
@@ -791,20 +803,28 @@ impl ZoneGrid {
                     }
                 };
                 // Only the pieces near the cell: those whose stretch of the edge meets the
-                // cell's box grown by a whole cell on every side (a piece farther away
-                // cannot reach the cell). A long edge listed in many cells is not cut
-                // whole for each of them.
+                // cell's box grown by `mx`, `my` on every side. A piece is at most a
+                // sub-cell long on either axis, and its box is widened by
+                // PIECE_MARGIN_DEG, so one that marks a sub-cell of this cell lies within a
+                // sub-cell and a margin of the cell: 1.25 sub-cells and twice the margin
+                // leave room for the rounding of the cut points (or a whole cell, when
+                // that is less). A long edge listed in many cells is not cut whole for
+                // each of them.
+                let (mx, my) = (
+                    (1.0 / self.kx).min(1.25 / (self.kx * s as f64) + 2.0 * PIECE_MARGIN_DEG),
+                    (1.0 / self.ky).min(1.25 / (self.ky * s as f64) + 2.0 * PIECE_MARGIN_DEG),
+                );
                 let (mut t0, mut t1) = (0.0f64, 1.0f64);
                 for (lo, hi, start, d) in [
                     (
-                        self.x0 + (c as f64 - 1.0) / self.kx,
-                        self.x0 + (c as f64 + 2.0) / self.kx,
+                        self.x0 + c as f64 / self.kx - mx,
+                        self.x0 + (c as f64 + 1.0) / self.kx + mx,
                         a.x,
                         b.x - a.x,
                     ),
                     (
-                        self.y0 + (r as f64 - 1.0) / self.ky,
-                        self.y0 + (r as f64 + 2.0) / self.ky,
+                        self.y0 + r as f64 / self.ky - my,
+                        self.y0 + (r as f64 + 1.0) / self.ky + my,
                         a.y,
                         b.y - a.y,
                     ),
@@ -828,6 +848,8 @@ impl ZoneGrid {
                 } else {
                     (1, pieces) // not expected: the edge meets the cell
                 };
+                // The sub-cells the edge's pieces mark, as bits: each once, in order.
+                let mut marked = 0u16;
                 let mut p = at(j0 - 1);
                 for j in j0..=j1 {
                     let q = at(j);
@@ -841,11 +863,15 @@ impl ZoneGrid {
                         .min(fr0 + s - 1);
                     for fr in r0..=r1 {
                         for fc in c0..=c1 {
-                            let sub = (fr - fr0) * s + (fc - fc0);
-                            hits.push((sub as u32, k as u32, e as u32));
+                            marked |= 1 << ((fr - fr0) * s + (fc - fc0));
                         }
                     }
                     p = q;
+                }
+                while marked != 0 {
+                    let sub = marked.trailing_zeros();
+                    hits.push((sub, k as u32, e as u32));
+                    marked &= marked - 1;
                 }
             }
         }
@@ -865,8 +891,8 @@ impl ZoneGrid {
             sorted[*at as usize] = *h;
             *at += 1;
         }
-        let mut hits = sorted;
-        hits.dedup();
+        // No repeats to drop: each edge listed each of its sub-cells once.
+        let hits = sorted;
         const UNSET: u32 = u32::MAX - 1;
         let mut table = vec![UNSET; s * s];
         let mut sub_recs: Vec<[f64; 4]> = Vec::new();
@@ -967,15 +993,20 @@ impl ZoneGrid {
                 table[sub] = SUB_EXACT;
                 continue;
             };
-            sub_edges.clear();
+            let mut used = 0;
             for ring in cell.chunk_by(|x, y| x.1 == y.1) {
                 let re = &ring_edges[ring[0].1 as usize];
-                sub_edges.push(RingEdges {
-                    ring: re.ring,
-                    edges: ring.iter().map(|&(_, _, e)| re.edges[e as usize]).collect(),
-                });
+                let edges = reuse(&mut sub_edges, used, re.ring);
+                edges.extend(ring.iter().map(|&(_, _, e)| re.edges[e as usize]));
+                used += 1;
             }
-            table[sub] = entry(classify_sub(&sub_edges, sub, at, max_edges, &mut sub_recs));
+            table[sub] = entry(classify_sub(
+                &sub_edges[..used],
+                sub,
+                at,
+                max_edges,
+                &mut sub_recs,
+            ));
         }
         for row in table.chunks_mut(s).enumerate() {
             let (i, row) = row;
