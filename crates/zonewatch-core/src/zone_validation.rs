@@ -180,28 +180,49 @@ impl Edge {
 /// depend on the order pairs come in.
 fn crossing_problems(rings: &[&LineString<f64>], part: Option<usize>, out: &mut Vec<ZoneProblem>) {
     let all = RingEdges::new(rings);
-    let first_bad = first_bad_with(&all, |edges, test| {
-        if !grid_pairs(edges, &mut *test) {
-            sweep_pairs(edges, test);
-        }
-    });
+    let first_bad = first_bad(&all, Pairs::GridOrSweep).unwrap_or_default();
     all.report(&first_bad, rings.len(), part, out);
 }
 
+/// How candidate pairs are found (tests try each alone).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Pairs {
+    /// [`grid_pairs`], else (long edges) [`sweep_pairs`].
+    GridOrSweep,
+    /// [`grid_pairs`] alone: `None` when it declines.
+    #[cfg(test)]
+    Grid,
+    /// [`sweep_pairs`] alone.
+    #[cfg(test)]
+    Sweep,
+}
+
 /// Per edge `e` (numbered in (ring, index) order), the lowest `f > e` that `e` meets
-/// badly, over the candidate pairs that `pairs(edges, test)` hands to `test`.
-fn first_bad_with(
-    all: &RingEdges,
-    pairs: impl FnOnce(&[Edge], &mut dyn FnMut(usize, usize)),
-) -> Vec<Option<usize>> {
+/// badly, over the candidate pairs found `how`.
+fn first_bad(all: &RingEdges, how: Pairs) -> Option<Vec<Option<usize>>> {
     let mut first_bad: Vec<Option<usize>> = vec![None; all.edges.len()];
-    pairs(&all.edges, &mut |i, j| {
+    let mut test = |i: usize, j: usize| {
         let (e, f) = if i < j { (i, j) } else { (j, i) };
         if first_bad[e].is_none_or(|g| f < g) && all.bad(e, f) {
             first_bad[e] = Some(f);
         }
-    });
-    first_bad
+    };
+    let found = match how {
+        Pairs::GridOrSweep => {
+            if !grid_pairs(&all.edges, &mut test) {
+                sweep_pairs(&all.edges, &mut test);
+            }
+            true
+        }
+        #[cfg(test)]
+        Pairs::Grid => grid_pairs(&all.edges, &mut test),
+        #[cfg(test)]
+        Pairs::Sweep => {
+            sweep_pairs(&all.edges, &mut test);
+            true
+        }
+    };
+    found.then_some(first_bad)
 }
 
 /// At most this many bucket entries per edge in [`grid_pairs`] (long edges copied into
@@ -214,7 +235,7 @@ const GRID_COPIES: usize = 4;
 /// of the two boxes' intersection (a point of both boxes, so both are filed there: the
 /// bucket of a coordinate is monotone in it). False, having tested nothing, when the
 /// buckets would hold more than [`GRID_COPIES`] entries per edge.
-fn grid_pairs(edges: &[Edge], test: &mut dyn FnMut(usize, usize)) -> bool {
+fn grid_pairs(edges: &[Edge], test: &mut impl FnMut(usize, usize)) -> bool {
     let n = edges.len();
     if n < 2 {
         return true;
@@ -331,7 +352,7 @@ fn grid_pairs(edges: &[Edge], test: &mut dyn FnMut(usize, usize)) -> bool {
 /// harmless, none is missed): a sweep along the edges' longer side, edges sorted by
 /// where they start along it, each tested against the still-open edges whose extent
 /// across overlaps its own.
-fn sweep_pairs(edges: &[Edge], test: &mut dyn FnMut(usize, usize)) {
+fn sweep_pairs(edges: &[Edge], test: &mut impl FnMut(usize, usize)) {
     let (lo, hi) = edges.iter().fold(
         ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
         |(lo, hi), e| {
@@ -832,16 +853,12 @@ mod sweep_tests {
             prop_assert_eq!(&swept, &want);
             // Each way of finding the pairs alone, the grid when it takes the rings.
             let all = RingEdges::new(&rings);
-            let mut problems = Vec::new();
-            let first_bad = first_bad_with(&all, |edges, test| sweep_pairs(edges, test));
-            all.report(&first_bad, rings.len(), Some(1), &mut problems);
-            prop_assert_eq!(&problems, &want, "sweep");
-            let mut gridded = true;
-            let first_bad = first_bad_with(&all, |edges, test| gridded = grid_pairs(edges, test));
-            if gridded {
-                problems.clear();
-                all.report(&first_bad, rings.len(), Some(1), &mut problems);
-                prop_assert_eq!(&problems, &want, "grid");
+            for how in [Pairs::Sweep, Pairs::Grid] {
+                if let Some(first_bad) = first_bad(&all, how) {
+                    let mut problems = Vec::new();
+                    all.report(&first_bad, rings.len(), Some(1), &mut problems);
+                    prop_assert_eq!(&problems, &want, "{:?}", how);
+                }
             }
         }
     }
