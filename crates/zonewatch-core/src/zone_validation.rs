@@ -174,16 +174,185 @@ impl Edge {
 /// one problem per ring: for each edge in ring order, the first (lowest ring, then
 /// index) edge it meets badly, unless its ring was reported already.
 ///
-/// Candidate pairs come from a sweep along the polygon's longer side: edges sorted by
-/// where they start along it, each tested against the still-open edges whose extent across
-/// overlaps its own (closed intervals: touching boxes are candidates), which finds every
-/// pair whose bounding boxes meet. The exact predicates then decide.
+/// Candidate pairs are every pair whose bounding boxes meet (closed: touching boxes are
+/// candidates), found by [`grid_pairs`] (or, when long edges would fill its buckets, by
+/// [`sweep_pairs`]); the exact predicates then decide. The lowest bad partner does not
+/// depend on the order pairs come in.
 fn crossing_problems(rings: &[&LineString<f64>], part: Option<usize>, out: &mut Vec<ZoneProblem>) {
     let all = RingEdges::new(rings);
-    let edges = &all.edges;
-    // Edges are numbered in (ring, index) order; `first_bad[e]` is the lowest f > e that
-    // e meets badly.
-    let mut first_bad: Vec<Option<usize>> = vec![None; edges.len()];
+    let first_bad = first_bad(&all, Pairs::GridOrSweep).unwrap_or_default();
+    all.report(&first_bad, rings.len(), part, out);
+}
+
+/// How candidate pairs are found (tests try each alone).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Pairs {
+    /// [`grid_pairs`], else (long edges) [`sweep_pairs`].
+    GridOrSweep,
+    /// [`grid_pairs`] alone: `None` when it declines.
+    #[cfg(test)]
+    Grid,
+    /// [`sweep_pairs`] alone.
+    #[cfg(test)]
+    Sweep,
+}
+
+/// Per edge `e` (numbered in (ring, index) order), the lowest `f > e` that `e` meets
+/// badly, over the candidate pairs found `how`.
+fn first_bad(all: &RingEdges, how: Pairs) -> Option<Vec<Option<usize>>> {
+    let mut first_bad: Vec<Option<usize>> = vec![None; all.edges.len()];
+    let mut test = |i: usize, j: usize| {
+        let (e, f) = if i < j { (i, j) } else { (j, i) };
+        if first_bad[e].is_none_or(|g| f < g) && all.bad(e, f) {
+            first_bad[e] = Some(f);
+        }
+    };
+    let found = match how {
+        Pairs::GridOrSweep => {
+            if !grid_pairs(&all.edges, &mut test) {
+                sweep_pairs(&all.edges, &mut test);
+            }
+            true
+        }
+        #[cfg(test)]
+        Pairs::Grid => grid_pairs(&all.edges, &mut test),
+        #[cfg(test)]
+        Pairs::Sweep => {
+            sweep_pairs(&all.edges, &mut test);
+            true
+        }
+    };
+    found.then_some(first_bad)
+}
+
+/// At most this many bucket entries per edge in [`grid_pairs`] (long edges copied into
+/// many buckets); beyond, the sweep.
+const GRID_COPIES: usize = 4;
+
+/// Hands `test` every pair of edges whose closed boxes meet, exactly once: edges are
+/// filed in the buckets of a uniform grid (about one bucket per edge) that their boxes
+/// overlap, and a pair is tested in one bucket only, the one holding the lowest corner
+/// of the two boxes' intersection (a point of both boxes, so both are filed there: the
+/// bucket of a coordinate is monotone in it). False, having tested nothing, when the
+/// buckets would hold more than [`GRID_COPIES`] entries per edge.
+fn grid_pairs(edges: &[Edge], test: &mut impl FnMut(usize, usize)) -> bool {
+    let n = edges.len();
+    if n < 2 {
+        return true;
+    }
+    let boxes: Vec<(Coord, Coord)> = edges
+        .iter()
+        .map(|e| {
+            (
+                Coord {
+                    x: e.a.x.min(e.b.x),
+                    y: e.a.y.min(e.b.y),
+                },
+                Coord {
+                    x: e.a.x.max(e.b.x),
+                    y: e.a.y.max(e.b.y),
+                },
+            )
+        })
+        .collect();
+    let (lo, hi) = boxes.iter().fold(
+        (
+            Coord {
+                x: f64::INFINITY,
+                y: f64::INFINITY,
+            },
+            Coord {
+                x: f64::NEG_INFINITY,
+                y: f64::NEG_INFINITY,
+            },
+        ),
+        |(lo, hi), b| {
+            (
+                Coord {
+                    x: lo.x.min(b.0.x),
+                    y: lo.y.min(b.0.y),
+                },
+                Coord {
+                    x: hi.x.max(b.1.x),
+                    y: hi.y.max(b.1.y),
+                },
+            )
+        },
+    );
+    // Square buckets, about one per edge; an axis of zero extent gets one bucket.
+    let (w, h) = (hi.x - lo.x, hi.y - lo.y);
+    let side = if w > 0.0 && h > 0.0 {
+        (w * h / n as f64).sqrt()
+    } else {
+        w.max(h) / n as f64
+    };
+    let dim = |extent: f64| {
+        if side > 0.0 {
+            ((extent / side).ceil() as usize).clamp(1, n)
+        } else {
+            1
+        }
+    };
+    let (nx, ny) = (dim(w), dim(h));
+    let (kx, ky) = (
+        if w > 0.0 { nx as f64 / w } else { 0.0 },
+        if h > 0.0 { ny as f64 / h } else { 0.0 },
+    );
+    // `as usize` saturates (negative gives 0); monotone in the coordinate.
+    let col = |x: f64| (((x - lo.x) * kx) as usize).min(nx - 1);
+    let row = |y: f64| (((y - lo.y) * ky) as usize).min(ny - 1);
+    let mut starts = vec![0u32; nx * ny + 1];
+    let mut total = 0usize;
+    for b in &boxes {
+        let (c0, c1, r0, r1) = (col(b.0.x), col(b.1.x), row(b.0.y), row(b.1.y));
+        total += (c1 - c0 + 1) * (r1 - r0 + 1);
+        if total > GRID_COPIES * n {
+            return false;
+        }
+        for r in r0..=r1 {
+            for c in c0..=c1 {
+                starts[r * nx + c + 1] += 1;
+            }
+        }
+    }
+    for k in 0..nx * ny {
+        starts[k + 1] += starts[k];
+    }
+    let mut fill = starts[..nx * ny].to_vec();
+    let mut filed = vec![0u32; total];
+    for (i, b) in boxes.iter().enumerate() {
+        for r in row(b.0.y)..=row(b.1.y) {
+            for c in col(b.0.x)..=col(b.1.x) {
+                let at = &mut fill[r * nx + c];
+                filed[*at as usize] = i as u32;
+                *at += 1;
+            }
+        }
+    }
+    for (k, bucket) in starts.windows(2).enumerate() {
+        let bucket = &filed[bucket[0] as usize..bucket[1] as usize];
+        for (a, &i) in bucket.iter().enumerate() {
+            let bi = boxes[i as usize];
+            for &j in &bucket[a + 1..] {
+                let bj = boxes[j as usize];
+                if bi.1.x < bj.0.x || bj.1.x < bi.0.x || bi.1.y < bj.0.y || bj.1.y < bi.0.y {
+                    continue;
+                }
+                let corner = (bi.0.x.max(bj.0.x), bi.0.y.max(bj.0.y));
+                if row(corner.1) * nx + col(corner.0) == k {
+                    test(i as usize, j as usize);
+                }
+            }
+        }
+    }
+    true
+}
+
+/// Hands `test` every pair of edges whose closed boxes meet (some more than once is
+/// harmless, none is missed): a sweep along the edges' longer side, edges sorted by
+/// where they start along it, each tested against the still-open edges whose extent
+/// across overlaps its own.
+fn sweep_pairs(edges: &[Edge], test: &mut impl FnMut(usize, usize)) {
     let (lo, hi) = edges.iter().fold(
         ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
         |(lo, hi), e| {
@@ -198,7 +367,7 @@ fn crossing_problems(rings: &[&LineString<f64>], part: Option<usize>, out: &mut 
     let mut order: Vec<usize> = (0..edges.len()).collect();
     order.sort_unstable_by(|&i, &j| spans[i].0.0.total_cmp(&spans[j].0.0));
     // Open edges as (edge, end along, extent across), contiguous: one pass both drops
-    // the edges that ended and tests the others (this loop is most of validation).
+    // the edges that ended and tests the others.
     let mut open: Vec<(usize, f64, (f64, f64))> = Vec::new();
     for &i in &order {
         let (along, across) = spans[i];
@@ -213,15 +382,11 @@ fn crossing_problems(rings: &[&LineString<f64>], part: Option<usize>, out: &mut 
             if other.0 > across.1 || other.1 < across.0 {
                 continue;
             }
-            let (e, f) = if i < j { (i, j) } else { (j, i) };
-            if first_bad[e].is_none_or(|g| f < g) && all.bad(e, f) {
-                first_bad[e] = Some(f);
-            }
+            test(i, j);
         }
         open.truncate(kept);
         open.push((i, along.1, across));
     }
-    all.report(&first_bad, rings.len(), part, out);
 }
 
 /// The edges of a polygon's rings (repeated positions dropped), numbered in (ring, index)
@@ -684,7 +849,17 @@ mod sweep_tests {
             let rings: Vec<&LineString<f64>> = rings.iter().collect();
             let mut swept = Vec::new();
             crossing_problems(&rings, Some(1), &mut swept);
-            prop_assert_eq!(swept, all_pairs(&rings, Some(1)));
+            let want = all_pairs(&rings, Some(1));
+            prop_assert_eq!(&swept, &want);
+            // Each way of finding the pairs alone, the grid when it takes the rings.
+            let all = RingEdges::new(&rings);
+            for how in [Pairs::Sweep, Pairs::Grid] {
+                if let Some(first_bad) = first_bad(&all, how) {
+                    let mut problems = Vec::new();
+                    all.report(&first_bad, rings.len(), Some(1), &mut problems);
+                    prop_assert_eq!(&problems, &want, "{:?}", how);
+                }
+            }
         }
     }
 }

@@ -37,7 +37,6 @@ use robust::{Coord as RCoord, orient2d};
 use super::{Block, EDGE, GridParams, IN, OUT, PIECE_MARGIN_DEG, ZoneGrid};
 use crate::Coord;
 use crate::area::{Area, Position};
-use crate::ring_stripes::RingStripes;
 
 /// An entry's block field: the block's record index, and above this bit, log2 of a split
 /// cell's `s` (0: not split).
@@ -318,50 +317,127 @@ fn status_via(edges: &[[f64; 4]], base_inside: bool, base: Coord, q: Coord) -> P
     }
 }
 
-/// Classifies a zone over one edge-marked cell whose reference point is `r` (already
-/// checked to lie in the cell), given the edges meeting the cell grouped by ring (sorted
-/// by ring). Appends a block to `recs` when one is needed.
-pub(crate) fn classify_cell(
-    area: &Area,
-    ring_edges: &[RingEdges],
-    r: Coord,
-    max_edges: usize,
-    inline: bool,
-    recs: &mut Vec<[f64; 4]>,
-) -> CellClass {
-    classify_cell_with(
-        area,
-        ring_edges,
-        r,
-        |_, stripes| stripes.position(r),
-        max_edges,
-        inline,
-        recs,
-    )
+/// Entry `used` of `list` (pushed when missing), set to `ring` with no edges: its edge
+/// vector is refilled, not reallocated, cell after cell.
+fn reuse(list: &mut Vec<RingEdges>, used: usize, ring: usize) -> &mut Vec<[f64; 4]> {
+    if used == list.len() {
+        list.push(RingEdges {
+            ring,
+            edges: Vec::new(),
+        });
+    }
+    let re = &mut list[used];
+    re.ring = ring;
+    re.edges.clear();
+    &mut re.edges
 }
 
-/// [`classify_cell`] with `status(ring, stripes)` giving where `r` lies in each ring.
+/// Where `p` lies in each ring of `area` (rings numbered polygon by polygon), from the
+/// rings' stripes: into `out`.
+fn stripe_statuses(area: &Area, p: Coord, out: &mut Vec<Position>) {
+    out.clear();
+    out.extend(
+        area.ring_stripes()
+            .iter()
+            .flatten()
+            .map(|stripes| stripes.position(p)),
+    );
+}
+
+/// Each ring's status at `q` into `out` (ring by ring), from `base_status` at `base` (on
+/// no ring): flipped by the crossings of the segment `base–q` with the edges listed in
+/// `from` ∪ `to` — two lists of `(_, ring key, edge key)` sorted by key, which together
+/// must hold every edge meeting the segment (the hits of the two tiles holding `base` and
+/// `q`, adjacent along a row or column or with only edge-free tiles between them).
+/// `edge(ring key, edge key)` gives an edge and `ring(ring key)` its ring's number.
+#[allow(clippy::too_many_arguments)]
+fn walk_statuses(
+    from: &[(u32, u32, u32)],
+    to: &[(u32, u32, u32)],
+    edge: impl Fn(u32, u32) -> [f64; 4],
+    ring: impl Fn(u32) -> usize,
+    base: Coord,
+    base_status: &[Position],
+    q: Coord,
+    out: &mut Vec<Position>,
+    buf: &mut Vec<[f64; 4]>,
+) {
+    out.clear();
+    out.extend_from_slice(base_status);
+    let (mut i, mut j) = (0, 0);
+    while i < from.len() || j < to.len() {
+        let key = |h: &(u32, u32, u32)| (h.1, h.2);
+        let k = match (from.get(i), to.get(j)) {
+            (Some(a), Some(b)) => a.1.min(b.1),
+            (Some(a), None) => a.1,
+            (None, Some(b)) => b.1,
+            (None, None) => unreachable!(),
+        };
+        // Merge the ring's edges of both lists, each edge once (a crossing counted twice
+        // would cancel itself).
+        buf.clear();
+        loop {
+            let a = from.get(i).filter(|h| h.1 == k).map(key);
+            let b = to.get(j).filter(|h| h.1 == k).map(key);
+            let next = match (a, b) {
+                (None, None) => break,
+                (Some(x), None) => {
+                    i += 1;
+                    x
+                }
+                (None, Some(y)) => {
+                    j += 1;
+                    y
+                }
+                (Some(x), Some(y)) => {
+                    if x <= y {
+                        i += 1;
+                    }
+                    if y <= x {
+                        j += 1;
+                    }
+                    x.min(y)
+                }
+            };
+            buf.push(edge(next.0, next.1));
+        }
+        let n = ring(k);
+        out[n] = status_via(buf, base_status[n] == Position::Inside, base, q);
+    }
+}
+
+/// Tests: a status found by walking must be the stripes' own (`RingStripes::position` of
+/// every ring at `q`); the build checks every walk this way in the crate's tests, so every
+/// test that builds a grid checks them.
+#[cfg(test)]
+fn check_walk(area: &Area, out: &[Position], q: Coord) {
+    let mut want = Vec::new();
+    stripe_statuses(area, q, &mut want);
+    assert_eq!(out, want.as_slice(), "walk to {q:?}");
+    WALKS_CHECKED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// How many walks [`check_walk`] checked (all threads, all tests).
+#[cfg(test)]
+static WALKS_CHECKED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Classifies a zone over one edge-marked cell whose reference point is `r` (already
+/// checked to lie in the cell), given the edges meeting the cell grouped by ring (sorted
+/// by ring) and where `r` lies in each ring of the zone (`statuses`, rings numbered
+/// polygon by polygon). Appends a block to `recs` when one is needed.
 fn classify_cell_with(
     area: &Area,
     ring_edges: &[RingEdges],
     r: Coord,
-    status: impl Fn(usize, &RingStripes) -> Position,
+    statuses: &[Position],
     max_edges: usize,
     inline: bool,
     recs: &mut Vec<[f64; 4]>,
 ) -> CellClass {
-    // The status of r in every ring (rings numbered polygon by polygon); a polygon's
-    // rings are `statuses[first..first + rings]`.
-    let polygons = area.ring_stripes();
-    let mut statuses: Vec<(usize, Position)> = Vec::with_capacity(polygons.len());
-    for stripes in polygons.iter().flatten() {
-        let ring = statuses.len();
-        let s = status(ring, stripes);
-        if s == Position::Boundary {
-            return CellClass::Exact;
-        }
-        statuses.push((ring, s));
+    if statuses.contains(&Position::Boundary) {
+        return CellClass::Exact;
     }
+    let polygons = area.ring_stripes();
     let edges_of = |ring: usize| {
         ring_edges
             .binary_search_by_key(&ring, |re| re.ring)
@@ -374,22 +450,24 @@ fn classify_cell_with(
     let mut total = 0usize;
     let mut first = 0;
     for rings in polygons {
+        let ring0 = first;
         let poly = &statuses[first..first + rings.len()];
         first += rings.len();
-        let varies = poly.iter().any(|&(ring, _)| edges_of(ring).is_some());
-        let (_, exterior) = poly[0];
+        let varies = (ring0..first).any(|ring| edges_of(ring).is_some());
+        let exterior = poly[0];
         if !varies {
-            let inside = exterior == Position::Inside
-                && poly[1..].iter().all(|&(_, s)| s != Position::Inside);
+            let inside =
+                exterior == Position::Inside && poly[1..].iter().all(|&s| s != Position::Inside);
             if inside {
                 return CellClass::Inside;
             }
             continue;
         }
-        if edges_of(poly[0].0).is_none() && exterior == Position::Outside {
+        if edges_of(ring0).is_none() && exterior == Position::Outside {
             continue;
         }
-        for (k, &(ring, s)) in poly.iter().enumerate() {
+        for (k, &s) in poly.iter().enumerate() {
+            let ring = ring0 + k;
             let edges: &[[f64; 4]] = edges_of(ring).map_or(&[], |e| e.as_slice());
             if k > 0 && edges.is_empty() && s == Position::Outside {
                 continue;
@@ -494,23 +572,104 @@ impl ZoneGrid {
             .chunk_by(|x, y| x.0 == y.0)
             .filter(|cell| raster[cell[0].0 as usize] == EDGE)
             .collect();
+        // Each edge cell's centre has its status in every ring walked from the previous
+        // edge cell's centre along the row: the tiles between them hold no edge, so the
+        // segment between the two centres meets only edges of the two cells' own lists
+        // (`walk_statuses`). A row's first edge cell walks from a point left of every
+        // vertex (outside every ring), on the row's line; the stripes answer only where a
+        // walk cannot start (a chunk's first cell within a row, a previous centre on a
+        // boundary or outside its tile).
+        let x_start = rings
+            .iter()
+            .flat_map(|ring| ring.iter())
+            .fold(f64::INFINITY, |m, p| m.min(p.x))
+            - 1.0;
+        let n_rings = rings.len();
+        let w = b.c1 - b.c0 + 1;
+        let row_of = |cell: &[(u32, u32, u32)]| cell[0].0 as usize / w;
+        let edge = |ring: u32, e: u32| {
+            let (p, q) = (
+                rings[ring as usize][e as usize],
+                rings[ring as usize][e as usize + 1],
+            );
+            [p.x, p.y, q.x, q.y]
+        };
+        let outside = vec![Position::Outside; n_rings];
         let chunks: Vec<_> = cells
             .par_chunks(CELLS_PER_TASK)
-            .map(|chunk| {
+            .enumerate()
+            .map(|(k, chunk)| {
                 let mut classes = Vec::with_capacity(chunk.len());
                 let mut local = Vec::new();
                 let mut ring_edges = Vec::new();
-                for cell in chunk {
+                let mut prev: Option<&[(u32, u32, u32)]> =
+                    (k > 0).then(|| cells[k * CELLS_PER_TASK - 1]);
+                // The previous cell's centre and statuses, when a walk may start there.
+                let mut prev_at: Option<Coord> = None;
+                let (mut prev_status, mut status) = (Vec::new(), Vec::new());
+                let mut buf = Vec::new();
+                for &cell in chunk {
+                    let i = cell[0].0 as usize;
+                    let (c, r) = (b.c0 + i % w, b.r0 + i / w);
+                    let at = Coord {
+                        x: self.ref_x[c],
+                        y: self.ref_y[r],
+                    };
+                    let maps = self.col(at.x) == c && self.row(at.y) == r;
+                    let same_row = prev.is_some_and(|p| row_of(p) == i / w);
+                    if maps {
+                        match (same_row, prev_at) {
+                            (false, _) => {
+                                let start = Coord {
+                                    x: x_start,
+                                    y: at.y,
+                                };
+                                walk_statuses(
+                                    &[],
+                                    cell,
+                                    edge,
+                                    |k| k as usize,
+                                    start,
+                                    &outside,
+                                    at,
+                                    &mut status,
+                                    &mut buf,
+                                );
+                                #[cfg(test)]
+                                check_walk(area, &status, at);
+                            }
+                            (true, Some(base)) => {
+                                walk_statuses(
+                                    prev.unwrap_or_default(),
+                                    cell,
+                                    edge,
+                                    |k| k as usize,
+                                    base,
+                                    &prev_status,
+                                    at,
+                                    &mut status,
+                                    &mut buf,
+                                );
+                                #[cfg(test)]
+                                check_walk(area, &status, at);
+                            }
+                            (true, None) => stripe_statuses(area, at, &mut status),
+                        }
+                    }
                     let class = self.classify_edge_cell(
                         area,
                         &rings,
                         b,
                         cell,
                         params,
+                        maps.then_some(status.as_slice()),
                         &mut ring_edges,
                         &mut local,
                     );
                     classes.push((cell[0].0, class));
+                    prev = Some(cell);
+                    prev_at = (maps && !status.contains(&Position::Boundary)).then_some(at);
+                    std::mem::swap(&mut prev_status, &mut status);
                 }
                 (classes, local)
             })
@@ -533,7 +692,8 @@ impl ZoneGrid {
         }
     }
 
-    /// Classifies one edge cell of block `b` from its hits (raster index, ring, edge),
+    /// Classifies one edge cell of block `b` from its hits (raster index, ring, edge) and
+    /// the status of its centre in every ring (`None`: the centre is not in the cell),
     /// appending its block, if any, to `recs` (indices in the result are into `recs`).
     #[allow(clippy::too_many_arguments)]
     fn classify_edge_cell(
@@ -543,26 +703,24 @@ impl ZoneGrid {
         b: Block,
         cell: &[(u32, u32, u32)],
         params: GridParams,
+        statuses: Option<&[Position]>,
         ring_edges: &mut Vec<RingEdges>,
         recs: &mut Vec<[f64; 4]>,
     ) -> CellClass {
         let w = b.c1 - b.c0 + 1;
         let i = cell[0].0 as usize;
         let (c, r) = (b.c0 + i % w, b.r0 + i / w);
-        ring_edges.clear();
+        let mut used = 0;
         for ring in cell.chunk_by(|x, y| x.1 == y.1) {
             let pts = rings[ring[0].1 as usize];
-            ring_edges.push(RingEdges {
-                ring: ring[0].1 as usize,
-                edges: ring
-                    .iter()
-                    .map(|&(_, _, e)| {
-                        let (p, q) = (pts[e as usize], pts[e as usize + 1]);
-                        [p.x, p.y, q.x, q.y]
-                    })
-                    .collect(),
-            });
+            let edges = reuse(ring_edges, used, ring[0].1 as usize);
+            edges.extend(ring.iter().map(|&(_, _, e)| {
+                let (p, q) = (pts[e as usize], pts[e as usize + 1]);
+                [p.x, p.y, q.x, q.y]
+            }));
+            used += 1;
         }
+        let ring_edges = &ring_edges[..used];
         let split = (cell.len() > params.split_edges)
             .then(|| {
                 let s = cell
@@ -570,20 +728,37 @@ impl ZoneGrid {
                     .div_ceil(EDGES_PER_SUB_CELL)
                     .next_power_of_two()
                     .clamp(2, MAX_SPLIT);
-                self.split_cell(area, c, r, s, ring_edges, params.max_block_edges, recs)
+                self.split_cell(
+                    area,
+                    c,
+                    r,
+                    s,
+                    ring_edges,
+                    statuses,
+                    params.max_block_edges,
+                    recs,
+                )
             })
             .flatten();
         if let Some(class) = split {
             return class;
         }
+        let Some(statuses) = statuses else {
+            return CellClass::Exact;
+        };
         let at = Coord {
             x: self.ref_x[c],
             y: self.ref_y[r],
         };
-        if self.col(at.x) != c || self.row(at.y) != r {
-            return CellClass::Exact;
-        }
-        classify_cell(area, ring_edges, at, params.max_block_edges, false, recs)
+        classify_cell_with(
+            area,
+            ring_edges,
+            at,
+            statuses,
+            params.max_block_edges,
+            false,
+            recs,
+        )
     }
 
     /// Splits cell (`c`, `r`) into `s × s` sub-cells — the tiles of the grid refined `s`
@@ -602,6 +777,7 @@ impl ZoneGrid {
         r: usize,
         s: usize,
         ring_edges: &[RingEdges],
+        statuses: Option<&[Position]>,
         max_edges: usize,
         recs: &mut Vec<[f64; 4]>,
     ) -> Option<CellClass> {
@@ -627,20 +803,28 @@ impl ZoneGrid {
                     }
                 };
                 // Only the pieces near the cell: those whose stretch of the edge meets the
-                // cell's box grown by a whole cell on every side (a piece farther away
-                // cannot reach the cell). A long edge listed in many cells is not cut
-                // whole for each of them.
+                // cell's box grown by `mx`, `my` on every side. A piece is at most a
+                // sub-cell long on either axis, and its box is widened by
+                // PIECE_MARGIN_DEG, so one that marks a sub-cell of this cell lies within a
+                // sub-cell and a margin of the cell: 1.25 sub-cells and twice the margin
+                // leave room for the rounding of the cut points (or a whole cell, when
+                // that is less). A long edge listed in many cells is not cut whole for
+                // each of them.
+                let (mx, my) = (
+                    (1.0 / self.kx).min(1.25 / (self.kx * s as f64) + 2.0 * PIECE_MARGIN_DEG),
+                    (1.0 / self.ky).min(1.25 / (self.ky * s as f64) + 2.0 * PIECE_MARGIN_DEG),
+                );
                 let (mut t0, mut t1) = (0.0f64, 1.0f64);
                 for (lo, hi, start, d) in [
                     (
-                        self.x0 + (c as f64 - 1.0) / self.kx,
-                        self.x0 + (c as f64 + 2.0) / self.kx,
+                        self.x0 + c as f64 / self.kx - mx,
+                        self.x0 + (c as f64 + 1.0) / self.kx + mx,
                         a.x,
                         b.x - a.x,
                     ),
                     (
-                        self.y0 + (r as f64 - 1.0) / self.ky,
-                        self.y0 + (r as f64 + 2.0) / self.ky,
+                        self.y0 + r as f64 / self.ky - my,
+                        self.y0 + (r as f64 + 1.0) / self.ky + my,
                         a.y,
                         b.y - a.y,
                     ),
@@ -664,6 +848,8 @@ impl ZoneGrid {
                 } else {
                     (1, pieces) // not expected: the edge meets the cell
                 };
+                // The sub-cells the edge's pieces mark, as bits: each once, in order.
+                let mut marked = 0u16;
                 let mut p = at(j0 - 1);
                 for j in j0..=j1 {
                     let q = at(j);
@@ -677,11 +863,15 @@ impl ZoneGrid {
                         .min(fr0 + s - 1);
                     for fr in r0..=r1 {
                         for fc in c0..=c1 {
-                            let sub = (fr - fr0) * s + (fc - fc0);
-                            hits.push((sub as u32, k as u32, e as u32));
+                            marked |= 1 << ((fr - fr0) * s + (fc - fc0));
                         }
                     }
                     p = q;
+                }
+                while marked != 0 {
+                    let sub = marked.trailing_zeros();
+                    hits.push((sub, k as u32, e as u32));
+                    marked &= marked - 1;
                 }
             }
         }
@@ -701,8 +891,8 @@ impl ZoneGrid {
             sorted[*at as usize] = *h;
             *at += 1;
         }
-        let mut hits = sorted;
-        hits.dedup();
+        // No repeats to drop: each edge listed each of its sub-cells once.
+        let hits = sorted;
         const UNSET: u32 = u32::MAX - 1;
         let mut table = vec![UNSET; s * s];
         let mut sub_recs: Vec<[f64; 4]> = Vec::new();
@@ -713,46 +903,78 @@ impl ZoneGrid {
             let at = self.fine_ref(fc, fr, s);
             (self.fine_col(at.x, s) == fc && self.fine_row(at.y, s) == fr).then_some(at)
         };
-        // Every sub-cell centre's status in each ring follows from one base point's (the
-        // cell's centre, when it lies in the cell and on no ring): the crossings of the
-        // segment between them with the ring's edges that meet the cell (both points lie
-        // in the cell's tile). So the stripes are asked once per cell, not per sub-cell.
+        // Every sub-cell centre's status in each ring follows from the cell centre's
+        // (`base`, when it lies in the cell and on no ring), walking: the first sub-cell
+        // from the base, across the crossings of the segment between them with the ring's
+        // edges that meet the cell (both points lie in the cell's tile); each other
+        // sub-cell from its left neighbour (the first of a sub-row: from the one below),
+        // across the edges of the two sub-cells only (the segment lies in their tiles).
+        // So the stripes are not asked at all, and each walk tests a few edges.
         let base = Coord {
             x: self.ref_x[c],
             y: self.ref_y[r],
         };
-        let base_status: Option<Vec<Position>> = (self.col(base.x) == c && self.row(base.y) == r)
-            .then(|| {
-                area.ring_stripes()
-                    .iter()
-                    .flatten()
-                    .map(|stripes| stripes.position(base))
-                    .collect::<Vec<_>>()
-            })
-            .filter(|v| !v.contains(&Position::Boundary));
-        let cell_edges_of = |ring: usize| {
-            ring_edges
-                .binary_search_by_key(&ring, |re| re.ring)
-                .ok()
-                .map(|k| ring_edges[k].edges.as_slice())
-        };
-        let classify_sub = |edges: &[RingEdges], at: Coord, max: usize, out: &mut Vec<[f64; 4]>| {
-            match &base_status {
-                Some(bs) => classify_cell_with(
-                    area,
-                    edges,
-                    at,
-                    |k, _| match cell_edges_of(k) {
-                        Some(e) => status_via(e, bs[k] == Position::Inside, base, at),
-                        None => bs[k],
-                    },
-                    max,
-                    true,
-                    out,
-                ),
-                None => classify_cell(area, edges, at, max, true, out),
+        let base_status = statuses.filter(|v| !v.contains(&Position::Boundary));
+        let mut sub_hits: [&[(u32, u32, u32)]; MAX_SPLIT * MAX_SPLIT] =
+            [&[]; MAX_SPLIT * MAX_SPLIT];
+        for cell in hits.chunk_by(|x, y| x.0 == y.0) {
+            sub_hits[cell[0].0 as usize] = cell;
+        }
+        let n_rings = statuses.map_or(0, <[Position]>::len);
+        // Per sub-cell (when the base is known and its centre lies in it): its centre's
+        // statuses, `n_rings` at `sub * n_rings`, and whether a walk may start there.
+        let mut sub_status = vec![Position::Outside; s * s * n_rings];
+        let mut walk_from = [false; MAX_SPLIT * MAX_SPLIT];
+        if let Some(bs) = base_status {
+            let (mut out, mut buf) = (Vec::new(), Vec::new());
+            for sub in 0..s * s {
+                let Some(at) = centre(sub) else { continue };
+                let prev = if sub % s > 0 {
+                    Some(sub - 1)
+                } else {
+                    sub.checked_sub(s)
+                };
+                match prev.filter(|&p| walk_from[p]) {
+                    Some(p) => {
+                        let from = centre(p).unwrap_or(base);
+                        walk_statuses(
+                            sub_hits[p],
+                            sub_hits[sub],
+                            |k, e| ring_edges[k as usize].edges[e as usize],
+                            |k| ring_edges[k as usize].ring,
+                            from,
+                            &sub_status[p * n_rings..(p + 1) * n_rings],
+                            at,
+                            &mut out,
+                            &mut buf,
+                        );
+                    }
+                    None => {
+                        out.clear();
+                        out.extend_from_slice(bs);
+                        for re in ring_edges {
+                            out[re.ring] =
+                                status_via(&re.edges, bs[re.ring] == Position::Inside, base, at);
+                        }
+                    }
+                }
+                #[cfg(test)]
+                check_walk(area, &out, at);
+                walk_from[sub] = !out.contains(&Position::Boundary);
+                sub_status[sub * n_rings..(sub + 1) * n_rings].copy_from_slice(&out);
             }
-        };
+        }
+        let mut stripes_buf = Vec::new();
+        let mut classify_sub =
+            |edges: &[RingEdges], sub: usize, at: Coord, max: usize, out: &mut Vec<[f64; 4]>| {
+                let st = if base_status.is_some() {
+                    &sub_status[sub * n_rings..(sub + 1) * n_rings]
+                } else {
+                    stripe_statuses(area, at, &mut stripes_buf);
+                    stripes_buf.as_slice()
+                };
+                classify_cell_with(area, edges, at, st, max, true, out)
+            };
         let entry = |class: CellClass| match class {
             CellClass::Inside => SUB_INSIDE,
             CellClass::Outside => SUB_OUTSIDE,
@@ -771,15 +993,20 @@ impl ZoneGrid {
                 table[sub] = SUB_EXACT;
                 continue;
             };
-            sub_edges.clear();
+            let mut used = 0;
             for ring in cell.chunk_by(|x, y| x.1 == y.1) {
                 let re = &ring_edges[ring[0].1 as usize];
-                sub_edges.push(RingEdges {
-                    ring: re.ring,
-                    edges: ring.iter().map(|&(_, _, e)| re.edges[e as usize]).collect(),
-                });
+                let edges = reuse(&mut sub_edges, used, re.ring);
+                edges.extend(ring.iter().map(|&(_, _, e)| re.edges[e as usize]));
+                used += 1;
             }
-            table[sub] = entry(classify_sub(&sub_edges, at, max_edges, &mut sub_recs));
+            table[sub] = entry(classify_sub(
+                &sub_edges[..used],
+                sub,
+                at,
+                max_edges,
+                &mut sub_recs,
+            ));
         }
         for row in table.chunks_mut(s).enumerate() {
             let (i, row) = row;
@@ -793,7 +1020,7 @@ impl ZoneGrid {
                     Some(v) => v,
                     None => {
                         let v = match centre(i * s + j) {
-                            Some(at) => entry(classify_sub(&[], at, 0, &mut sub_recs)),
+                            Some(at) => entry(classify_sub(&[], i * s + j, at, 0, &mut sub_recs)),
                             None => SUB_EXACT,
                         };
                         if v != SUB_EXACT {
@@ -825,5 +1052,145 @@ impl ZoneGrid {
         }
         recs.extend_from_slice(&sub_recs);
         Some(CellClass::Split(at, s.trailing_zeros()))
+    }
+}
+
+/// The walked statuses against the stripes at every centre a build walks to
+/// ([`check_walk`] asserts each one), on lattice polygons whose vertices and edges fall on
+/// cell and sub-cell centres.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::zone_index::PreparedZone;
+    use crate::{Shape, Zone};
+    use geo_types::{LineString, MultiPolygon, Polygon};
+    use proptest::prelude::*;
+    use std::sync::atomic::Ordering;
+
+    /// A star around `c` quantised to the 1/8° lattice: the centres of 1° cells and of
+    /// their 2 × 2 and 4 × 4 sub-cells lie on it, so vertices land on centres, and
+    /// horizontal, vertical and diagonal edges run through them.
+    fn star(c: (f64, f64), radii: &[f64], scale: f64) -> LineString {
+        let n = radii.len();
+        let mut pts: Vec<Coord> = radii
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let t = std::f64::consts::TAU * i as f64 / n as f64;
+                Coord {
+                    x: ((c.0 + scale * r * t.cos()) * 8.0).round() / 8.0,
+                    y: ((c.1 + scale * r * t.sin()) * 8.0).round() / 8.0,
+                }
+            })
+            .collect();
+        pts.dedup();
+        pts.push(pts[0]);
+        LineString(pts)
+    }
+
+    /// A rectangle on the lattice (a vertical or horizontal edge through centres).
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> LineString {
+        LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)])
+    }
+
+    fn polygon_strategy() -> impl Strategy<Value = Polygon> {
+        let star_poly = (
+            (4.0..12.0f64, 4.0..12.0f64),
+            prop::collection::vec(0.3..1.0f64, 3..48),
+            prop::option::of(prop::collection::vec(0.2..0.4f64, 3..10)),
+            1.0..7.0f64,
+        )
+            .prop_map(|(c, radii, hole, scale)| {
+                let holes = hole.map(|h| star(c, &h, scale * 0.7)).into_iter().collect();
+                Polygon::new(star(c, &radii, scale), holes)
+            });
+        let box_poly = (0u32..100, 0u32..100, 8u32..60, 8u32..60, any::<bool>()).prop_map(
+            |(x, y, w, h, hole)| {
+                let (x0, y0) = (f64::from(x) / 8.0, f64::from(y) / 8.0);
+                let (x1, y1) = (x0 + f64::from(w) / 8.0, y0 + f64::from(h) / 8.0);
+                let holes = if hole {
+                    vec![rect(x0 + 0.5, y0 + 0.5, x1 - 0.5, y1 - 0.5)]
+                } else {
+                    vec![]
+                };
+                Polygon::new(rect(x0, y0, x1, y1), holes)
+            },
+        );
+        prop_oneof![star_poly, box_poly]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn walked_centre_statuses_equal_the_stripes(
+            polygons in prop::collection::vec(polygon_strategy(), 1..4),
+            dims in prop::sample::select(vec![(16usize, 16usize), (32, 32), (13, 7), (5, 29)]),
+            max_block_edges in prop::sample::select(vec![2usize, 48]),
+            split_edges in prop::sample::select(vec![0usize, 4, usize::MAX]),
+        ) {
+            // One zone per polygon, and the valid ones together as a multipolygon.
+            let mut zones: Vec<Zone> = polygons
+                .iter()
+                .map(|p| Zone {
+                    id: String::new(),
+                    name: None,
+                    shape: Shape::Area {
+                        polygons: MultiPolygon(vec![p.clone()]),
+                        buffer_m: 0.0,
+                    },
+                })
+                .collect();
+            zones.push(Zone {
+                id: String::new(),
+                name: None,
+                shape: Shape::Area {
+                    polygons: MultiPolygon(polygons.clone()),
+                    buffer_m: 0.0,
+                },
+            });
+            zones.retain(|z| z.problems().is_empty());
+            // The frame fixes the grid to [0, 16]² whatever the polygons.
+            zones.push(Zone {
+                id: String::new(),
+                name: None,
+                shape: Shape::Area {
+                    polygons: MultiPolygon(vec![Polygon::new(rect(0.0, 0.0, 16.0, 16.0), vec![])]),
+                    buffer_m: 0.0,
+                },
+            });
+            let prepared: Vec<PreparedZone> = zones.iter().map(PreparedZone::new).collect();
+            let order: Vec<usize> = (0..zones.len()).collect();
+            let params = GridParams {
+                cells_per_vertex: 0.0,
+                min_cells: dims.0 * dims.1,
+                max_cells: dims.0 * dims.1,
+                dims: Some(dims),
+                max_block_edges,
+                split_edges,
+            };
+            let before = WALKS_CHECKED.load(Ordering::Relaxed);
+            let grid = ZoneGrid::build(&prepared, &order, 0, params);
+            prop_assert!(WALKS_CHECKED.load(Ordering::Relaxed) > before);
+            // And every cell centre's answer is the zone's own.
+            for (z, zone) in prepared.iter().enumerate() {
+                let area = zone.area.as_ref().unwrap();
+                for c in 0..dims.0 {
+                    for r in 0..dims.1 {
+                        let p = Coord { x: grid.ref_x[c], y: grid.ref_y[r] };
+                        let hit = grid.cell_at(p);
+                        let got = match hit.entries.iter().find(|&&e| super::super::entry_zone(e) == z as u32) {
+                            None => Position::Outside,
+                            Some(&e) if !super::super::entry_is_exact(e) => Position::Inside,
+                            Some(&e) => match super::super::entry_block(e) {
+                                0 => area.position(p),
+                                k => grid.block_position(z as u32, k, &hit, p).unwrap_or_else(|| area.position(p)),
+                            },
+                        };
+                        prop_assert_eq!(got, area.position_brute_force(p), "zone {} centre {:?}", z, p);
+                    }
+                }
+            }
+        }
     }
 }
