@@ -16,11 +16,10 @@
 
 use super::bounds::{lon_gap_deg, norm, slacken};
 use super::ellipsoid::{
-    SLACK_M, bulge_factor, chord_sag_m, ecef, meridian_arc_m, meridian_arc_sc,
-    parallel_radius_floor, sin2_reduced, sin2_reduced_sc,
+    SLACK_M, bulge_factor, chord_sag_m, ecef, meridian_arc_m, parallel_radius_floor, sin2_reduced,
 };
-use super::segment::{Ends, distance_to_segment_with};
-use super::short::Place;
+use super::query_point::QueryPoint;
+use super::segment::{Ends, SegmentTrig, distance_to_segment_with};
 use crate::Coord;
 
 /// Consecutive pieces per leaf box: small enough that a leaf's box is tight, large enough
@@ -79,6 +78,8 @@ struct Piece {
     sag: f64,
     /// Its parts in `SegmentSet::parts` (first, count; no parts: count 0).
     parts: (u32, u32),
+    /// Its ends' trigonometry, for the exact solution.
+    trig: SegmentTrig,
 }
 
 /// One of k equal parts in t of a long segment: the chord of lerp(a, b, t) over
@@ -183,6 +184,7 @@ impl Piece {
             qb: ecef(b),
             sag: sag + SLACK_M,
             parts: (first, if k > 1 { k as u32 } else { 0 }),
+            trig: SegmentTrig::new(a, b),
         }
     }
 }
@@ -253,7 +255,22 @@ impl SegmentSet {
     /// only skips segments that provably cannot win). `f64::INFINITY` for an empty set,
     /// NaN for a NaN `p`.
     pub fn distance_m(&self, p: Coord) -> f64 {
-        self.search(p, f64::INFINITY)
+        self.search(&QueryPoint::new(p), f64::INFINITY)
+    }
+
+    /// [`distance_m`](Self::distance_m) from a prepared query point: the same value.
+    pub(crate) fn distance_at(&self, q: &QueryPoint) -> f64 {
+        self.search(q, f64::INFINITY)
+    }
+
+    /// [`distance_up_to_m`](Self::distance_up_to_m) from a prepared query point: the same
+    /// value.
+    pub(crate) fn distance_up_to_at(&self, q: &QueryPoint, cap: f64) -> Option<f64> {
+        if cap.is_nan() || cap < 0.0 {
+            return None;
+        }
+        let d = self.search(q, cap);
+        (d <= cap).then_some(d)
     }
 
     /// The exact distance if it is ≤ `cap`, else `None`; cheaper than
@@ -262,11 +279,7 @@ impl SegmentSet {
     /// When `Some(d)`, `d` is bit-identical to `distance_m(p)`. `None` for an empty set, a
     /// NaN `p` or a negative or NaN `cap`.
     pub fn distance_up_to_m(&self, p: Coord, cap: f64) -> Option<f64> {
-        if cap.is_nan() || cap < 0.0 {
-            return None;
-        }
-        let d = self.search(p, cap);
-        (d <= cap).then_some(d)
+        self.distance_up_to_at(&QueryPoint::new(p), cap)
     }
 
     /// The bounding box of every position, lon/lat. An empty set gives the inverted box
@@ -276,7 +289,7 @@ impl SegmentSet {
     }
 
     /// The smallest distance if it is ≤ `cap` (then exact), else some value > `cap`.
-    fn search(&self, p: Coord, cap: f64) -> f64 {
+    fn search(&self, p: &QueryPoint, cap: f64) -> f64 {
         // A stack of FANOUT entries a level suffices (module notes on STACK); small sets
         // (up to 1 024 pieces: two levels) skip zero-filling the full 2 KiB one.
         if self.levels.len() <= 2 {
@@ -286,14 +299,15 @@ impl SegmentSet {
         }
     }
 
-    fn search_with(&self, p: Coord, cap: f64, stack: &mut [Entry]) -> f64 {
+    fn search_with(&self, q: &QueryPoint, cap: f64, stack: &mut [Entry]) -> f64 {
+        let p = q.at();
         if p.x.is_nan() || p.y.is_nan() {
             return f64::NAN;
         }
         let Some(top) = self.levels.last() else {
             return f64::INFINITY;
         };
-        let mut s = Search::new(p, cap);
+        let mut s = Search::new(q, cap);
         let mut len = 0;
         let top_level = (self.levels.len() - 1) as u32;
         s.push_sorted(
@@ -358,7 +372,7 @@ impl SegmentSet {
             }
             cand[j] = cand[n - 1];
             n -= 1;
-            let d = distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends);
+            let d = distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends, Some(&pc.trig));
             s.offer(d);
         }
     }
@@ -402,20 +416,17 @@ struct Search {
 }
 
 impl Search {
-    fn new(p: Coord, cap: f64) -> Search {
-        // One sine and cosine each of φ and λ serve every form of p.
-        let phi = p.y.to_radians();
-        let (sin_lat, cos_lat) = phi.sin_cos();
-        let (sin_lon, cos_lon) = p.x.to_radians().sin_cos();
-        let place = Place::from_sc(sin_lat, cos_lat, sin_lon, cos_lon);
+    fn new(qp: &QueryPoint, cap: f64) -> Search {
+        // One sine and cosine each of φ and λ (the query point's) serve every form of p.
+        let (p, t) = (qp.at(), qp.trig());
         let mut s = Search {
             p,
-            q: place.x,
-            yp: meridian_arc_sc(phi, sin_lat, cos_lat),
-            s2p: sin2_reduced_sc(sin_lat, cos_lat),
+            q: t.place.x,
+            yp: t.arc_m,
+            s2p: t.s2,
             cap,
             found: f64::INFINITY,
-            ends: Ends::at(p, place),
+            ends: Ends::at(p, t.place, t.radii),
             horizon: 0.0,
             bulge: None,
         };
@@ -720,7 +731,7 @@ mod tests {
                 let searches: Vec<Search> = [(f64::INFINITY, None), (1_000.0, None), (f64::INFINITY, Some(5_000.0))]
                     .into_iter()
                     .map(|(cap, found)| {
-                        let mut s = Search::new(p, cap);
+                        let mut s = Search::new(&QueryPoint::new(p), cap);
                         if let Some(f) = found {
                             s.offer(f);
                         }
@@ -836,7 +847,7 @@ mod long_segments {
                     prop_assert_eq!(set.distance_up_to_m(p, cap), (d <= cap).then_some(d));
                 }
                 prop_assert!(d <= distance_m(p, path[0]));
-                let s = Search::new(p, f64::INFINITY);
+                let s = Search::new(&QueryPoint::new(p), f64::INFINITY);
                 for pc in &set.pieces {
                     let exact = distance_to_segment_m(p, pc.a, pc.b);
                     let parts = if pc.parts.1 > 0 { set.parts_bound(&s, pc) } else { 0.0 };
