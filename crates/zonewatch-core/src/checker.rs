@@ -1,5 +1,6 @@
 //! The checker: an agreement prepared once, then every report judged against its rules.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -219,9 +220,21 @@ impl Checker {
             .unwrap_or_default();
         let attrs = base.overridden_by(report.attributes.view());
         let home = unit.and_then(|u| self.unit_home[u]);
+        // Whether a rule applies, remembered for the first 64 rules: a rule is asked once
+        // per zone it names and again by the stay_in validation and judgement.
+        let (known, value) = (Cell::new(0u64), Cell::new(0u64));
         let applies = |ri: RuleIndex| {
+            let bit = 1u64.checked_shl(ri.0).unwrap_or(0);
+            if known.get() & bit != 0 {
+                return value.get() & bit != 0;
+            }
             let rule = &self.agreement.rules()[ri.0 as usize];
-            rule.in_force(report.time) && rule.covers_unit(&report.unit_id, attrs)
+            let yes = rule.in_force(report.time) && rule.covers_unit(&report.unit_id, attrs);
+            known.set(known.get() | bit);
+            if yes {
+                value.set(value.get() | bit);
+            }
+            yes
         };
 
         // Validate before appending anything, so an error leaves `out` untouched.
