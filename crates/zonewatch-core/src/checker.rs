@@ -1,9 +1,11 @@
 //! The checker: an agreement prepared once, then every report judged against its rules.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use crate::geodesic::QueryPoint;
 use crate::zone_index::{Placement, ZoneIndex};
 use crate::{Agreement, Confidence, Report, RuleIndex, RuleKind, Violation, ZoneRef};
 
@@ -218,9 +220,21 @@ impl Checker {
             .unwrap_or_default();
         let attrs = base.overridden_by(report.attributes.view());
         let home = unit.and_then(|u| self.unit_home[u]);
+        // Whether a rule applies, remembered for the first 64 rules: a rule is asked once
+        // per zone it names and again by the stay_in validation and judgement.
+        let (known, value) = (Cell::new(0u64), Cell::new(0u64));
         let applies = |ri: RuleIndex| {
+            let bit = 1u64.checked_shl(ri.0).unwrap_or(0);
+            if known.get() & bit != 0 {
+                return value.get() & bit != 0;
+            }
             let rule = &self.agreement.rules()[ri.0 as usize];
-            rule.in_force(report.time) && rule.covers_unit(&report.unit_id, attrs)
+            let yes = rule.in_force(report.time) && rule.covers_unit(&report.unit_id, attrs);
+            known.set(known.get() | bit);
+            if yes {
+                value.set(value.get() | bit);
+            }
+            yes
         };
 
         // Validate before appending anything, so an error leaves `out` untouched.
@@ -234,6 +248,9 @@ impl Checker {
         }
 
         let start = out.len();
+        // The position's trigonometry, computed at the first distance or bound that needs
+        // it and shared by every zone and rule after.
+        let q = QueryPoint::new(p);
         self.index.for_each_keep_out_candidate(p, a, |z, cover| {
             // Rules naming the zone with the same margin (e.g. "training crews out" and
             // "foreign forces out" of one country) share one placement: the same call.
@@ -245,7 +262,7 @@ impl Checker {
                 let placed = match last {
                     Some((m, placed)) if m == margin => placed,
                     _ => {
-                        let placed = self.index.place_near_in(z, p, margin, a, cover.as_ref());
+                        let placed = self.index.place_near_in(z, &q, margin, a, cover.as_ref());
                         last = Some((margin, placed));
                         placed
                     }
@@ -273,7 +290,7 @@ impl Checker {
                 .iter()
                 .copied()
                 .chain(if s.home { home } else { None });
-            if let Some(v) = self.judge_stay_in(s.rule, allowed, report, a) {
+            if let Some(v) = self.judge_stay_in(s.rule, allowed, &q, a) {
                 out.push(v);
             }
         }
@@ -288,10 +305,10 @@ impl Checker {
         &self,
         rule: RuleIndex,
         allowed: impl Iterator<Item = ZoneRef> + Clone,
-        report: &Report,
+        q: &QueryPoint,
         a: f64,
     ) -> Option<Violation> {
-        let p = report.position;
+        let p = q.at();
         let covering = allowed.clone().filter(|&z| self.index.covers_zone(z, p));
         if covering.clone().next().is_some() {
             if a == 0.0 {
@@ -309,7 +326,7 @@ impl Checker {
             // s = −(largest edge distance among covering zones); ties go to the first in
             // zone-id order.
             let (zone, edge) = covering
-                .map(|z| (z, self.index.zone(z).place_covered(p).edge_m))
+                .map(|z| (z, self.index.zone(z).place_covered(q).edge_m))
                 .max_by(|x, y| {
                     x.1.total_cmp(&y.1)
                         .then(self.index.rank(y.0).cmp(&self.index.rank(x.0)))
@@ -337,7 +354,7 @@ impl Checker {
                 unsorted = true;
                 break;
             }
-            bounded[n] = (self.index.zone(z).lower_bound_m(p, 0.0), z);
+            bounded[n] = (self.index.zone(z).lower_bound_at(q, 0.0), z);
             n += 1;
         }
         let bounded = &mut bounded[..n];
@@ -352,7 +369,7 @@ impl Checker {
             let zone = self.index.zone(z);
             // Uncovered: the edge distance is |d − the zone's own distance| (`place`).
             let cap = best.map_or(f64::INFINITY, |(_, e)| e + 1e-3);
-            let Some(edge) = zone.outside_edge_up_to_m(p, cap) else {
+            let Some(edge) = zone.outside_edge_up_to_m(q, cap) else {
                 return;
             };
             let nearer = best.is_none_or(|(bz, be)| {
@@ -366,7 +383,7 @@ impl Checker {
         };
         if unsorted {
             for z in allowed {
-                consider(z, self.index.zone(z).lower_bound_m(p, 0.0));
+                consider(z, self.index.zone(z).lower_bound_at(q, 0.0));
             }
         } else {
             for &(lb, z) in bounded.iter() {

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use rstar::{AABB, RTree, RTreeObject};
 
 use crate::area::{Area, Position};
-use crate::geodesic::{self, SegmentSet};
+use crate::geodesic::{self, QueryPoint, SegmentSet};
 use crate::zone_grid::{CellHit, GridParams, ZoneGrid, entry_block, entry_is_exact, entry_zone};
 use crate::{Coord, Shape, Zone, ZoneRef};
 
@@ -35,6 +35,8 @@ pub(crate) struct PreparedZone {
     pub(crate) distance_m: f64,
     /// Bounding box of the skeleton (not grown).
     pub(crate) bounds: (Coord, Coord),
+    /// The same box, prepared for lower bounds from query points.
+    bounds_box: geodesic::PreparedBox,
     /// A circle's centre, prepared for distances.
     anchor: Option<geodesic::Anchor>,
 }
@@ -75,27 +77,34 @@ impl PreparedZone {
             skeleton,
             distance_m: zone.shape.distance_m(),
             bounds,
+            bounds_box: geodesic::PreparedBox::new(bounds.0, bounds.1),
             anchor,
         }
     }
 
     /// The exact distance from `p` to the skeleton (a circle's centre: one distance, no
     /// search; the result is the same).
-    fn skeleton_m(&self, p: Coord) -> f64 {
+    fn skeleton_at(&self, q: &QueryPoint) -> f64 {
+        let p = q.at();
         match &self.anchor {
-            Some(c) if !p.x.is_nan() && !p.y.is_nan() => c.distance_m(p),
-            _ => self.skeleton.distance_m(p),
+            Some(c) if !p.x.is_nan() && !p.y.is_nan() => c.distance_at(q),
+            _ => self.skeleton.distance_at(q),
         }
     }
 
     /// [`SegmentSet::distance_up_to_m`] of the skeleton, a circle's without a search.
     fn skeleton_up_to_m(&self, p: Coord, cap: f64) -> Option<f64> {
+        self.skeleton_up_to_at(&QueryPoint::new(p), cap)
+    }
+
+    /// [`skeleton_up_to_m`](Self::skeleton_up_to_m) from a prepared query point.
+    fn skeleton_up_to_at(&self, q: &QueryPoint, cap: f64) -> Option<f64> {
         match &self.anchor {
             Some(c) if cap >= 0.0 => {
-                let d = c.distance_m(p);
+                let d = c.distance_at(q);
                 (d <= cap).then_some(d)
             }
-            _ => self.skeleton.distance_up_to_m(p, cap),
+            _ => self.skeleton.distance_up_to_at(q, cap),
         }
     }
 
@@ -121,6 +130,12 @@ impl PreparedZone {
             - self.distance_m
             - extra_m)
             .max(0.0)
+    }
+
+    /// [`lower_bound_m`](Self::lower_bound_m) from a prepared query point: the same value,
+    /// without trigonometry of its own.
+    pub(crate) fn lower_bound_at(&self, q: &QueryPoint, extra_m: f64) -> f64 {
+        (self.bounds_box.lower_bound_m(q) - self.distance_m - extra_m).max(0.0)
     }
 
     /// Whether the distance test may put a point in the region grown to `grow`. Not for an
@@ -197,8 +212,14 @@ impl PreparedZone {
     /// Edge distance: inside an area, d(p, boundary) + grow; elsewhere |d(p, skeleton) − grow|,
     /// where grow = the zone's own distance + `extra_m`.
     pub(crate) fn place(&self, p: Coord, extra_m: f64) -> Placement {
+        self.place_at(&QueryPoint::new(p), extra_m)
+    }
+
+    /// [`place`](Self::place) from a prepared query point.
+    pub(crate) fn place_at(&self, q: &QueryPoint, extra_m: f64) -> Placement {
+        let p = q.at();
         let grow = self.distance_m + extra_m;
-        let d = self.skeleton_m(p);
+        let d = self.skeleton_at(q);
         if self.area.as_ref().is_some_and(|a| a.covers(p)) {
             return Placement {
                 covered: true,
@@ -214,50 +235,50 @@ impl PreparedZone {
     /// The edge distance of a point `p` that the region does not cover, when it is at
     /// most `cap_m`: then bit-identical to `place(p, 0.0).edge_m` (the capped search finds
     /// the same exact distance); `None` when it is larger.
-    pub(crate) fn outside_edge_up_to_m(&self, p: Coord, cap_m: f64) -> Option<f64> {
+    pub(crate) fn outside_edge_up_to_m(&self, q: &QueryPoint, cap_m: f64) -> Option<f64> {
         let grow = self.distance_m;
-        let d = self.skeleton_up_to_m(p, cap_m + grow)?;
+        let d = self.skeleton_up_to_at(q, cap_m + grow)?;
         Some((d - grow).abs())
     }
 
     /// [`place`](Self::place) (no extra growth) of a point `p` the region is known to
     /// cover: an ungrown polygon's edge distance needs no cover test then.
-    pub(crate) fn place_covered(&self, p: Coord) -> Placement {
+    pub(crate) fn place_covered(&self, q: &QueryPoint) -> Placement {
         if self.area.is_some() && self.distance_m == 0.0 {
             return Placement {
                 covered: true,
-                edge_m: self.skeleton_m(p) + self.distance_m,
+                edge_m: self.skeleton_at(q) + self.distance_m,
             };
         }
-        self.place(p, 0.0)
+        self.place_at(q, 0.0)
     }
 
     /// it or within `beyond_m` outside it; `None` when it is farther out.
     #[cfg(test)]
     pub(crate) fn place_near(&self, p: Coord, extra_m: f64, beyond_m: f64) -> Option<Placement> {
-        self.place_near_with(p, extra_m, beyond_m, |a| a.covers(p))
+        self.place_near_with(&QueryPoint::new(p), extra_m, beyond_m, |a| a.covers(p))
     }
 
     /// [`place_near`](Self::place_near), with `area_covers(area)` answering whether the
     /// zone's polygons cover `p` (the grid may know it without the stripes).
     pub(crate) fn place_near_with(
         &self,
-        p: Coord,
+        q: &QueryPoint,
         extra_m: f64,
         beyond_m: f64,
         area_covers: impl FnOnce(&Area) -> bool,
     ) -> Option<Placement> {
-        if self.lower_bound_m(p, extra_m + beyond_m) > 0.0 {
+        if self.lower_bound_at(q, extra_m + beyond_m) > 0.0 {
             return None;
         }
         let grow = self.distance_m + extra_m;
         if self.area.as_ref().is_some_and(area_covers) {
             return Some(Placement {
                 covered: true,
-                edge_m: self.skeleton_m(p) + grow,
+                edge_m: self.skeleton_at(q) + grow,
             });
         }
-        let d = self.skeleton_up_to_m(p, grow + beyond_m)?;
+        let d = self.skeleton_up_to_at(q, grow + beyond_m)?;
         if self.grows(grow) && d <= grow {
             Some(Placement {
                 covered: true,
@@ -544,16 +565,17 @@ impl ZoneIndex {
     pub(crate) fn place_near_in(
         &self,
         z: ZoneRef,
-        p: Coord,
+        q: &QueryPoint,
         extra_m: f64,
         beyond_m: f64,
         cover: Option<&CellCover<'_>>,
     ) -> Option<Placement> {
         let Some(cover) = cover else {
-            return self.place_near(z, p, extra_m, beyond_m);
+            return self.place_near(z, q, extra_m, beyond_m);
         };
+        let p = q.at();
         let zone = &self.zones[z.0 as usize];
-        zone.place_near_with(p, extra_m, beyond_m, |area| {
+        zone.place_near_with(q, extra_m, beyond_m, |area| {
             if zone.distance_m == 0.0 {
                 self.entry_covers(z, cover.cell, cover.entry, p)
             } else {
@@ -568,12 +590,13 @@ impl ZoneIndex {
     pub(crate) fn place_near(
         &self,
         z: ZoneRef,
-        p: Coord,
+        q: &QueryPoint,
         extra_m: f64,
         beyond_m: f64,
     ) -> Option<Placement> {
+        let p = q.at();
         let zone = &self.zones[z.0 as usize];
-        zone.place_near_with(p, extra_m, beyond_m, |area| {
+        zone.place_near_with(q, extra_m, beyond_m, |area| {
             if zone.distance_m == 0.0 {
                 self.covers_zone(z, p)
             } else {
@@ -1153,7 +1176,8 @@ mod grid_oracle {
                 let a = [0.0, 0.5, 30.0, 2000.0][k % 4];
                 let mut found: Vec<(u32, Option<Placement>)> = Vec::new();
                 index.for_each_keep_out_candidate(p, a, |z, cover| {
-                    let placed = index.place_near_in(z, p, reach[z.0 as usize], a, cover.as_ref());
+                    let q = QueryPoint::new(p);
+                    let placed = index.place_near_in(z, &q, reach[z.0 as usize], a, cover.as_ref());
                     found.push((z.0, placed));
                 });
                 for (z, zone) in index.zones.iter().enumerate() {

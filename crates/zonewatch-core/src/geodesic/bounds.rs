@@ -18,6 +18,7 @@ use super::ellipsoid::{
     A, RHO_MIN, SLACK_M, bulge_factor, meridian_arc_sc, parallel_radius_floor, sin2_reduced,
     sin2_reduced_sc,
 };
+use super::query_point::QueryPoint;
 use crate::Coord;
 
 /// A lower bound on the geodesic distance from `p` to any point of the lon/lat box
@@ -70,6 +71,73 @@ pub fn lower_bound_to_box_m(p: Coord, min: Coord, max: Coord) -> f64 {
     // so the result is the planar bound with the parallel radius that T allows.
     let c = parallel_radius_floor(s2_top, bulge_factor(dm + A * dlon));
     slacken(norm(dm, c * dlon))
+}
+
+/// A lon/lat box prepared for [`lower_bound_to_box_m`] from many points: the meridian
+/// arcs and sin²β of its latitude edges computed once, the point's trigonometry taken
+/// from its [`QueryPoint`]. No `sin_cos` per call.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PreparedBox {
+    min: Coord,
+    max: Coord,
+    /// Meridian arcs of `min.y` and `max.y`, metres.
+    arc_min: f64,
+    arc_max: f64,
+    /// sin²β of `min.y`, of `max.y`, and of the larger |latitude| of the two.
+    s2_min: f64,
+    s2_max: f64,
+    s2_top: f64,
+}
+
+impl PreparedBox {
+    /// The box `[min, max]` (any box: an inverted one bounds nothing, as in
+    /// [`lower_bound_to_box_m`]).
+    pub(crate) fn new(min: Coord, max: Coord) -> PreparedBox {
+        let arc = |lat: f64| {
+            let phi = lat.to_radians();
+            let (s, c) = phi.sin_cos();
+            meridian_arc_sc(phi, s, c)
+        };
+        PreparedBox {
+            min,
+            max,
+            arc_min: arc(min.y),
+            arc_max: arc(max.y),
+            s2_min: sin2_reduced(min.y),
+            s2_max: sin2_reduced(max.y),
+            s2_top: sin2_reduced(min.y.abs().max(max.y.abs())),
+        }
+    }
+
+    /// `lower_bound_to_box_m(q.at(), min, max)`, bit for bit (the same expressions on the
+    /// same values, the box's computed once).
+    pub(crate) fn lower_bound_m(&self, q: &QueryPoint) -> f64 {
+        let (p, min, max) = (q.at(), self.min, self.max);
+        if !(min.x <= max.x && min.y <= max.y) {
+            return 0.0;
+        }
+        let dlon = lon_gap_deg(p.x, min.x, max.x).to_radians();
+        let (dm, s2_top) = if p.y < min.y || p.y > max.y {
+            let (arc_near, far, s2_far) = if p.y < min.y {
+                (self.arc_min, max.y, self.s2_max)
+            } else {
+                (self.arc_max, min.y, self.s2_min)
+            };
+            let t = q.trig();
+            let dm = (arc_near - t.arc_m).abs();
+            if dlon == 0.0 {
+                return slacken(dm);
+            }
+            let s2 = if p.y.abs() >= far.abs() { t.s2 } else { s2_far };
+            (dm, s2)
+        } else if dlon == 0.0 {
+            return 0.0;
+        } else {
+            (0.0, self.s2_top)
+        };
+        let c = parallel_radius_floor(s2_top, bulge_factor(dm + A * dlon));
+        slacken(norm(dm, c * dlon))
+    }
 }
 
 /// A lon/lat box that contains every point within `d_m` metres of the box `[min, max]`
@@ -286,6 +354,56 @@ mod tests {
         assert_eq!((glo.x, ghi.x), (-180.0, 180.0));
         let (glo, ghi) = box_grown_by_m(c(10.0, 89.0), c(11.0, 89.5), 100_000.0);
         assert_eq!((glo.x, ghi.x, ghi.y), (-180.0, 180.0, 90.0));
+    }
+
+    /// The prepared box from a prepared point gives `lower_bound_to_box_m` bit for bit:
+    /// points north, south, beside and inside boxes, on their edges, at the poles, across
+    /// the antimeridian; inverted boxes and NaN.
+    #[test]
+    fn prepared_box_bounds_are_lower_bound_to_box_m_bit_for_bit() {
+        let mut state = 99u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut cases = vec![
+            (c(16.5, 31.0), c(16.0, 30.0), c(17.0, 32.0)),
+            (c(16.5, 29.0), c(16.0, 30.0), c(17.0, 32.0)),
+            (c(16.5, 33.0), c(16.0, 30.0), c(17.0, 32.0)),
+            (c(18.0, 31.0), c(16.0, 30.0), c(17.0, 32.0)),
+            (c(17.0, 30.0), c(16.0, 30.0), c(17.0, 32.0)),
+            (c(0.0, -89.0), c(-10.0, 80.0), c(10.0, 90.0)),
+            (c(179.5, 0.0), c(-180.0, -1.0), c(-179.5, 1.0)),
+            (c(10.0, -40.0), c(-10.0, -30.0), c(20.0, 35.0)),
+            (c(10.0, 50.0), c(-10.0, -30.0), c(20.0, 35.0)),
+            (c(0.0, 0.0), c(1.0, 1.0), c(0.0, 0.0)),
+            (c(f64::NAN, 0.0), c(1.0, 1.0), c(2.0, 2.0)),
+            (c(1.5, f64::NAN), c(1.0, 1.0), c(2.0, 2.0)),
+        ];
+        for _ in 0..20_000 {
+            let lo = c(-180.0 + 350.0 * next(), -90.0 + 170.0 * next());
+            let size = [1e-6, 0.01, 1.0, 20.0][(next() * 4.0) as usize % 4];
+            let hi = c(
+                (lo.x + size * next()).min(180.0),
+                (lo.y + size * next()).min(90.0),
+            );
+            let reach = [0.0, 0.01, 1.0, 30.0][(next() * 4.0) as usize % 4];
+            let p = c(
+                (lo.x + reach * (2.0 * next() - 1.0)).clamp(-180.0, 180.0),
+                (lo.y + reach * (2.0 * next() - 1.0)).clamp(-90.0, 90.0),
+            );
+            cases.push((p, lo, hi));
+            // On an edge's latitude, or mirrored to the other hemisphere.
+            cases.push((c(p.x, hi.y), lo, hi));
+            cases.push((c(p.x, -p.y), lo, hi));
+        }
+        for (p, lo, hi) in cases {
+            let want = lower_bound_to_box_m(p, lo, hi);
+            let got = PreparedBox::new(lo, hi).lower_bound_m(&QueryPoint::new(p));
+            assert_eq!(got.to_bits(), want.to_bits(), "{p:?} {lo:?} {hi:?}");
+        }
     }
 
     proptest! {

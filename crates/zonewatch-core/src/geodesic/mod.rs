@@ -23,6 +23,7 @@
 
 mod bounds;
 mod ellipsoid;
+mod query_point;
 mod segment;
 mod segment_set;
 mod short;
@@ -31,7 +32,9 @@ use geographiclib_rs::InverseGeodesic;
 
 use crate::Coord;
 
+pub(crate) use bounds::PreparedBox;
 pub use bounds::{box_grown_by_m, lower_bound_to_box_m, upper_bound_m};
+pub(crate) use query_point::QueryPoint;
 pub use segment::distance_to_segment_m;
 pub use segment_set::SegmentSet;
 
@@ -68,9 +71,23 @@ impl Anchor {
     }
 
     /// The geodesic distance from `p` to the anchor, metres.
+    #[cfg(test)]
     pub(crate) fn distance_m(&self, p: Coord) -> f64 {
         self.place
             .and_then(|q| short::short_distance_to_m(p.y, p.x, &q))
+            .unwrap_or_else(|| ellipsoid::GEOD.inverse(p.y, p.x, self.at.y, self.at.x))
+    }
+
+    /// [`distance_m`](Self::distance_m) from a prepared query point: the same value.
+    pub(crate) fn distance_at(&self, q: &QueryPoint) -> f64 {
+        let p = q.at();
+        self.place
+            .and_then(|c| {
+                if p.y.is_nan() || p.y.abs() > short::SHORT_MAX_LAT {
+                    return None;
+                }
+                short::short_distance_between_m(&q.trig().place, &c)
+            })
             .unwrap_or_else(|| ellipsoid::GEOD.inverse(p.y, p.x, self.at.y, self.at.x))
     }
 }
@@ -100,6 +117,8 @@ mod tests {
                 };
                 let want = distance_m(p, Coord { x: cx, y: cy });
                 assert_eq!(anchor.distance_m(p).to_bits(), want.to_bits(), "{p:?}");
+                let q = QueryPoint::new(p);
+                assert_eq!(anchor.distance_at(&q).to_bits(), want.to_bits(), "{p:?}");
             }
         }
     }

@@ -59,20 +59,55 @@ const SCAN_STEPS: usize = 32;
 /// and below 89° of latitude, else a geographiclib inverse solution, ≈ 700 ns); no
 /// allocation.
 pub fn distance_to_segment_m(p: Coord, a: Coord, b: Coord) -> f64 {
-    distance_to_segment_with(p, a, b, &mut Ends::default())
+    distance_to_segment_with(p, a, b, &mut Ends::default(), None)
+}
+
+/// The trigonometry of a segment's ends that its solution needs, computed once for a
+/// segment solved from many points (by the same expressions the solver would use).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SegmentTrig {
+    /// sin, cos of the latitude, sin, cos of the longitude, of each end.
+    a: [f64; 4],
+    b: [f64; 4],
+    /// tan of the larger |latitude| of the ends.
+    tan_lat_max: f64,
+}
+
+impl SegmentTrig {
+    pub(super) fn new(a: Coord, b: Coord) -> SegmentTrig {
+        SegmentTrig {
+            a: end_sin_cos(a),
+            b: end_sin_cos(b),
+            tan_lat_max: a.y.abs().max(b.y.abs()).to_radians().tan(),
+        }
+    }
+}
+
+/// sin and cos of a point's latitude and longitude.
+fn end_sin_cos(q: Coord) -> [f64; 4] {
+    let (s, c) = q.y.to_radians().sin_cos();
+    let (sl, cl) = q.x.to_radians().sin_cos();
+    [s, c, sl, cl]
 }
 
 /// [`distance_to_segment_m`], remembering the inverse solutions at segment ends in
-/// `ends`, so that consecutive segments sharing a vertex solve it once. The result is
-/// bit-identical (the same solution of the same inputs).
-pub(super) fn distance_to_segment_with(p: Coord, a: Coord, b: Coord, ends: &mut Ends) -> f64 {
+/// `ends`, so that consecutive segments sharing a vertex solve it once, and taking the
+/// ends' trigonometry from `trig` when given (it must be `SegmentTrig::new(a, b)`). The
+/// result is bit-identical (the same solution of the same inputs).
+pub(super) fn distance_to_segment_with(
+    p: Coord,
+    a: Coord,
+    b: Coord,
+    ends: &mut Ends,
+    trig: Option<&SegmentTrig>,
+) -> f64 {
     if [p.x, p.y, a.x, a.y, b.x, b.y].iter().any(|v| v.is_nan()) {
         return f64::NAN;
     }
     if a == b {
         return distance_m(p, a);
     }
-    let mut span = Span::new(a, b, ends);
+    let mut span = Span::new(a, b, ends, trig);
     let t0 = span.projected_t(p);
     let first = span.probe(p, t0);
     if first.f == 0.0 {
@@ -95,14 +130,27 @@ pub(super) struct Ends {
     /// The query point and its [`Place`], or `None` when it is beyond the short
     /// formula's latitudes or not computed yet.
     origin: Option<(Coord, Place)>,
+    /// The query point and its `radii`, when the caller had them at hand.
+    radii: Option<(Coord, (f64, f64, f64))>,
 }
 
 impl Ends {
-    /// For the query point `p`, whose [`Place`] the caller has at hand.
-    pub(super) fn at(p: Coord, place: Place) -> Ends {
+    /// For the query point `p`, whose [`Place`] and `radii` the caller has at hand.
+    pub(super) fn at(p: Coord, place: Place, radii: (f64, f64, f64)) -> Ends {
         Ends {
             origin: (p.y.abs() <= SHORT_MAX_LAT).then_some((p, place)),
+            radii: Some((p, radii)),
             ..Ends::default()
+        }
+    }
+
+    /// `radii(p.y)`, from the query point's when `p` is it.
+    fn radii_of(&self, p: Coord) -> (f64, f64, f64) {
+        match self.radii {
+            Some((at, r)) if at.x.to_bits() == p.x.to_bits() && at.y.to_bits() == p.y.to_bits() => {
+                r
+            }
+            _ => radii(p.y),
         }
     }
 
@@ -153,8 +201,12 @@ struct Span<'e> {
     dlat_r: f64,
     dlon_r: f64,
     /// sin and cos of a's latitude and longitude, for q(t)'s by angle addition (computed
-    /// at the first short probe).
+    /// at the first short probe, unless given).
     start_sc: Option<[f64; 4]>,
+    /// The same of b, when given.
+    end_sc: Option<[f64; 4]>,
+    /// tan of the larger |latitude| of the ends, when given.
+    tan_lat_max: Option<f64>,
 }
 
 /// f and f' at one t.
@@ -189,14 +241,16 @@ impl Bracket {
 }
 
 impl<'e> Span<'e> {
-    fn new(a: Coord, b: Coord, ends: &'e mut Ends) -> Span<'e> {
+    fn new(a: Coord, b: Coord, ends: &'e mut Ends, trig: Option<&SegmentTrig>) -> Span<'e> {
         Span {
             a,
             b,
             ends,
             dlat_r: (b.y - a.y).to_radians(),
             dlon_r: (b.x - a.x).to_radians(),
-            start_sc: None,
+            start_sc: trig.map(|t| t.a),
+            end_sc: trig.map(|t| t.b),
+            tan_lat_max: trig.map(|t| t.tan_lat_max),
         }
     }
 
@@ -235,17 +289,12 @@ impl<'e> Span<'e> {
             return None;
         }
         let origin = self.ends.origin(p)?;
-        let [sa, ca, sla, cla] = *self.start_sc.get_or_insert_with(|| {
-            let (s, c) = self.a.y.to_radians().sin_cos();
-            let (sl, cl) = self.a.x.to_radians().sin_cos();
-            [s, c, sl, cl]
-        });
+        let [sa, ca, sla, cla] = *self.start_sc.get_or_insert_with(|| end_sin_cos(self.a));
         // φ(t) = φ_a + t Δφ and λ(t) = λ_a + t Δλ by angle addition; the far end from its
         // own coordinates, so that a vertex gets the same f from both its segments (t = 0
         // is exact already: sin 0 = 0, cos 0 = 1).
         let (s, c, sl, cl) = if t == 1.0 {
-            let (s, c) = self.b.y.to_radians().sin_cos();
-            let (sl, cl) = self.b.x.to_radians().sin_cos();
+            let [s, c, sl, cl] = self.end_sc.unwrap_or_else(|| end_sin_cos(self.b));
             (s, c, sl, cl)
         } else {
             let (st, ct) = sin_cos_small(t * self.dlat_r);
@@ -296,7 +345,7 @@ impl<'e> Span<'e> {
     /// (which maps the segment to a straight segment), clamped to [0, 1]: a start that is
     /// off only by the frame's distortion, O(f²/R) metres along the segment.
     fn projected_t(&self, p: Coord) -> f64 {
-        let (rho, n, cos_lat) = radii(p.y);
+        let (rho, n, cos_lat) = self.ends.radii_of(p);
         let ax = wrap_deg(self.a.x - p.x).to_radians() * n * cos_lat;
         let ay = (self.a.y - p.y).to_radians() * rho;
         let dx = self.dlon_r * n * cos_lat;
@@ -315,7 +364,14 @@ impl<'e> Span<'e> {
         let length_up = norm(RHO_MAX * self.dlat_r, A * self.dlon_r);
         let f_up = f0 + length_up * t0.max(1.0 - t0);
         let lat_max = self.a.y.abs().max(self.b.y.abs());
-        lat_max < 89.0 && f_up < 1.9e6 && f_up * 1.12 * lat_max.to_radians().tan() < 0.9 * A
+        lat_max < 89.0
+            && f_up < 1.9e6
+            && f_up
+                * 1.12
+                * self
+                    .tan_lat_max
+                    .unwrap_or_else(|| lat_max.to_radians().tan())
+                < 0.9 * A
     }
 }
 
@@ -480,7 +536,7 @@ mod tests {
             refined = refined.min(f1).min(f2);
         }
         let mut ends = Ends::default();
-        let span = Span::new(a, b, &mut ends);
+        let span = Span::new(a, b, &mut ends, None);
         let step = norm(RHO_MAX * span.dlat_r, A * span.dlon_r) / n as f64;
         (raw, refined, step)
     }
@@ -654,12 +710,38 @@ mod tests {
             })
     }
 
+    fn same_with_prepared_trigonometry(p: Coord, a: Coord, b: Coord) -> Result<(), TestCaseError> {
+        let want = distance_to_segment_m(p, a, b);
+        let q = super::super::QueryPoint::new(p);
+        let t = q.trig();
+        let mut ends = Ends::at(p, t.place, t.radii);
+        let got = distance_to_segment_with(p, a, b, &mut ends, Some(&SegmentTrig::new(a, b)));
+        prop_assert_eq!(got.to_bits(), want.to_bits(), "{:?} {:?} {:?}", p, a, b);
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(40))]
 
         #[test]
         fn matches_dense_sampling_around_libya((p, a, b) in libya_case()) {
             check(p, a, b, 20_000)?;
+        }
+
+        /// With the ends' trigonometry and the query point's radii given (as a segment
+        /// set gives them), the solution is the same, bit for bit.
+        #[test]
+        fn prepared_trigonometry_gives_the_same_distance((p, a, b) in libya_case()) {
+            same_with_prepared_trigonometry(p, a, b)?;
+        }
+
+        #[test]
+        fn prepared_trigonometry_gives_the_same_distance_near_the_poles(
+            lon in -180.0f64..180.0, lat in 70.0f64..89.0, azi in 0.0f64..360.0,
+            len in 1e3f64..2e6, azi_p in 0.0f64..360.0, off in 0.0f64..2e6,
+        ) {
+            let a = c(lon, lat);
+            same_with_prepared_trigonometry(shoot(a, azi_p, off), a, shoot(a, azi, len))?;
         }
 
         #[test]

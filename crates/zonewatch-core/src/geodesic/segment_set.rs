@@ -16,11 +16,10 @@
 
 use super::bounds::{lon_gap_deg, norm, slacken};
 use super::ellipsoid::{
-    SLACK_M, bulge_factor, chord_sag_m, ecef, meridian_arc_m, meridian_arc_sc,
-    parallel_radius_floor, sin2_reduced, sin2_reduced_sc,
+    SLACK_M, bulge_factor, chord_sag_m, ecef, meridian_arc_m, parallel_radius_floor, sin2_reduced,
 };
-use super::segment::{Ends, distance_to_segment_with};
-use super::short::Place;
+use super::query_point::QueryPoint;
+use super::segment::{Ends, SegmentTrig, distance_to_segment_with};
 use crate::Coord;
 
 /// Consecutive pieces per leaf box: small enough that a leaf's box is tight, large enough
@@ -28,6 +27,13 @@ use crate::Coord;
 const RUN: usize = 16;
 /// Children per inner box.
 const FANOUT: usize = 8;
+/// A segment whose sag (how far it strays from its chord) exceeds this is also bounded
+/// in parts of about this sag at most, metres: a piece's bound is the distance to its
+/// chord less the sag, and a long segment (a 140 km edge of a country outline sags
+/// ~400 m) would otherwise keep a neighbour from being pruned hundreds of metres away.
+const PART_SAG_M: f64 = 4.0;
+/// At most this many parts a segment.
+const MAX_PARTS: usize = 32;
 /// Depth-first stack capacity: each level pushes at most FANOUT entries, and u32 indices
 /// cap the depth at log₈(2³²/16) < 10 levels, so 8 × (10 + 1) = 88 < 128 always suffices.
 const STACK: usize = 128;
@@ -52,6 +58,8 @@ const FIRST_HORIZON_M: f64 = 2.0e6;
 #[derive(Clone, Debug)]
 pub struct SegmentSet {
     pieces: Vec<Piece>,
+    /// The parts of the long pieces, each piece's consecutive.
+    parts: Vec<Part>,
     /// levels[0]: one box per run of RUN pieces; levels[i + 1]: one per FANOUT boxes of
     /// levels[i]; the last level has at most FANOUT boxes.
     levels: Vec<Vec<Cell>>,
@@ -67,6 +75,21 @@ struct Piece {
     qa: [f64; 3],
     qb: [f64; 3],
     /// How far the segment can stray from its chord, plus the slack, metres.
+    sag: f64,
+    /// Its parts in `SegmentSet::parts` (first, count; no parts: count 0).
+    parts: (u32, u32),
+    /// Its ends' trigonometry, for the exact solution.
+    trig: SegmentTrig,
+}
+
+/// One of k equal parts in t of a long segment: the chord of lerp(a, b, t) over
+/// [i/k, (i + 1)/k] with its own (smaller) sag. Only bounds use it; the segment is
+/// solved whole.
+#[derive(Clone, Copy, Debug)]
+struct Part {
+    qa: [f64; 3],
+    qb: [f64; 3],
+    /// How far the part can stray from its chord, plus the slack, metres.
     sag: f64,
 }
 
@@ -119,13 +142,49 @@ impl Cell {
 }
 
 impl Piece {
-    fn new(a: Coord, b: Coord) -> Piece {
+    /// The segment `a`–`b`, with its parts appended to `parts` when its sag exceeds
+    /// [`PART_SAG_M`] (k parts: the sag shrinks like 1/k²).
+    fn new(a: Coord, b: Coord, parts: &mut Vec<Part>) -> Piece {
+        let sag = chord_sag_m(a, b);
+        let k = if sag > PART_SAG_M {
+            ((sag / PART_SAG_M).sqrt().ceil() as usize).min(MAX_PARTS)
+        } else {
+            1
+        };
+        let first = parts.len() as u32;
+        if k > 1 {
+            // The parts' ends as the solver computes points of the segment (`Span::at`);
+            // the slack covers the rounding of the lerp.
+            let at = |i: usize| {
+                if i == 0 {
+                    return a;
+                }
+                if i == k {
+                    return b;
+                }
+                let t = i as f64 / k as f64;
+                Coord {
+                    x: (1.0 - t) * a.x + t * b.x,
+                    y: ((1.0 - t) * a.y + t * b.y).clamp(-90.0, 90.0),
+                }
+            };
+            parts.extend((0..k).map(|i| {
+                let (pa, pb) = (at(i), at(i + 1));
+                Part {
+                    qa: ecef(pa),
+                    qb: ecef(pb),
+                    sag: chord_sag_m(pa, pb) + SLACK_M,
+                }
+            }));
+        }
         Piece {
             a,
             b,
             qa: ecef(a),
             qb: ecef(b),
-            sag: chord_sag_m(a, b) + SLACK_M,
+            sag: sag + SLACK_M,
+            parts: (first, if k > 1 { k as u32 } else { 0 }),
+            trig: SegmentTrig::new(a, b),
         }
     }
 }
@@ -137,17 +196,15 @@ impl SegmentSet {
     /// Repeated positions are fine (zero-length segments are dropped; a path of only
     /// repeats is its point); empty paths are ignored. Positions must not be NaN.
     pub fn new<'a>(paths: impl IntoIterator<Item = &'a [Coord]>) -> Self {
-        let mut pieces = Vec::new();
+        let (mut pieces, mut parts) = (Vec::new(), Vec::new());
         for path in paths {
             let before = pieces.len();
-            pieces.extend(
-                path.windows(2)
-                    .filter(|w| w[0] != w[1])
-                    .map(|w| Piece::new(w[0], w[1])),
-            );
+            for w in path.windows(2).filter(|w| w[0] != w[1]) {
+                pieces.push(Piece::new(w[0], w[1], &mut parts));
+            }
             if pieces.len() == before {
                 if let Some(&p) = path.first() {
-                    pieces.push(Piece::new(p, p));
+                    pieces.push(Piece::new(p, p, &mut parts));
                 }
             }
         }
@@ -186,6 +243,7 @@ impl SegmentSet {
         );
         SegmentSet {
             pieces,
+            parts,
             levels,
             bounds,
         }
@@ -197,7 +255,22 @@ impl SegmentSet {
     /// only skips segments that provably cannot win). `f64::INFINITY` for an empty set,
     /// NaN for a NaN `p`.
     pub fn distance_m(&self, p: Coord) -> f64 {
-        self.search(p, f64::INFINITY)
+        self.search(&QueryPoint::new(p), f64::INFINITY)
+    }
+
+    /// [`distance_m`](Self::distance_m) from a prepared query point: the same value.
+    pub(crate) fn distance_at(&self, q: &QueryPoint) -> f64 {
+        self.search(q, f64::INFINITY)
+    }
+
+    /// [`distance_up_to_m`](Self::distance_up_to_m) from a prepared query point: the same
+    /// value.
+    pub(crate) fn distance_up_to_at(&self, q: &QueryPoint, cap: f64) -> Option<f64> {
+        if cap.is_nan() || cap < 0.0 {
+            return None;
+        }
+        let d = self.search(q, cap);
+        (d <= cap).then_some(d)
     }
 
     /// The exact distance if it is ≤ `cap`, else `None`; cheaper than
@@ -206,11 +279,7 @@ impl SegmentSet {
     /// When `Some(d)`, `d` is bit-identical to `distance_m(p)`. `None` for an empty set, a
     /// NaN `p` or a negative or NaN `cap`.
     pub fn distance_up_to_m(&self, p: Coord, cap: f64) -> Option<f64> {
-        if cap.is_nan() || cap < 0.0 {
-            return None;
-        }
-        let d = self.search(p, cap);
-        (d <= cap).then_some(d)
+        self.distance_up_to_at(&QueryPoint::new(p), cap)
     }
 
     /// The bounding box of every position, lon/lat. An empty set gives the inverted box
@@ -220,7 +289,7 @@ impl SegmentSet {
     }
 
     /// The smallest distance if it is ≤ `cap` (then exact), else some value > `cap`.
-    fn search(&self, p: Coord, cap: f64) -> f64 {
+    fn search(&self, p: &QueryPoint, cap: f64) -> f64 {
         // A stack of FANOUT entries a level suffices (module notes on STACK); small sets
         // (up to 1 024 pieces: two levels) skip zero-filling the full 2 KiB one.
         if self.levels.len() <= 2 {
@@ -230,14 +299,15 @@ impl SegmentSet {
         }
     }
 
-    fn search_with(&self, p: Coord, cap: f64, stack: &mut [Entry]) -> f64 {
+    fn search_with(&self, q: &QueryPoint, cap: f64, stack: &mut [Entry]) -> f64 {
+        let p = q.at();
         if p.x.is_nan() || p.y.is_nan() {
             return f64::NAN;
         }
         let Some(top) = self.levels.last() else {
             return f64::INFINITY;
         };
-        let mut s = Search::new(p, cap);
+        let mut s = Search::new(q, cap);
         let mut len = 0;
         let top_level = (self.levels.len() - 1) as u32;
         s.push_sorted(
@@ -268,29 +338,53 @@ impl SegmentSet {
     }
 
     /// Solves exactly, in order of their lower bounds, the pieces of one leaf run that may
-    /// beat the best so far.
+    /// beat the best so far. A long piece that comes up while a limit is known is first
+    /// bounded again by its parts (the tighter bound, taken lazily: only for pieces that
+    /// would otherwise be solved).
     fn solve_leaf(&self, s: &mut Search, run: usize) {
         let start = run * RUN;
         let pieces = &self.pieces[start..(start + RUN).min(self.pieces.len())];
-        let mut cand = [(0.0f64, 0u32); RUN];
+        // (bound, index, whether the bound is final)
+        let mut cand = [(0.0f64, 0u32, false); RUN];
         let mut n = 0;
         for (i, pc) in pieces.iter().enumerate() {
             let lb = s.piece_bound(pc);
             if lb <= s.limit() {
-                cand[n] = (lb, i as u32);
+                cand[n] = (lb, i as u32, pc.parts.1 == 0);
                 n += 1;
             }
         }
-        let cand = &mut cand[..n];
-        cand.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
-        for &(lb, i) in cand.iter() {
+        while n > 0 {
+            let mut j = 0;
+            for k in 1..n {
+                if cand[k].0 < cand[j].0 {
+                    j = k;
+                }
+            }
+            let (lb, i, fine) = cand[j];
             if lb > s.limit() {
                 break;
             }
             let pc = &pieces[i as usize];
-            let d = distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends);
+            if !fine && s.limit().is_finite() {
+                cand[j] = (lb.max(self.parts_bound(s, pc)), i, true);
+                continue;
+            }
+            cand[j] = cand[n - 1];
+            n -= 1;
+            let d = distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends, Some(&pc.trig));
             s.offer(d);
         }
+    }
+
+    /// A rigorous lower bound on the distance to a piece with parts: the smallest of its
+    /// parts' chord bounds (the parts cover the segment).
+    fn parts_bound(&self, s: &Search, pc: &Piece) -> f64 {
+        let (first, count) = (pc.parts.0 as usize, pc.parts.1 as usize);
+        self.parts[first..first + count]
+            .iter()
+            .map(|pt| s.chord_bound(&pt.qa, &pt.qb, pt.sag))
+            .fold(f64::INFINITY, f64::min)
     }
 }
 
@@ -322,20 +416,17 @@ struct Search {
 }
 
 impl Search {
-    fn new(p: Coord, cap: f64) -> Search {
-        // One sine and cosine each of φ and λ serve every form of p.
-        let phi = p.y.to_radians();
-        let (sin_lat, cos_lat) = phi.sin_cos();
-        let (sin_lon, cos_lon) = p.x.to_radians().sin_cos();
-        let place = Place::from_sc(sin_lat, cos_lat, sin_lon, cos_lon);
+    fn new(qp: &QueryPoint, cap: f64) -> Search {
+        // One sine and cosine each of φ and λ (the query point's) serve every form of p.
+        let (p, t) = (qp.at(), qp.trig());
         let mut s = Search {
             p,
-            q: place.x,
-            yp: meridian_arc_sc(phi, sin_lat, cos_lat),
-            s2p: sin2_reduced_sc(sin_lat, cos_lat),
+            q: t.place.x,
+            yp: t.arc_m,
+            s2p: t.s2,
             cap,
             found: f64::INFINITY,
-            ends: Ends::at(p, place),
+            ends: Ends::at(p, t.place, t.radii),
             horizon: 0.0,
             bulge: None,
         };
@@ -415,8 +506,13 @@ impl Search {
     /// A rigorous lower bound on the distance to one piece: the distance from p to the
     /// piece's chord in space, less the sag (and slack).
     fn piece_bound(&self, pc: &Piece) -> f64 {
-        let a: [f64; 3] = std::array::from_fn(|k| self.q[k] - pc.qa[k]);
-        let d: [f64; 3] = std::array::from_fn(|k| pc.qb[k] - pc.qa[k]);
+        self.chord_bound(&pc.qa, &pc.qb, pc.sag)
+    }
+
+    /// The distance from p to the chord `qa`–`qb`, less `sag`, at least 0.
+    fn chord_bound(&self, qa: &[f64; 3], qb: &[f64; 3], sag: f64) -> f64 {
+        let a: [f64; 3] = std::array::from_fn(|k| self.q[k] - qa[k]);
+        let d: [f64; 3] = std::array::from_fn(|k| qb[k] - qa[k]);
         let len2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
         let dot = a[0] * d[0] + a[1] * d[1] + a[2] * d[2];
         let t = if len2 > 0.0 {
@@ -425,7 +521,7 @@ impl Search {
             0.0
         };
         let gap2: f64 = (0..3).map(|k| (a[k] - t * d[k]).powi(2)).sum();
-        (gap2.sqrt() - pc.sag).max(0.0)
+        (gap2.sqrt() - sag).max(0.0)
     }
 
     /// Pushes the boxes whose bound is within the limit, nearest on top.
@@ -635,7 +731,7 @@ mod tests {
                 let searches: Vec<Search> = [(f64::INFINITY, None), (1_000.0, None), (f64::INFINITY, Some(5_000.0))]
                     .into_iter()
                     .map(|(cap, found)| {
-                        let mut s = Search::new(p, cap);
+                        let mut s = Search::new(&QueryPoint::new(p), cap);
                         if let Some(f) = found {
                             s.offer(f);
                         }
@@ -649,8 +745,113 @@ mod tests {
                     prop_assert!(lower_bound_to_box_m(p, lo, hi) <= d);
                     for s in &searches {
                         prop_assert!(s.piece_bound(pc) <= d, "{:?} {:?}", p, pc);
+                        if pc.parts.1 > 0 {
+                            let whole = distance_to_segment_m(p, pc.a, pc.b);
+                            prop_assert!(set.parts_bound(s, pc) <= whole, "{:?} {:?}", p, pc);
+                        }
                         prop_assert!(s.cell_bound(&Cell::of_piece(pc)) <= d);
                     }
+                }
+            }
+        }
+    }
+}
+
+/// Long segments (country outlines: 20–500 km edges, bounded in parts), against every
+/// segment solved exactly.
+#[cfg(test)]
+mod long_segments {
+    use super::*;
+    use crate::geodesic::{distance_m, distance_to_segment_m, ellipsoid::GEOD};
+    use geographiclib_rs::DirectGeodesic;
+    use proptest::prelude::*;
+
+    fn c(x: f64, y: f64) -> Coord {
+        Coord { x, y }
+    }
+
+    fn shoot(from: Coord, azi: f64, dist: f64) -> Coord {
+        let (lat, lon): (f64, f64) = GEOD.direct(from.y, from.x, azi, dist);
+        c(lon, lat)
+    }
+
+    fn brute_force(path: &[Coord], p: Coord) -> f64 {
+        path.windows(2)
+            .map(|w| distance_to_segment_m(p, w[0], w[1]))
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    /// A closed outline: a vertex at each of the `radii` (metres) from `centre`, at
+    /// jittered, increasing azimuths.
+    fn outline(centre: Coord, radii: &[f64], jitter: &[f64]) -> Vec<Coord> {
+        let n = radii.len();
+        let mut v: Vec<Coord> = (0..n)
+            .map(|i| {
+                let azi = 360.0 * (i as f64 + 0.8 * jitter[i]) / n as f64;
+                shoot(centre, azi, radii[i])
+            })
+            .collect();
+        v.push(v[0]);
+        v
+    }
+
+    #[test]
+    fn a_long_segment_is_bounded_in_parts_of_small_sag() {
+        // Libya's outline east of Sirte: 140 km, ~400 m of sag.
+        let path = [c(16.61162, 31.18218), c(18.02109, 30.76357)];
+        let set = SegmentSet::new([&path[..]]);
+        let (first, count) = set.pieces[0].parts;
+        assert!(set.pieces[0].sag > 100.0 && count > 4, "{count}");
+        for pt in &set.parts[first as usize..(first + count) as usize] {
+            assert!(pt.sag <= PART_SAG_M + SLACK_M, "{}", pt.sag);
+        }
+        // Parts cover the segment end to end.
+        let parts = &set.parts[first as usize..(first + count) as usize];
+        assert_eq!(parts[0].qa, set.pieces[0].qa);
+        assert_eq!(parts[parts.len() - 1].qb, set.pieces[0].qb);
+        for w in parts.windows(2) {
+            assert_eq!(w[0].qb, w[1].qa);
+        }
+        // A short one has none.
+        let short = [c(16.5, 31.0), c(16.6, 31.05)];
+        assert_eq!(SegmentSet::new([&short[..]]).pieces[0].parts.1, 0);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        /// The search returns the brute-force minimum bit for bit, from inside and outside
+        /// the outline, near it and hundreds of km away, capped or not; and every part's
+        /// bound is below the exact distance to the segment it belongs to.
+        #[test]
+        fn equals_brute_force_on_long_edges(
+            (cx, cy) in (12.0f64..22.0, 22.0f64..32.0),
+            radii in prop::collection::vec(100_000.0f64..400_000.0, 3..60),
+            jitter in prop::collection::vec(0.0f64..1.0, 60),
+            queries in prop::collection::vec((0.0f64..360.0, 0.0f64..1.0), 6),
+        ) {
+            let centre = c(cx, cy);
+            let path = outline(centre, &radii, &jitter);
+            let set = SegmentSet::new([path.as_slice()]);
+            for (k, &(azi, r)) in queries.iter().enumerate() {
+                // From the centre out to 600 km; every other query near a vertex.
+                let p = if k % 2 == 0 {
+                    shoot(centre, azi, 600_000.0 * r)
+                } else {
+                    shoot(path[k % (path.len() - 1)], azi, 30_000.0 * r * r)
+                };
+                let d = set.distance_m(p);
+                let want = brute_force(&path, p);
+                prop_assert_eq!(d.to_bits(), want.to_bits(), "{:?}: {} vs {}", p, d, want);
+                for cap in [0.0, d * 0.5, d, d + 1e-6, f64::INFINITY] {
+                    prop_assert_eq!(set.distance_up_to_m(p, cap), (d <= cap).then_some(d));
+                }
+                prop_assert!(d <= distance_m(p, path[0]));
+                let s = Search::new(&QueryPoint::new(p), f64::INFINITY);
+                for pc in &set.pieces {
+                    let exact = distance_to_segment_m(p, pc.a, pc.b);
+                    let parts = if pc.parts.1 > 0 { set.parts_bound(&s, pc) } else { 0.0 };
+                    prop_assert!(parts <= exact, "{:?} {:?}: {} > {}", p, pc, parts, exact);
                 }
             }
         }

@@ -140,13 +140,17 @@ pub(super) fn short_distance_to_m(a_lat: f64, a_lon: f64, q: &Place) -> Option<f
     if a_lat.is_nan() || a_lat.abs() > SHORT_MAX_LAT {
         return None;
     }
-    let p = Place::new(a_lat, a_lon);
+    short_distance_between_m(&Place::new(a_lat, a_lon), q)
+}
+
+/// [`short_distance_to_m`] from the [`Place`] of a point below [`SHORT_MAX_LAT`].
+pub(super) fn short_distance_between_m(p: &Place, q: &Place) -> Option<f64> {
     let d = [q.x[0] - p.x[0], q.x[1] - p.x[1], q.x[2] - p.x[2]];
     let c = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
     if c == 0.0 {
         return Some(0.0);
     }
-    (c <= SHORT_MAX_M).then(|| arc_from_chord(&p, q, d, c).0)
+    (c <= SHORT_MAX_M).then(|| arc_from_chord(p, q, d, c).0)
 }
 
 #[cfg(test)]
