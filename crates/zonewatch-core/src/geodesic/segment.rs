@@ -59,28 +59,7 @@ const SCAN_STEPS: usize = 32;
 /// and below 89° of latitude, else a geographiclib inverse solution, ≈ 700 ns); no
 /// allocation.
 pub fn distance_to_segment_m(p: Coord, a: Coord, b: Coord) -> f64 {
-    distance_to_segment_with(p, a, b, &mut Ends::default(), None)
-}
-
-/// The trigonometry of a segment's ends that its solution needs, computed once for a
-/// segment solved from many points (by the same expressions the solver would use).
-#[derive(Clone, Copy, Debug)]
-pub(super) struct SegmentTrig {
-    /// sin, cos of the latitude, sin, cos of the longitude, of each end.
-    a: [f64; 4],
-    b: [f64; 4],
-    /// tan of the larger |latitude| of the ends.
-    tan_lat_max: f64,
-}
-
-impl SegmentTrig {
-    pub(super) fn new(a: Coord, b: Coord) -> SegmentTrig {
-        SegmentTrig {
-            a: end_sin_cos(a),
-            b: end_sin_cos(b),
-            tan_lat_max: a.y.abs().max(b.y.abs()).to_radians().tan(),
-        }
-    }
+    distance_to_segment_with(p, a, b, &mut Ends::default())
 }
 
 /// sin and cos of a point's latitude and longitude.
@@ -91,23 +70,17 @@ fn end_sin_cos(q: Coord) -> [f64; 4] {
 }
 
 /// [`distance_to_segment_m`], remembering the inverse solutions at segment ends in
-/// `ends`, so that consecutive segments sharing a vertex solve it once, and taking the
-/// ends' trigonometry from `trig` when given (it must be `SegmentTrig::new(a, b)`). The
-/// result is bit-identical (the same solution of the same inputs).
-pub(super) fn distance_to_segment_with(
-    p: Coord,
-    a: Coord,
-    b: Coord,
-    ends: &mut Ends,
-    trig: Option<&SegmentTrig>,
-) -> f64 {
+/// `ends`, so that consecutive segments sharing a vertex solve it once (and taking the
+/// query point's prepared form from it). The result is bit-identical (the same solution
+/// of the same inputs).
+pub(super) fn distance_to_segment_with(p: Coord, a: Coord, b: Coord, ends: &mut Ends) -> f64 {
     if [p.x, p.y, a.x, a.y, b.x, b.y].iter().any(|v| v.is_nan()) {
         return f64::NAN;
     }
     if a == b {
         return distance_m(p, a);
     }
-    let mut span = Span::new(a, b, ends, trig);
+    let mut span = Span::new(a, b, ends);
     let t0 = span.projected_t(p);
     let first = span.probe(p, t0);
     if first.f == 0.0 {
@@ -241,16 +214,16 @@ impl Bracket {
 }
 
 impl<'e> Span<'e> {
-    fn new(a: Coord, b: Coord, ends: &'e mut Ends, trig: Option<&SegmentTrig>) -> Span<'e> {
+    fn new(a: Coord, b: Coord, ends: &'e mut Ends) -> Span<'e> {
         Span {
             a,
             b,
             ends,
             dlat_r: (b.y - a.y).to_radians(),
             dlon_r: (b.x - a.x).to_radians(),
-            start_sc: trig.map(|t| t.a),
-            end_sc: trig.map(|t| t.b),
-            tan_lat_max: trig.map(|t| t.tan_lat_max),
+            start_sc: None,
+            end_sc: None,
+            tan_lat_max: None,
         }
     }
 
@@ -536,7 +509,7 @@ mod tests {
             refined = refined.min(f1).min(f2);
         }
         let mut ends = Ends::default();
-        let span = Span::new(a, b, &mut ends, None);
+        let span = Span::new(a, b, &mut ends);
         let step = norm(RHO_MAX * span.dlat_r, A * span.dlon_r) / n as f64;
         (raw, refined, step)
     }
@@ -715,7 +688,7 @@ mod tests {
         let q = super::super::QueryPoint::new(p);
         let t = q.trig();
         let mut ends = Ends::at(p, t.place, t.radii);
-        let got = distance_to_segment_with(p, a, b, &mut ends, Some(&SegmentTrig::new(a, b)));
+        let got = distance_to_segment_with(p, a, b, &mut ends);
         prop_assert_eq!(got.to_bits(), want.to_bits(), "{:?} {:?} {:?}", p, a, b);
         Ok(())
     }
@@ -728,8 +701,8 @@ mod tests {
             check(p, a, b, 20_000)?;
         }
 
-        /// With the ends' trigonometry and the query point's radii given (as a segment
-        /// set gives them), the solution is the same, bit for bit.
+        /// With the query point's trigonometry and radii given (as a segment set gives
+        /// them), the solution is the same, bit for bit.
         #[test]
         fn prepared_trigonometry_gives_the_same_distance((p, a, b) in libya_case()) {
             same_with_prepared_trigonometry(p, a, b)?;

@@ -19,7 +19,7 @@ use super::ellipsoid::{
     SLACK_M, bulge_factor, chord_sag_m, ecef, meridian_arc_m, parallel_radius_floor, sin2_reduced,
 };
 use super::query_point::QueryPoint;
-use super::segment::{Ends, SegmentTrig, distance_to_segment_with};
+use super::segment::{Ends, distance_to_segment_with};
 use crate::Coord;
 
 /// Consecutive pieces per leaf box: small enough that a leaf's box is tight, large enough
@@ -78,8 +78,6 @@ struct Piece {
     sag: f64,
     /// Its parts in `SegmentSet::parts` (first, count; no parts: count 0).
     parts: (u32, u32),
-    /// Its ends' trigonometry, for the exact solution.
-    trig: SegmentTrig,
 }
 
 /// One of k equal parts in t of a long segment: the chord of lerp(a, b, t) over
@@ -184,7 +182,6 @@ impl Piece {
             qb: ecef(b),
             sag: sag + SLACK_M,
             parts: (first, if k > 1 { k as u32 } else { 0 }),
-            trig: SegmentTrig::new(a, b),
         }
     }
 }
@@ -372,7 +369,7 @@ impl SegmentSet {
             }
             cand[j] = cand[n - 1];
             n -= 1;
-            let d = distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends, Some(&pc.trig));
+            let d = distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends);
             s.offer(d);
         }
     }
