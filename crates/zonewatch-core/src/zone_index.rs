@@ -343,6 +343,8 @@ pub struct ZoneIndex {
     /// Cells over the zones' extent, classified per zone (regions not grown by any
     /// extra reach).
     grid: ZoneGrid,
+    /// Positions in all the zones' shapes.
+    vertices: usize,
 }
 
 impl ZoneIndex {
@@ -407,7 +409,14 @@ impl ZoneIndex {
             reach_tree: RTree::bulk_load(reached),
             extra_reach_m: extra_reach_m.to_vec(),
             grid,
+            vertices,
         }
+    }
+
+    /// The number of positions in all the zones' shapes (polygon and line vertices,
+    /// circle centres): what exact distances search through, ~100 bytes each prepared.
+    pub fn vertex_count(&self) -> usize {
+        self.vertices
     }
 
     /// The grid's columns and rows (for tuning and reports).
