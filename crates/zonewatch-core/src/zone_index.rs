@@ -1078,6 +1078,30 @@ mod grid_oracle {
         prop_oneof![4 => polygon, 1 => circle, 1 => band]
     }
 
+    /// Zones of the given shapes, their ids distinct (up to 11 shapes) and not in input
+    /// order.
+    fn named(shapes: Vec<Shape>) -> Vec<Zone> {
+        shapes
+            .into_iter()
+            .enumerate()
+            .map(|(i, shape)| Zone {
+                id: format!("z{:02}", (i * 7) % 11),
+                name: None,
+                shape,
+            })
+            .collect()
+    }
+
+    /// A grid of exactly `cells` cells.
+    fn fixed_grid(cells: usize) -> GridParams {
+        GridParams {
+            cells_per_vertex: 0.0,
+            min_cells: cells,
+            max_cells: cells,
+            ..GridParams::default()
+        }
+    }
+
     fn probes(zones: &[Zone], index: &ZoneIndex, random: &[(f64, f64)]) -> Vec<Coord> {
         let mut out: Vec<Coord> = random.iter().map(|&(x, y)| Coord { x, y }).collect();
         for z in zones {
@@ -1168,17 +1192,7 @@ mod grid_oracle {
             reach in prop::collection::vec(prop::sample::select(vec![0.0, 0.0, 700.0]), 8),
             random in prop::collection::vec((15.8..17.2f64, 29.8..31.2f64), 150),
         ) {
-            let zones: Vec<Zone> = shapes
-                .into_iter()
-                .enumerate()
-                .map(|(i, shape)| Zone { id: format!("z{:02}", (i * 7) % 11), name: None, shape })
-                .collect();
-            let params = GridParams {
-                cells_per_vertex: 0.0,
-                min_cells: cells,
-                max_cells: cells,
-                ..GridParams::default()
-            };
+            let (zones, params) = (named(shapes), fixed_grid(cells));
             let reach = &reach[..zones.len()];
             let index = ZoneIndex::build_with_params(&zones, reach, params);
             for (k, p) in probes(&zones, &index, &random).into_iter().enumerate() {
@@ -1200,7 +1214,7 @@ mod grid_oracle {
             }
         }
 
-        /// A batch answered in cell order gives every point the zones the brute force
+        /// A batch answered tile by tile gives every point the zones the brute force
         /// finds, in input order (the probes, and a short batch answered in order).
         #[test]
         fn batch_answers_equal_brute_force(
@@ -1208,17 +1222,7 @@ mod grid_oracle {
             cells in prop::sample::select(vec![16usize, 256, 4096, 65_536]),
             random in prop::collection::vec((15.8..17.2f64, 29.8..31.2f64), 150),
         ) {
-            let zones: Vec<Zone> = shapes
-                .into_iter()
-                .enumerate()
-                .map(|(i, shape)| Zone { id: format!("z{:02}", (i * 7) % 11), name: None, shape })
-                .collect();
-            let params = GridParams {
-                cells_per_vertex: 0.0,
-                min_cells: cells,
-                max_cells: cells,
-                ..GridParams::default()
-            };
+            let (zones, params) = (named(shapes), fixed_grid(cells));
             let index = ZoneIndex::build_with_params(&zones, &vec![0.0; zones.len()], params);
             let mut points = probes(&zones, &index, &random);
             // Repeats, so that some points share a cell and a key's index breaks the tie.
