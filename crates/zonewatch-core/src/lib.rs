@@ -67,6 +67,8 @@ pub mod geodesic;
 mod report;
 mod ring_stripes;
 mod rule;
+#[cfg(test)]
+mod test_shapes;
 mod time;
 mod track;
 mod unit;

@@ -1004,27 +1004,9 @@ mod edge_block_cases {
 #[cfg(test)]
 mod grid_oracle {
     use super::*;
+    use crate::test_shapes::star;
     use geo_types::{LineString, MultiLineString, MultiPolygon, Polygon};
     use proptest::prelude::*;
-
-    fn star(c: Coord, radii: &[f64], scale: f64, quantum: Option<f64>) -> LineString {
-        let n = radii.len();
-        let q = |v: f64| quantum.map_or(v, |k| (v * k).round() / k);
-        let mut pts: Vec<Coord> = radii
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let t = std::f64::consts::TAU * i as f64 / n as f64;
-                Coord {
-                    x: q(c.x + scale * r * t.cos()),
-                    y: q(c.y + scale * r * t.sin()),
-                }
-            })
-            .collect();
-        pts.dedup();
-        pts.push(pts[0]);
-        LineString(pts)
-    }
 
     fn shape_strategy() -> impl Strategy<Value = Shape> {
         let polygon = (

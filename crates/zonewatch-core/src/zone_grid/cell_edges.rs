@@ -1071,21 +1071,7 @@ mod tests {
     /// their 2 × 2 and 4 × 4 sub-cells lie on it, so vertices land on centres, and
     /// horizontal, vertical and diagonal edges run through them.
     fn star(c: (f64, f64), radii: &[f64], scale: f64) -> LineString {
-        let n = radii.len();
-        let mut pts: Vec<Coord> = radii
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let t = std::f64::consts::TAU * i as f64 / n as f64;
-                Coord {
-                    x: ((c.0 + scale * r * t.cos()) * 8.0).round() / 8.0,
-                    y: ((c.1 + scale * r * t.sin()) * 8.0).round() / 8.0,
-                }
-            })
-            .collect();
-        pts.dedup();
-        pts.push(pts[0]);
-        LineString(pts)
+        crate::test_shapes::star(Coord { x: c.0, y: c.1 }, radii, scale, Some(8.0))
     }
 
     /// A rectangle on the lattice (a vertical or horizontal edge through centres).
