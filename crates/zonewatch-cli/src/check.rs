@@ -167,11 +167,11 @@ fn check_input(
             .iter()
             .flat_map(|p| p.reports.iter().zip(p.lines.iter().copied()))
             .collect();
-        // Check: runs of a few thousand reports, each on its own core; for a large index,
-        // in its locality order (reports near each other one after the other, so that
-        // the zones' cells, edges and segment boxes they read stay in cache). A small
-        // index stays in cache anyway: there, input order reads the reports themselves
-        // (~200 bytes each, and their ids) in order, which is then worth more.
+        // Check: runs of a few thousand reports, each on its own core; for zones with
+        // many vertices, in the index's locality order (reports near each other one after
+        // the other, so that the cells, edges and segment boxes they read stay in cache).
+        // Few vertices stay in cache anyway: there, input order reads the reports
+        // themselves (~200 bytes each, and their ids) in order, which is then worth more.
         let order: Vec<u32> = if large_index {
             let positions: Vec<Coord> = block.iter().map(|(r, _)| r.position).collect();
             checker.zone_index().locality_order(&positions)
