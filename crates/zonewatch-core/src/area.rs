@@ -47,23 +47,8 @@ struct Bounds {
 
 impl Bounds {
     fn of(ring: &LineString<f64>) -> Bounds {
-        let mut b = Bounds {
-            min: Coord {
-                x: f64::INFINITY,
-                y: f64::INFINITY,
-            },
-            max: Coord {
-                x: f64::NEG_INFINITY,
-                y: f64::NEG_INFINITY,
-            },
-        };
-        for c in &ring.0 {
-            b.min.x = b.min.x.min(c.x);
-            b.min.y = b.min.y.min(c.y);
-            b.max.x = b.max.x.max(c.x);
-            b.max.y = b.max.y.max(c.y);
-        }
-        b
+        let (min, max) = crate::extent::bounding_box(ring.0.iter().copied());
+        Bounds { min, max }
     }
 
     fn contains(&self, p: Coord) -> bool {

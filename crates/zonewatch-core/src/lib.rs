@@ -63,6 +63,7 @@
 mod agreement;
 mod area;
 mod checker;
+mod extent;
 pub mod geodesic;
 mod report;
 mod ring_stripes;

@@ -37,20 +37,7 @@ pub(crate) struct RingStripes {
 impl RingStripes {
     /// Prepares a closed ring (first position = last).
     pub(crate) fn new(ring: &[Coord]) -> RingStripes {
-        let mut min = Coord {
-            x: f64::INFINITY,
-            y: f64::INFINITY,
-        };
-        let mut max = Coord {
-            x: f64::NEG_INFINITY,
-            y: f64::NEG_INFINITY,
-        };
-        for c in ring {
-            min.x = min.x.min(c.x);
-            min.y = min.y.min(c.y);
-            max.x = max.x.max(c.x);
-            max.y = max.y.max(c.y);
-        }
+        let (min, max) = crate::extent::bounding_box(ring.iter().copied());
         let n_edges = ring.len().saturating_sub(1);
         let height = max.y - min.y;
         // Latitude travelled along the ring: each edge is copied into about

@@ -155,27 +155,13 @@ impl ZoneGrid {
         vertices: usize,
         params: GridParams,
     ) -> ZoneGrid {
-        let mut lo = Coord {
-            x: f64::INFINITY,
-            y: f64::INFINITY,
-        };
-        let mut hi = Coord {
-            x: f64::NEG_INFINITY,
-            y: f64::NEG_INFINITY,
-        };
-        for z in zones {
-            let (a, b) = z.reach(0.0);
-            if a.x <= b.x && a.y <= b.y {
-                lo = Coord {
-                    x: lo.x.min(a.x),
-                    y: lo.y.min(a.y),
-                };
-                hi = Coord {
-                    x: hi.x.max(b.x),
-                    y: hi.y.max(b.y),
-                };
-            }
-        }
+        let (lo, hi) = crate::extent::bounding_box(
+            zones
+                .iter()
+                .map(|z| z.reach(0.0))
+                .filter(|(a, b)| a.x <= b.x && a.y <= b.y)
+                .flat_map(|(a, b)| [a, b]),
+        );
         if !(lo.x <= hi.x && lo.y <= hi.y) {
             return ZoneGrid {
                 x0: f64::INFINITY,

@@ -255,30 +255,7 @@ fn grid_pairs(edges: &[Edge], test: &mut impl FnMut(usize, usize)) -> bool {
             )
         })
         .collect();
-    let (lo, hi) = boxes.iter().fold(
-        (
-            Coord {
-                x: f64::INFINITY,
-                y: f64::INFINITY,
-            },
-            Coord {
-                x: f64::NEG_INFINITY,
-                y: f64::NEG_INFINITY,
-            },
-        ),
-        |(lo, hi), b| {
-            (
-                Coord {
-                    x: lo.x.min(b.0.x),
-                    y: lo.y.min(b.0.y),
-                },
-                Coord {
-                    x: hi.x.max(b.1.x),
-                    y: hi.y.max(b.1.y),
-                },
-            )
-        },
-    );
+    let (lo, hi) = crate::extent::bounding_box(boxes.iter().flat_map(|b| [b.0, b.1]));
     // Square buckets, about one per edge; an axis of zero extent gets one bucket.
     let (w, h) = (hi.x - lo.x, hi.y - lo.y);
     let side = if w > 0.0 && h > 0.0 {

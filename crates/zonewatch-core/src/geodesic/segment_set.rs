@@ -214,30 +214,7 @@ impl SegmentSet {
                 levels.push(up);
             }
         }
-        let bounds = pieces.iter().fold(
-            (
-                Coord {
-                    x: f64::INFINITY,
-                    y: f64::INFINITY,
-                },
-                Coord {
-                    x: f64::NEG_INFINITY,
-                    y: f64::NEG_INFINITY,
-                },
-            ),
-            |(lo, hi), pc| {
-                (
-                    Coord {
-                        x: lo.x.min(pc.a.x).min(pc.b.x),
-                        y: lo.y.min(pc.a.y).min(pc.b.y),
-                    },
-                    Coord {
-                        x: hi.x.max(pc.a.x).max(pc.b.x),
-                        y: hi.y.max(pc.a.y).max(pc.b.y),
-                    },
-                )
-            },
-        );
+        let bounds = crate::extent::bounding_box(pieces.iter().flat_map(|pc| [pc.a, pc.b]));
         SegmentSet {
             pieces,
             parts,
