@@ -77,6 +77,11 @@ pub(crate) struct GridParams {
     /// An edge cell meeting more than this many of a zone's edges is split into
     /// sub-cells (2 × 2 or 4 × 4), each with its own block.
     pub(crate) split_edges: usize,
+    /// A cell whose split is abandoned (its long edges would be copied into too many
+    /// sub-cells) still gets an ordinary block when it meets at most this many of the
+    /// zone's edges: a count over them (most skipped by their box) beats the zone's
+    /// stripes, which such edges crowd just as much.
+    pub(crate) max_unsplit_edges: usize,
 }
 
 impl Default for GridParams {
@@ -88,6 +93,7 @@ impl Default for GridParams {
             dims: None,
             max_block_edges: 48,
             split_edges: 4,
+            max_unsplit_edges: 256,
         }
     }
 }
@@ -849,6 +855,7 @@ mod tests {
             dims: Some((16, 16)),
             max_block_edges: 48,
             split_edges: 4,
+            max_unsplit_edges: 48,
         };
         (
             prepared.clone(),

@@ -961,9 +961,14 @@ mod edge_block_cases {
         for z in &zones {
             assert!(z.problems().is_empty(), "{}: {:?}", z.id, z.problems());
         }
-        for (max_block_edges, split_edges) in
-            [(2, usize::MAX), (48, usize::MAX), (48, 0), (2, 1), (48, 4)]
-        {
+        for (max_block_edges, split_edges, max_unsplit_edges) in [
+            (2, usize::MAX, 0),
+            (48, usize::MAX, 0),
+            (48, 0, 0),
+            (2, 1, 0),
+            (2, 1, 256),
+            (48, 4, 256),
+        ] {
             let params = GridParams {
                 cells_per_vertex: 0.0,
                 min_cells: 256,
@@ -971,6 +976,7 @@ mod edge_block_cases {
                 dims: Some((16, 16)),
                 max_block_edges,
                 split_edges,
+                max_unsplit_edges,
             };
             let index = ZoneIndex::build_with_params(&zones, &[0.0; 5], params);
             assert!(index.grid.block_count() > 20, "the cases use edge blocks");
@@ -994,6 +1000,88 @@ mod edge_block_cases {
                 }
             }
         }
+    }
+
+    /// A comb of 99 teeth, 0.01° wide and 1.5–4.5° tall, over 2° of a 1° grid: a cell
+    /// meets up to 100 of its edges, most of them crossing the whole cell, so a split
+    /// would copy each into four sub-rows and is abandoned. Such cells get an ordinary
+    /// block of up to `max_unsplit_edges` edges (else the zone's stripes decide): the
+    /// answers must be the brute force's either way, on a lattice, on every vertex and
+    /// on every edge's midpoint.
+    #[test]
+    fn cells_whose_split_is_abandoned_get_a_large_block() {
+        let mut pts = vec![(1.0, 1.0), (3.0, 1.0), (3.0, 2.0)];
+        // Tooth i spans x_i ± 0.005 around x_i = 1 + 0.02 i: the cells' centres (1.5 and
+        // 2.5) lie inside teeth, so blocks count from inside a ring too.
+        for i in (1..100).rev() {
+            let x = 1.0 + i as f64 * 0.02;
+            let h = 3.5 + (i % 13) as f64 * 0.25;
+            pts.extend([
+                (x + 0.005, 2.0),
+                (x + 0.005, h),
+                (x - 0.005, h),
+                (x - 0.005, 2.0),
+            ]);
+        }
+        pts.push((1.0, 2.0));
+        let comb = area("comb", vec![Polygon::new(ring(&pts), vec![])]);
+        assert!(comb.problems().is_empty(), "{:?}", comb.problems());
+        let mut probes: Vec<Coord> = Vec::new();
+        for i in 0..=72 {
+            for j in 0..=200 {
+                probes.push(Coord {
+                    x: 0.9 + i as f64 / 32.0,
+                    y: 0.9 + j as f64 / 32.0,
+                });
+            }
+        }
+        let closed: Vec<(f64, f64)> = pts.iter().chain(&pts[..1]).copied().collect();
+        for w in closed.windows(2) {
+            probes.push(Coord {
+                x: w[0].0,
+                y: w[0].1,
+            });
+            probes.push(Coord {
+                x: (w[0].0 + w[1].0) / 2.0,
+                y: (w[0].1 + w[1].1) / 2.0,
+            });
+        }
+        // The frame fixes the grid's extent: 1° cells.
+        let frame = area(
+            "frame",
+            vec![Polygon::new(
+                ring(&[(0.0, 0.0), (16.0, 0.0), (16.0, 16.0), (0.0, 16.0)]),
+                vec![],
+            )],
+        );
+        let zones = vec![frame, comb];
+        let mut blocks = Vec::new();
+        for max_unsplit_edges in [0, 256] {
+            let params = GridParams {
+                cells_per_vertex: 0.0,
+                min_cells: 256,
+                max_cells: 256,
+                dims: Some((16, 16)),
+                max_block_edges: 48,
+                split_edges: 4,
+                max_unsplit_edges,
+            };
+            let index = ZoneIndex::build_with_params(&zones, &[0.0; 2], params);
+            blocks.push(index.grid.block_count());
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            for &p in &probes {
+                for predicate in [Predicate::Covers, Predicate::Contains] {
+                    fast.clear();
+                    slow.clear();
+                    index.zones_at(p, predicate, &mut fast);
+                    index.zones_at_brute_force(p, predicate, &mut slow);
+                    assert_eq!(fast, slow, "{p:?} {predicate:?} {max_unsplit_edges}");
+                }
+            }
+        }
+        // The comb's cells from y = 2 up: without large blocks some are left to the
+        // stripes; with them every one has a block.
+        assert!(blocks[1] > blocks[0], "block counts {blocks:?}");
     }
 }
 
@@ -1234,6 +1322,7 @@ mod grid_oracle {
             shapes in prop::collection::vec(shape_strategy(), 1..8),
             cells in prop::sample::select(vec![16usize, 256, 4096, 65_536]),
             max_block_edges in prop::sample::select(vec![2usize, 48, 4096]),
+            max_unsplit_edges in prop::sample::select(vec![0usize, 256]),
             split_edges in prop::sample::select(vec![0usize, 4, usize::MAX]),
             random in prop::collection::vec((15.8..17.2f64, 29.8..31.2f64), 150),
         ) {
@@ -1249,6 +1338,7 @@ mod grid_oracle {
                 dims: None,
                 max_block_edges,
                 split_edges,
+                max_unsplit_edges,
             };
             let index = ZoneIndex::build_with_params(&zones, &vec![0.0; zones.len()], params);
             let (mut fast, mut slow) = (Vec::new(), Vec::new());

@@ -750,15 +750,12 @@ impl ZoneGrid {
             x: self.ref_x[c],
             y: self.ref_y[r],
         };
-        classify_cell_with(
-            area,
-            ring_edges,
-            at,
-            statuses,
-            params.max_block_edges,
-            false,
-            recs,
-        )
+        let max_edges = if cell.len() > params.split_edges {
+            params.max_unsplit_edges.max(params.max_block_edges)
+        } else {
+            params.max_block_edges
+        };
+        classify_cell_with(area, ring_edges, at, statuses, max_edges, false, recs)
     }
 
     /// Splits cell (`c`, `r`) into `s × s` sub-cells — the tiles of the grid refined `s`
@@ -874,6 +871,13 @@ impl ZoneGrid {
                     marked &= marked - 1;
                 }
             }
+        }
+        // Every hit becomes a record of its sub-cell's block (unless the sub-cell is left
+        // to the zone's predicate): when the hits alone pass the copy limit, the split is
+        // abandoned before any sub-cell is classified.
+        let edges: usize = ring_edges.iter().map(|re| re.edges.len()).sum();
+        if hits.len() > SPLIT_COPIES * edges {
+            return None;
         }
         // Group by sub-cell: a stable counting sort (s² buckets) keeps each sub-cell's
         // hits in (ring, edge) order with an edge's repeats adjacent — what a full sort
@@ -1037,7 +1041,6 @@ impl ZoneGrid {
         if table.iter().all(|&t| t == SUB_INSIDE) {
             return Some(CellClass::Inside);
         }
-        let edges: usize = ring_edges.iter().map(|re| re.edges.len()).sum();
         if sub_recs.len() > SPLIT_COPIES * edges {
             return None;
         }
@@ -1113,6 +1116,7 @@ mod tests {
             polygons in prop::collection::vec(polygon_strategy(), 1..4),
             dims in prop::sample::select(vec![(16usize, 16usize), (32, 32), (13, 7), (5, 29)]),
             max_block_edges in prop::sample::select(vec![2usize, 48]),
+            max_unsplit_edges in prop::sample::select(vec![0usize, 256]),
             split_edges in prop::sample::select(vec![0usize, 4, usize::MAX]),
         ) {
             // One zone per polygon, and the valid ones together as a multipolygon.
@@ -1154,6 +1158,7 @@ mod tests {
                 dims: Some(dims),
                 max_block_edges,
                 split_edges,
+                max_unsplit_edges,
             };
             let before = WALKS_CHECKED.load(Ordering::Relaxed);
             let grid = ZoneGrid::build(&prepared, &order, 0, params);
