@@ -152,6 +152,8 @@ impl Checker {
             }
         }
         let index = ZoneIndex::build_with_reach(agreement.zones(), &reach);
+        // Every check may need distances: build them now, not at some report.
+        index.build_skeletons();
         let unit_by_id: UnitIds = agreement
             .units()
             .iter()

@@ -658,7 +658,7 @@ impl ZoneGrid {
         // Beyond d + H + slack the exact value does not matter (the block is out), and
         // the capped search is cheaper.
         let Some(dc) = zone
-            .skeleton
+            .skeleton()
             .distance_up_to_m(centre, d + reach + DISTANCE_SLACK_M)
         else {
             return (false, !centre.x.is_nan() && !centre.y.is_nan());

@@ -3,6 +3,8 @@
 //! and an R-tree over their bounding boxes (queries with a reach, and the brute-force
 //! reference path).
 
+use std::sync::OnceLock;
+
 use rayon::prelude::*;
 use rstar::{AABB, RTree, RTreeObject};
 
@@ -29,8 +31,11 @@ pub enum Predicate {
 pub(crate) struct PreparedZone {
     /// The polygons, for `Shape::Area`.
     pub(crate) area: Option<Area>,
-    /// Polygon rings, band lines, or a circle's centre.
-    pub(crate) skeleton: SegmentSet,
+    /// Polygon rings, band lines, or a circle's centre. A polygon zone's is built at its
+    /// first distance (`skeleton()`): a join of ungrown polygons never asks for one, and
+    /// the stress set's take ~30 MB and a tenth of the preparation; `Checker::new` builds
+    /// them all up front, so no report pays for one.
+    skeleton: OnceLock<SegmentSet>,
     /// How far the skeleton is grown, metres.
     pub(crate) distance_m: f64,
     /// Bounding box of the skeleton (not grown).
@@ -53,21 +58,23 @@ pub(crate) struct Placement {
 
 impl PreparedZone {
     pub(crate) fn new(zone: &Zone) -> PreparedZone {
-        let (area, skeleton) = match &zone.shape {
+        let (area, skeleton, bounds) = match &zone.shape {
             Shape::Area { polygons, .. } => {
-                let rings: Vec<&[Coord]> = polygons
-                    .iter()
-                    .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-                    .map(|r| r.0.as_slice())
-                    .collect();
-                (Some(Area::new(polygons)), SegmentSet::new(rings))
+                let area = Area::new(polygons);
+                let bounds = crate::extent::bounding_box(area.rings().flatten().copied());
+                (Some(area), OnceLock::new(), bounds)
             }
-            Shape::Circle { centre, .. } => (None, SegmentSet::new([std::slice::from_ref(centre)])),
+            Shape::Circle { centre, .. } => {
+                let set = SegmentSet::new([std::slice::from_ref(centre)]);
+                let bounds = set.bounds();
+                (None, OnceLock::from(set), bounds)
+            }
             Shape::Band { lines, .. } => {
-                (None, SegmentSet::new(lines.iter().map(|l| l.0.as_slice())))
+                let set = SegmentSet::new(lines.iter().map(|l| l.0.as_slice()));
+                let bounds = set.bounds();
+                (None, OnceLock::from(set), bounds)
             }
         };
-        let bounds = skeleton.bounds();
         let anchor = match &zone.shape {
             Shape::Circle { centre, .. } => Some(geodesic::Anchor::new(*centre)),
             _ => None,
@@ -82,13 +89,24 @@ impl PreparedZone {
         }
     }
 
+    /// The skeleton, built now if this is its first use (see the field).
+    pub(crate) fn skeleton(&self) -> &SegmentSet {
+        self.skeleton.get_or_init(|| {
+            let area = self
+                .area
+                .as_ref()
+                .expect("only a polygon zone's is built late");
+            SegmentSet::new(area.rings())
+        })
+    }
+
     /// The exact distance from `p` to the skeleton (a circle's centre: one distance, no
     /// search; the result is the same).
     fn skeleton_at(&self, q: &QueryPoint) -> f64 {
         let p = q.at();
         match &self.anchor {
             Some(c) if !p.x.is_nan() && !p.y.is_nan() => c.distance_at(q),
-            _ => self.skeleton.distance_at(q),
+            _ => self.skeleton().distance_at(q),
         }
     }
 
@@ -104,7 +122,7 @@ impl PreparedZone {
                 let d = c.distance_at(q);
                 (d <= cap).then_some(d)
             }
-            _ => self.skeleton.distance_up_to_at(q, cap),
+            _ => self.skeleton().distance_up_to_at(q, cap),
         }
     }
 
@@ -202,7 +220,7 @@ impl PreparedZone {
                 Position::Outside => {}
             }
         }
-        self.skeleton
+        self.skeleton()
             .distance_up_to_m(p, self.distance_m)
             .is_some_and(|d| d < self.distance_m)
     }
@@ -411,6 +429,15 @@ impl ZoneIndex {
             grid,
             vertices,
         }
+    }
+
+    /// Builds every zone's skeleton now (in parallel) rather than at its first distance:
+    /// for a caller that will ask distances of most zones and wants no query to pay for
+    /// one (`Checker::new`).
+    pub(crate) fn build_skeletons(&self) {
+        self.zones.par_iter().for_each(|z| {
+            z.skeleton();
+        });
     }
 
     /// The number of positions in all the zones' shapes (polygon and line vertices,
@@ -669,6 +696,34 @@ fn vertex_count(shape: &Shape) -> usize {
 mod tests {
     use super::*;
     use geo_types::{LineString, MultiPolygon, Polygon};
+
+    /// A polygon zone's skeleton is built at its first distance, not before: point
+    /// queries never build one, and the distance is the one of a set built up front from
+    /// the same rings (a hole included).
+    #[test]
+    fn a_polygon_skeleton_is_built_at_its_first_distance() {
+        let shell = LineString::from(vec![(16.0, 30.0), (17.0, 30.0), (17.0, 31.0), (16.0, 30.0)]);
+        let hole = LineString::from(vec![(16.7, 30.2), (16.9, 30.2), (16.9, 30.4), (16.7, 30.2)]);
+        let zone = Zone {
+            id: "t".into(),
+            name: None,
+            shape: Shape::Area {
+                polygons: MultiPolygon(vec![Polygon::new(shell.clone(), vec![hole.clone()])]),
+                buffer_m: 0.0,
+            },
+        };
+        let index = ZoneIndex::build(std::slice::from_ref(&zone));
+        let p = Coord { x: 16.8, y: 30.5 };
+        let mut out = Vec::new();
+        index.zones_at(p, Predicate::Covers, &mut out);
+        assert_eq!(out, [ZoneRef(0)]);
+        let z = index.zone(ZoneRef(0));
+        assert!(z.skeleton.get().is_none(), "built by a point query");
+        let up_front = SegmentSet::new([shell.0.as_slice(), hole.0.as_slice()]);
+        assert_eq!(z.place(p, 0.0).edge_m, up_front.distance_m(p));
+        assert!(z.skeleton.get().is_some());
+        assert_eq!(z.bounds, up_front.bounds());
+    }
 
     /// Found by the brute-force property test: the midpoint of a slanted edge, rounded to
     /// f64, lies 2e-10 m outside the triangle (exact rational arithmetic: orient2d =
