@@ -124,6 +124,9 @@ pub(crate) struct ZoneGrid {
     ref_y: Vec<f64>,
     /// Per zone (by zone index), its cells' edge blocks (empty but for distance zones).
     edges: Vec<CellEdges>,
+    /// Per zone, whether some query may still ask the zone's own predicate (see
+    /// [`zones_asked`](Self::zones_asked)).
+    asked: Vec<bool>,
 }
 
 /// A point's cell: its entries, column and row.
@@ -183,6 +186,7 @@ impl ZoneGrid {
                 ref_x: vec![0.0],
                 ref_y: vec![0.0],
                 edges: Vec::new(),
+                asked: vec![false; zones.len()],
             };
         }
         // A zero-width extent (one circle of radius 0) still gets cells of some size;
@@ -228,6 +232,7 @@ impl ZoneGrid {
             ref_x: Vec::new(),
             ref_y: Vec::new(),
             edges: Vec::new(),
+            asked: vec![false; zones.len()],
         };
         grid.ref_x = (0..nx)
             .map(|c| grid.x0 + (c as f64 + 0.5) / grid.kx)
@@ -257,13 +262,16 @@ impl ZoneGrid {
             // peak of the build).
             edges[z] = CellEdges::from_recs(std::mem::take(&mut zr.recs));
             let zr = &*zr;
+            let mut asked = false;
             grid.for_each_listed(zr, |cell, state, block| {
+                asked = asked || state == EDGE && edges[z].asks_zone(block.unwrap_or(0));
                 // Record indices past 2^28 (8 GB of one zone's blocks) were not given out.
                 let block = block.map_or(0, u64::from);
                 entries[fill[cell] as usize] =
                     block << 32 | (z as u64) << 2 | u64::from(state == EDGE) << 1 | 1;
                 fill[cell] += 1;
             });
+            grid.asked[z] = asked;
         }
         grid.edges = edges;
         let mut cells = vec![0u64; n_cells];
@@ -671,29 +679,19 @@ impl ZoneGrid {
 
     /// Per zone, whether some query in the grid may still ask the zone's own predicate:
     /// an exact entry without an edge block, or a split cell with an "ask the zone"
-    /// sub-cell.
-    pub(crate) fn zones_asked(&self, zones: usize) -> Vec<bool> {
-        let mut asked = vec![false; zones];
+    /// sub-cell (noted while the build lists the entries).
+    pub(crate) fn zones_asked(&self) -> &[bool] {
+        &self.asked
+    }
+
+    /// [`zones_asked`](Self::zones_asked) found the slow way, by scanning every entry of
+    /// the finished grid (tests: the oracle for the bookkeeping of the build).
+    #[cfg(test)]
+    pub(crate) fn zones_asked_by_scan(&self) -> Vec<bool> {
+        let mut asked = vec![false; self.asked.len()];
         let mut mark = |e: u64| {
-            if !entry_is_exact(e) {
-                return;
-            }
             let zone = entry_zone(e) as usize;
-            let block = entry_block(e);
-            let (at, split) = (
-                block & ((1 << cell_edges::SPLIT_SHIFT) - 1),
-                block >> cell_edges::SPLIT_SHIFT,
-            );
-            let ask = block == 0
-                || split != 0
-                    && (0..1usize << (2 * split)).any(|sub| {
-                        matches!(
-                            self.edges[zone].sub_entry(at, sub),
-                            SubCell::Fixed(v) if v != cell_edges::SUB_OUTSIDE
-                                && v != cell_edges::SUB_INSIDE
-                        )
-                    });
-            asked[zone] |= ask;
+            asked[zone] |= entry_is_exact(e) && self.edges[zone].asks_zone(entry_block(e));
         };
         for &c in &self.cells {
             if c & 1 == 1 {

@@ -407,7 +407,7 @@ impl ZoneIndex {
         // stripes after the build: the grid answers its queries (the checker's too), and
         // what else asks the zone (tests, the reference path) scans its edges instead.
         let mut prepared = prepared;
-        for (zone, asked) in prepared.iter_mut().zip(grid.zones_asked(zones.len())) {
+        for (zone, &asked) in prepared.iter_mut().zip(grid.zones_asked()) {
             if !asked
                 && zone.distance_m == 0.0
                 && let Some(area) = &mut zone.area
@@ -1123,6 +1123,12 @@ mod edge_block_cases {
             };
             let index = ZoneIndex::build_with_params(&zones, &[0.0; 2], params);
             blocks.push(index.grid.block_count());
+            // The build's note of which zones keep their stripes, against a scan.
+            assert_eq!(index.grid.zones_asked(), index.grid.zones_asked_by_scan());
+            assert!(
+                index.grid.zones_asked()[1],
+                "some sub-cell centres lie on teeth"
+            );
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
             for &p in &probes {
                 for predicate in [Predicate::Covers, Predicate::Contains] {
@@ -1396,6 +1402,7 @@ mod grid_oracle {
                 max_unsplit_edges,
             };
             let index = ZoneIndex::build_with_params(&zones, &vec![0.0; zones.len()], params);
+            prop_assert_eq!(index.grid.zones_asked(), index.grid.zones_asked_by_scan());
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
             for p in probes(&zones, &index, &random) {
                 for predicate in [Predicate::Covers, Predicate::Contains] {

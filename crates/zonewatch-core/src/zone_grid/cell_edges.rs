@@ -145,6 +145,20 @@ impl CellEdges {
         self.recs.iter().flatten().map(|v| v.to_bits())
     }
 
+    /// Whether a query in an exact cell whose entry holds `block` (0: none) may ask the
+    /// zone's own predicate: no block, or a split cell with an "ask the zone" sub-cell.
+    pub(crate) fn asks_zone(&self, block: u32) -> bool {
+        let (at, split) = (block & ((1 << SPLIT_SHIFT) - 1), block >> SPLIT_SHIFT);
+        block == 0
+            || split != 0
+                && (0..1usize << (2 * split)).any(|sub| {
+                    matches!(
+                        self.sub_entry(at, sub),
+                        SubCell::Fixed(v) if v != SUB_OUTSIDE && v != SUB_INSIDE
+                    )
+                })
+    }
+
     /// Sub-cell `sub`'s entry in the split cell table at `at`.
     #[inline]
     pub(crate) fn sub_entry(&self, at: u32, sub: usize) -> SubCell {
