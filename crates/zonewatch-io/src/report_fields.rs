@@ -79,112 +79,56 @@ const EXACT_POWERS_OF_TEN: [f64; 16] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 ];
 
-/// 10^k as an integer, for joining digit runs.
-const INTEGER_POWERS_OF_TEN: [u64; 16] = {
-    let mut p = [1u64; 16];
-    let mut k = 1;
-    while k < 16 {
-        p[k] = p[k - 1] * 10;
-        k += 1;
-    }
-    p
-};
-
 /// The most digits [`parse_plain_decimal`] takes: below 10^15 every digit string is an
 /// exact `f64` (< 2^53).
 const PLAIN_DIGITS: usize = 15;
 
-/// `-`? digits (`.` digits)? with at most 15 digits in all (at most 7 before the point):
-/// the way coordinates are written. `None` for anything else (an exponent, `+`, `inf`, a
-/// bare `.`, more digits), which [`fast_float2`] then reads.
+/// `-`? digits (`.` digits)? with at most 15 digits in all: the way coordinates are
+/// written. `None` for anything else (an exponent, `+`, `inf`, a bare `.`, more digits),
+/// which [`fast_float2`] then reads.
 ///
 /// The digits are an integer `m` < 2^53 and the value is `m / 10^k` with `k` ≤ 15: both
 /// exact as `f64`, so the one IEEE division rounds the decimal correctly — the value
 /// fast-float2 gives (Clinger's fast path, which it takes too), without its generic
-/// checks. Digit runs are read eight bytes at a time. The tests compare the two bit for
-/// bit.
+/// checks. The tests compare the two bit for bit.
 #[inline]
 fn parse_plain_decimal(bytes: &[u8]) -> Option<f64> {
     let (negative, text) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
     };
-    let (whole, mut m) = leading_digits(word_at(text, 0));
-    if whole == 0 || whole == 8 {
+    let digit = |b: u8| b.wrapping_sub(b'0');
+    let mut m = 0u64;
+    let mut i = 0;
+    // Wrapping: more than 19 digits overflow, and are refused by the count below.
+    while i < text.len() && digit(text[i]) < 10 {
+        m = m.wrapping_mul(10).wrapping_add(u64::from(digit(text[i])));
+        i += 1;
+    }
+    let whole = i;
+    if whole == 0 {
         return None;
     }
     let mut scale = 0;
-    if whole < text.len() {
-        if text[whole] != b'.' {
+    if i < text.len() {
+        if text[i] != b'.' {
             return None;
         }
-        let (n, fraction) = leading_digits(word_at(text, whole + 1));
-        let (mut scale_, mut fraction) = (n, fraction);
-        if n == 8 {
-            let (more, rest) = leading_digits(word_at(text, whole + 9));
-            if more == 8 {
-                return None;
-            }
-            fraction = fraction * INTEGER_POWERS_OF_TEN[more] + rest;
-            scale_ += more;
+        i += 1;
+        while i < text.len() && digit(text[i]) < 10 {
+            m = m.wrapping_mul(10).wrapping_add(u64::from(digit(text[i])));
+            i += 1;
         }
-        scale = scale_;
-        if scale == 0 || whole + 1 + scale != text.len() || whole + scale > PLAIN_DIGITS {
+        scale = i - whole - 1;
+        if scale == 0 || i < text.len() {
             return None;
         }
-        m = m * INTEGER_POWERS_OF_TEN[scale] + fraction;
+    }
+    if whole + scale > PLAIN_DIGITS {
+        return None;
     }
     let v = m as f64 / EXACT_POWERS_OF_TEN[scale];
     Some(if negative { -v } else { v })
-}
-
-/// Up to eight bytes of `text` from `i` on as a little-endian word, zero bytes past the
-/// end.
-#[inline]
-fn word_at(text: &[u8], i: usize) -> u64 {
-    let len = text.len();
-    let i = i.min(len);
-    if let Some(w) = text.get(i..i + 8) {
-        return u64::from_le_bytes(w.try_into().expect("eight bytes"));
-    }
-    let keep = len - i;
-    if keep == 0 {
-        return 0;
-    }
-    if len >= 8 {
-        // The last eight bytes, shifted so that `text[i]` is the first.
-        let last = u64::from_le_bytes(text[len - 8..].try_into().expect("eight bytes"));
-        return last >> (8 * (8 - keep));
-    }
-    let mut w = [0u8; 8];
-    w[..keep].copy_from_slice(&text[i..]);
-    u64::from_le_bytes(w)
-}
-
-/// How many of the first bytes of `w` (in text order) are ASCII digits, 0 to 8, and the
-/// number they spell.
-#[inline]
-fn leading_digits(w: u64) -> (usize, u64) {
-    const ZEROS: u64 = 0x3030_3030_3030_3030;
-    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
-    // A byte is a digit when it and it + 6 both lie in 0x30..=0x3F. (A carry out of a
-    // byte ≥ 0xFA only changes the bytes after it, past the first non-digit.)
-    let other = ((w & HIGH) ^ ZEROS) | ((w.wrapping_add(0x0606_0606_0606_0606) & HIGH) ^ ZEROS);
-    let n = (other.trailing_zeros() / 8) as usize;
-    if n == 0 {
-        return (0, 0);
-    }
-    // The digits' values, moved to the end so that the bytes before them are leading
-    // zeros. (The digit bytes borrow nothing from each other.)
-    let v = w.wrapping_sub(ZEROS) << (8 * (8 - n));
-    // Eight digits to a number: pairs, then fours, then all (fast_float's parse_8digits).
-    const MASK: u64 = 0x0000_00FF_0000_00FF;
-    const MUL1: u64 = 0x000F_4240_0000_0064;
-    const MUL2: u64 = 0x0000_2710_0000_0001;
-    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
-    let v1 = (v & MASK).wrapping_mul(MUL1);
-    let v2 = ((v >> 16) & MASK).wrapping_mul(MUL2);
-    (n, u64::from((v1.wrapping_add(v2) >> 32) as u32))
 }
 
 /// Longitude and latitude in range, or a problem naming the field out of range (and
@@ -384,41 +328,18 @@ mod tests {
             Some(1.23456789012345)
         );
         assert_eq!(parse_plain_decimal(b"1234567"), Some(1234567.0));
-        // Eight digits before the point, or more than 15 in all: fast-float2's.
-        assert_eq!(parse_plain_decimal(b"12345678"), None);
+        assert_eq!(
+            parse_plain_decimal(b"123456789012345"),
+            Some(123456789012345.0)
+        );
+        // More than 15 digits in all: fast-float2's.
+        assert_eq!(parse_plain_decimal(b"1234567890123456"), None);
         assert_eq!(parse_plain_decimal(b"1.234567890123456"), None);
         assert_eq!(parse_plain_decimal(b"1.12345678901234567"), None);
         assert_eq!(parse_plain_decimal(b"0.00000000000001"), Some(1e-14));
         assert_eq!(parse_plain_decimal(b"0.000000000000001"), None);
         for text in ["1e5", "+1", ".5", "5.", "-", "", "1.2.3", "0x1"] {
             assert_eq!(parse_plain_decimal(text.as_bytes()), None, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn digit_runs_are_found_and_read_eight_bytes_at_a_time() {
-        let run = |text: &[u8], i: usize| leading_digits(word_at(text, i));
-        assert_eq!(run(b"12345678", 0), (8, 12_345_678));
-        assert_eq!(run(b"123456789", 0), (8, 12_345_678));
-        assert_eq!(run(b"123456789", 1), (8, 23_456_789));
-        assert_eq!(run(b"18.3250591", 0), (2, 18));
-        assert_eq!(run(b"18.3250591", 3), (7, 3_250_591));
-        assert_eq!(run(b"7", 0), (1, 7));
-        assert_eq!(run(b"0070", 0), (4, 70));
-        assert_eq!(run(b"x1", 0), (0, 0));
-        assert_eq!(run(b"12", 2), (0, 0));
-        assert_eq!(run(b"9/:0", 0), (1, 9));
-        assert_eq!(run(b"1\xFA2", 0), (1, 1));
-        assert_eq!(run(b"\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF", 0), (0, 0));
-        assert_eq!(run(b"12\xF9\xFA\xFB\xFC\xFD\xFE", 0), (2, 12));
-        // Every byte next to a digit: only 0-9 continue a run.
-        for b in 0..=255u8 {
-            let (n, v) = run(&[b'4', b, b'5'], 0);
-            if b.is_ascii_digit() {
-                assert_eq!((n, v), (3, 405 + 10 * u64::from(b - b'0')), "{b}");
-            } else {
-                assert_eq!((n, v), (1, 4), "{b}");
-            }
         }
     }
 
