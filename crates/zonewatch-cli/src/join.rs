@@ -6,7 +6,8 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use zonewatch_core::{Coord, Predicate, ZoneHits, ZoneIndex};
 use zonewatch_io::{
-    JoinWriter, ParsedPoints, PointBlock, PointBlocks, PointId, Reject, RejectWriter, read_zones,
+    JoinRows, JoinWriter, ParsedPoints, PointBlock, PointBlocks, PointId, Reject, RejectWriter,
+    read_zones,
 };
 
 use crate::args::{JoinArgs, JoinPredicate};
@@ -36,7 +37,7 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
     };
     let (mut read, mut joined, mut rejected, mut pairs) = (0u64, 0u64, 0u64, 0u64);
     let chunk_rows = args.input.chunk_size as usize;
-    let zone_ids: Vec<&str> = zones.iter().map(|z| z.id.as_str()).collect();
+    let zone_rows = JoinRows::new(zones.iter().map(|z| z.id.as_str()));
     let paths: Vec<&Path> = args.points.iter().map(PathBuf::as_path).collect();
     let progress = Progress::new(&paths, args.input.quiet, "joining", "points");
     let mut run = || -> Result<()> {
@@ -94,7 +95,7 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
                 }
                 let out: Vec<Vec<u8>> = runs
                     .par_iter()
-                    .map(|&(run, first, start)| rows(run, &hits, first, start, &zone_ids))
+                    .map(|&(run, first, start)| rows(run, &hits, first, start, &zone_rows))
                     .collect();
                 for bytes in &out {
                     writer.append(bytes)?;
@@ -138,7 +139,7 @@ fn rows(
     hits: &ZoneHits,
     first: usize,
     rows_before: u64,
-    zone_ids: &[&str],
+    zone_rows: &JoinRows,
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(run.len() * 16);
     for (i, (id, _)) in run.iter().enumerate() {
@@ -147,9 +148,7 @@ fn rows(
             continue;
         }
         let id = id.to_text(rows_before);
-        for z in zones {
-            JoinWriter::<Sink>::format_row(&mut out, &id, zone_ids[z.0 as usize]);
-        }
+        zone_rows.push_rows(&mut out, &id, zones.iter().map(|z| z.0 as usize));
     }
     out
 }

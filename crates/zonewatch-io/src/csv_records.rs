@@ -94,21 +94,23 @@ impl<R: Read> CsvRecords<R> {
 }
 
 /// The cells of one CSV row, however it was split: by the `csv` parser (the careful path)
-/// or by hand on a line without quotes (the block path). Both trim every cell.
-pub(crate) trait Cells {
+/// or by hand on a line without quotes (the block path). Both trim every cell. Cells
+/// borrow for `'c` — a block's bytes, or the careful reader's record — so an id read from
+/// them can outlive the row.
+pub(crate) trait Cells<'c> {
     /// The number of cells in the row.
     fn count(&self) -> usize;
     /// Cell `i`, trimmed; empty when the row is shorter.
-    fn cell(&self, i: usize) -> &[u8];
+    fn cell(&self, i: usize) -> &'c [u8];
 }
 
-impl<R: Read> Cells for CsvRecords<R> {
+impl<'c, R: Read> Cells<'c> for &'c CsvRecords<R> {
     #[inline]
     fn count(&self) -> usize {
         self.record.len()
     }
     #[inline]
-    fn cell(&self, i: usize) -> &[u8] {
+    fn cell(&self, i: usize) -> &'c [u8] {
         self.field(i)
     }
 }

@@ -149,9 +149,9 @@ impl ReportColumns {
 
     /// The report in a row of `cells` on `line` of `source`.
     #[inline]
-    pub(crate) fn report(
+    pub(crate) fn report<'c>(
         &self,
-        r: &impl Cells,
+        r: &impl Cells<'c>,
         source: &str,
         line: u64,
     ) -> Result<Report, RowProblem> {
@@ -237,7 +237,7 @@ impl<R: Read> CsvReports<R> {
             Err(e) => return Err(InputError::io(&self.source, e.into())),
         };
         // Built straight into the sink: a report is large, and each move is a memcpy.
-        match self.columns.report(&self.records, &self.source, line) {
+        match self.columns.report(&&self.records, &self.source, line) {
             Ok(report) => sink.accept(report, line),
             Err(p) => sink.rejects.push(p.into_reject(&self.source, line, None)),
         }
@@ -281,8 +281,8 @@ fn text<'a>(bytes: &'a [u8], field: &'static str) -> Result<Option<&'a str>, Row
 
 /// An optional column's cell as an owned string; `None` when the column or value is absent.
 #[inline]
-fn optional(
-    r: &impl Cells,
+fn optional<'c>(
+    r: &impl Cells<'c>,
     column: Option<usize>,
     field: &'static str,
 ) -> Result<Option<String>, RowProblem> {

@@ -28,8 +28,9 @@
 //! - [`ViolationWriter`]: violations as CSV, GeoJSON or NDJSON ([`OutputFormat`]), rule and
 //!   zone names through [`ViolationNames`] (the run's `Checker`).
 //! - [`RejectWriter`] and [`JoinWriter`]: CSV.
-//! - [`ViolationRows`] and [`JoinWriter::format_row`]: rows formatted into byte buffers on
-//!   any thread, appended in input order (the same bytes).
+//! - [`ViolationRows`], [`JoinWriter::format_row`] and [`JoinRows`] (zone ids formatted
+//!   once): rows formatted into byte buffers on any thread, appended in input order (the
+//!   same bytes).
 //! - Tracks (written once a run ends): [`write_incidents_csv`] / [`write_incidents_geojson`]
 //!   (LineString tracks), [`write_events_ndjson`], [`write_compliance_csv`].
 //!
@@ -134,7 +135,7 @@ pub use error::{ErrorKind, InputError, InputErrors, Location};
 pub use event_ndjson::write_events_ndjson;
 pub use incident_csv::{INCIDENT_COLUMNS, write_incidents_csv};
 pub use incident_geojson::write_incidents_geojson;
-pub use join_writer::JoinWriter;
+pub use join_writer::{JoinRows, JoinWriter};
 pub use point_reader::{PointId, PointReader};
 pub use reject::Reject;
 pub use reject_writer::RejectWriter;

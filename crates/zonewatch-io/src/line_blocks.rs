@@ -78,16 +78,15 @@ impl Pool {
     /// Buffers kept: the blocks in flight, and one.
     const KEEP: usize = 4;
 
+    /// A buffer; its bytes are left from an earlier block (scratch to read over, so that
+    /// they need not be zeroed again).
     fn take(&self) -> Vec<u8> {
-        let mut buf = self
-            .0
+        self.0
             .lock()
             .map(|mut p| p.pop())
             .ok()
             .flatten()
-            .unwrap_or_default();
-        buf.clear();
-        buf
+            .unwrap_or_default()
     }
 
     /// Keeps `buf` for a later block.
@@ -129,42 +128,48 @@ impl LineBlocks {
     /// # Errors
     /// I/O errors.
     pub(crate) fn next_block(&mut self) -> io::Result<Next> {
+        // `buf[..filled]` is the block so far; the bytes after it are scratch, written
+        // before (a pooled buffer) or zeroed once, and read into in place.
         let mut buf = self.pool.take();
-        buf.extend_from_slice(&self.carry);
+        let mut filled = self.carry.len();
+        if buf.len() < filled {
+            buf.resize(filled, 0);
+        }
+        buf[..filled].copy_from_slice(&self.carry);
         self.carry.clear();
         let mut want = self.size.block;
         loop {
-            if buf.len() < want && !self.eof {
-                let need = (want - buf.len()) as u64;
-                buf.reserve(need as usize);
-                let got = (&mut self.input).take(need).read_to_end(&mut buf)?;
-                if (got as u64) < need {
-                    self.eof = true;
+            if filled < want && !self.eof {
+                if buf.len() < want {
+                    buf.resize(want, 0);
                 }
+                filled += self.fill(&mut buf[filled..want])?;
             }
-            if buf.is_empty() {
+            let text = &buf[..filled];
+            if text.is_empty() {
                 return Ok(Next::End);
             }
-            let first_line_len = memchr::memchr(b'\n', &buf).unwrap_or(buf.len());
+            let first_line_len = memchr::memchr(b'\n', text).unwrap_or(filled);
             if first_line_len > MAX_LINE_BYTES {
+                buf.truncate(filled);
                 return Ok(Next::LongLine {
                     rest: self.rest(buf),
                     first_line: self.next_line,
                 });
             }
             let end = if self.eof {
-                buf.len()
+                filled
             } else {
-                match memchr::memrchr(b'\n', &buf) {
+                match memchr::memrchr(b'\n', text) {
                     Some(i) => i + 1,
                     None => {
                         // One line longer than a block: read on to its end.
-                        want = buf.len() + self.size.block;
+                        want = filled + self.size.block;
                         continue;
                     }
                 }
             };
-            self.carry.extend_from_slice(&buf[end..]);
+            self.carry.extend_from_slice(&buf[end..filled]);
             buf.truncate(end);
             let first_line = self.next_line;
             let pieces = cut_pieces(&buf, 0, first_line, self.size.piece);
@@ -176,6 +181,25 @@ impl LineBlocks {
                 pieces,
             }));
         }
+    }
+
+    /// Reads into all of `space` unless the input ends first (then `eof` is set); returns
+    /// the bytes read. Straight into the block: a read as large as the input's buffer
+    /// passes it by, where `read_to_end`'s small first reads were copied through it.
+    fn fill(&mut self, space: &mut [u8]) -> io::Result<usize> {
+        let mut got = 0;
+        while got < space.len() {
+            match self.input.read(&mut space[got..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(got)
     }
 
     /// The input from `unread` on: `unread`, then what was read ahead, then the rest.
@@ -296,6 +320,66 @@ mod tests {
             let got = blocks(all, BlockSize { block, piece: 1 });
             let joined: String = got.iter().map(|(_, t)| t.as_str()).collect();
             assert_eq!(joined, all, "block {block}");
+        }
+    }
+
+    /// Gives at most `most` bytes a read, and is interrupted every third call.
+    struct Trickle {
+        text: std::io::Cursor<Vec<u8>>,
+        most: usize,
+        calls: usize,
+    }
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.calls += 1;
+            if self.calls % 3 == 0 {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let n = buf.len().min(self.most);
+            self.text.read(&mut buf[..n])
+        }
+    }
+
+    impl io::BufRead for Trickle {
+        fn fill_buf(&mut self) -> io::Result<&[u8]> {
+            self.text.fill_buf()
+        }
+        fn consume(&mut self, n: usize) {
+            self.text.consume(n)
+        }
+    }
+
+    #[test]
+    fn blocks_read_over_stale_pooled_buffers_from_short_reads_are_the_same() {
+        let all = "x,1\ny,2\r\n\nz,3\nlonger line here\n\n\nend";
+        for block in 1..12 {
+            let size = BlockSize { block, piece: 2 };
+            let want = blocks(all, size);
+            for most in [1, 2, 5, 64] {
+                let input = Trickle {
+                    text: std::io::Cursor::new(all.as_bytes().to_vec()),
+                    most,
+                    calls: 0,
+                };
+                let mut b = LineBlocks::new(Box::new(input), size);
+                // Stale bytes that must never show: line ends and letters.
+                b.pool.give(vec![b'\n'; 3]);
+                b.pool.give(b"stale\nbytes\n".repeat(4));
+                let mut got = Vec::new();
+                loop {
+                    match b.next_block().unwrap() {
+                        Next::Block(raw) => {
+                            let text = String::from_utf8(raw.bytes[raw.start..].to_vec()).unwrap();
+                            got.push((raw.first_line, text));
+                            b.pool.give(raw.bytes);
+                        }
+                        Next::End => break,
+                        Next::LongLine { .. } => panic!("no long line here"),
+                    }
+                }
+                assert_eq!(got, want, "block {block}, reads of at most {most}");
+            }
         }
     }
 

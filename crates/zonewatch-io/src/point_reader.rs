@@ -157,7 +157,7 @@ impl PointReader {
                     Ok(None) => None,
                     Ok(Some(line)) => Some(
                         csv.columns
-                            .point(&csv.records, row)
+                            .point(&&csv.records, row)
                             .map(|(id, p)| (id.into_owned(), p))
                             .map_err(|p| p.into_reject(&self.source, line, None)),
                     ),
@@ -272,7 +272,7 @@ impl PointColumns {
     #[inline]
     pub(crate) fn point<'c>(
         &self,
-        r: &'c impl Cells,
+        r: &impl Cells<'c>,
         row: u64,
     ) -> Result<(PointId<'c>, Coord), RowProblem> {
         if r.count() != self.width {

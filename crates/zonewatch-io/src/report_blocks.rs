@@ -155,9 +155,9 @@ impl LineBlock {
         match &*self.layout {
             Layout::CsvPoints(columns) => {
                 csv_rows(bytes, p.first_line, |line, row| {
+                    // The id borrows from the block, not from `row`.
                     match columns.point(row, out.rows) {
-                        // The id borrows from the block, not from `row`.
-                        Ok((id, c)) => out.points.push((row.detach(id), c)),
+                        Ok(point) => out.points.push(point),
                         Err(e) => out.rejects.push(e.into_reject(source, line, None)),
                     }
                     out.rows += 1;
@@ -299,32 +299,15 @@ impl<'t> CsvLine<'t> {
         self.cells.push((start, text.len() as u32));
         !(self.cells.len() == 1 && trim(text).is_empty())
     }
-
-    /// An id that borrows from `self` as one that borrows from the text itself.
-    fn detach(&self, id: PointId<'_>) -> PointId<'t> {
-        let text = self.text;
-        match id {
-            PointId::Text(std::borrow::Cow::Borrowed(s)) => {
-                // `s` is a sub-slice of `text`: find it there.
-                let at = s.as_ptr() as usize - text.as_ptr() as usize;
-                let cell = &text[at..at + s.len()];
-                // Checked as UTF-8 already; the check is repeated rather than unsafe code.
-                PointId::Text(std::borrow::Cow::Borrowed(
-                    std::str::from_utf8(cell).unwrap_or_default(),
-                ))
-            }
-            other => other.into_owned(),
-        }
-    }
 }
 
-impl Cells for CsvLine<'_> {
+impl<'t> Cells<'t> for CsvLine<'t> {
     #[inline]
     fn count(&self) -> usize {
         self.cells.len()
     }
     #[inline]
-    fn cell(&self, i: usize) -> &[u8] {
+    fn cell(&self, i: usize) -> &'t [u8] {
         match self.cells.get(i) {
             Some(&(a, b)) => trim(&self.text[a as usize..b as usize]),
             None => &[],

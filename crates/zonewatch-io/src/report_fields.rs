@@ -58,6 +58,9 @@ pub(crate) fn parse_number(bytes: &[u8], field: &'static str) -> Result<f64, Row
     if bytes.is_empty() {
         return Err(RowProblem::missing(field));
     }
+    if let Some(v) = parse_plain_decimal(bytes) {
+        return Ok(v);
+    }
     match fast_float2::parse::<f64, _>(bytes) {
         Ok(v) if v.is_finite() => Ok(v),
         Ok(_) => Err(RowProblem::new(
@@ -69,6 +72,63 @@ pub(crate) fn parse_number(bytes: &[u8], field: &'static str) -> Result<f64, Row
             format!("{} is not a number", shown(bytes)),
         )),
     }
+}
+
+/// Powers of ten that are exact as `f64` (up to 10^15 is all [`parse_plain_decimal`] needs).
+const EXACT_POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// The most digits [`parse_plain_decimal`] takes: below 10^15 every digit string is an
+/// exact `f64` (< 2^53).
+const PLAIN_DIGITS: usize = 15;
+
+/// `-`? digits (`.` digits)? with at most 15 digits in all: the way coordinates are
+/// written. `None` for anything else (an exponent, `+`, `inf`, a bare `.`, more digits),
+/// which [`fast_float2`] then reads.
+///
+/// The digits are an integer `m` < 2^53 and the value is `m / 10^k` with `k` ≤ 15: both
+/// exact as `f64`, so the one IEEE division rounds the decimal correctly — the value
+/// fast-float2 gives (Clinger's fast path, which it takes too), without its generic
+/// checks. The tests compare the two bit for bit.
+#[inline]
+fn parse_plain_decimal(bytes: &[u8]) -> Option<f64> {
+    let (negative, text) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let digit = |b: u8| b.wrapping_sub(b'0');
+    let mut m = 0u64;
+    let mut i = 0;
+    // Wrapping: more than 19 digits overflow, and are refused by the count below.
+    while i < text.len() && digit(text[i]) < 10 {
+        m = m.wrapping_mul(10).wrapping_add(u64::from(digit(text[i])));
+        i += 1;
+    }
+    let whole = i;
+    if whole == 0 {
+        return None;
+    }
+    let mut scale = 0;
+    if i < text.len() {
+        if text[i] != b'.' {
+            return None;
+        }
+        i += 1;
+        while i < text.len() && digit(text[i]) < 10 {
+            m = m.wrapping_mul(10).wrapping_add(u64::from(digit(text[i])));
+            i += 1;
+        }
+        scale = i - whole - 1;
+        if scale == 0 || i < text.len() {
+            return None;
+        }
+    }
+    if whole + scale > PLAIN_DIGITS {
+        return None;
+    }
+    let v = m as f64 / EXACT_POWERS_OF_TEN[scale];
+    Some(if negative { -v } else { v })
 }
 
 /// Longitude and latitude in range, or a problem naming the field out of range (and
@@ -181,6 +241,141 @@ mod tests {
             parse_number(b"16,5", "lon").unwrap_err().reason,
             "\"16,5\" is not a number"
         );
+    }
+
+    /// What fast-float2 makes of `text`, as `parse_number` would keep it.
+    fn by_fast_float(text: &[u8]) -> Option<u64> {
+        fast_float2::parse::<f64, _>(text)
+            .ok()
+            .filter(|v: &f64| v.is_finite())
+            .map(f64::to_bits)
+    }
+
+    fn bits(text: &[u8]) -> Option<u64> {
+        parse_number(text, "lon").ok().map(f64::to_bits)
+    }
+
+    #[test]
+    fn plain_decimals_are_read_as_fast_float_reads_them() {
+        for text in [
+            "0",
+            "-0",
+            "0.0",
+            "-0.0",
+            "7",
+            "-7",
+            "16.5886",
+            "-179.9999999",
+            "180",
+            "90.0000000",
+            "0.1",
+            "0.3",
+            "1.7976931348623157",
+            "9007199254740991",
+            "900719925474099.1",
+            "123456789012345",
+            "1234567890123456",
+            "0.000000000000001",
+            "0.0000000000000001",
+            "007.50",
+            "99999999999999.9",
+            "1e5",
+            "1E-3",
+            "+1",
+            "+1.5",
+            ".5",
+            "5.",
+            "-.5",
+            "-",
+            ".",
+            "-5.",
+            "1.2.3",
+            "1..2",
+            "--1",
+            "1-",
+            "inf",
+            "-inf",
+            "NaN",
+            "infinity",
+            "1_0",
+            "0x10",
+            "1 ",
+            " 1",
+            "1,5",
+            "١",
+            "12345678901234567890123",
+            "0.5e",
+            "3.14abc",
+        ] {
+            assert_eq!(
+                bits(text.as_bytes()),
+                by_fast_float(text.as_bytes()),
+                "{text:?}"
+            );
+        }
+        // Taken by the plain path, not handed on.
+        assert_eq!(
+            parse_plain_decimal(b"-0").map(f64::to_bits),
+            Some((-0.0f64).to_bits())
+        );
+        assert_eq!(parse_plain_decimal(b"16.5886"), Some(16.5886));
+        assert_eq!(
+            parse_plain_decimal(b"-1234567.12345678"),
+            Some(-1234567.12345678)
+        );
+        assert_eq!(
+            parse_plain_decimal(b"1.23456789012345"),
+            Some(1.23456789012345)
+        );
+        assert_eq!(parse_plain_decimal(b"1234567"), Some(1234567.0));
+        assert_eq!(
+            parse_plain_decimal(b"123456789012345"),
+            Some(123456789012345.0)
+        );
+        // More than 15 digits in all: fast-float2's.
+        assert_eq!(parse_plain_decimal(b"1234567890123456"), None);
+        assert_eq!(parse_plain_decimal(b"1.234567890123456"), None);
+        assert_eq!(parse_plain_decimal(b"1.12345678901234567"), None);
+        assert_eq!(parse_plain_decimal(b"0.00000000000001"), Some(1e-14));
+        assert_eq!(parse_plain_decimal(b"0.000000000000001"), None);
+        for text in ["1e5", "+1", ".5", "5.", "-", "", "1.2.3", "0x1"] {
+            assert_eq!(parse_plain_decimal(text.as_bytes()), None, "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn random_bytes_read_as_fast_float_reads_them(
+            text in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..24),
+        ) {
+            proptest::prop_assert_eq!(bits(&text), by_fast_float(&text));
+        }
+
+
+        #[test]
+        fn random_plain_decimals_round_as_fast_float_does(
+            negative: bool,
+            whole in "[0-9]{1,16}",
+            fraction in proptest::option::of("[0-9]{0,16}"),
+        ) {
+            let mut text = String::new();
+            if negative {
+                text.push('-');
+            }
+            text.push_str(&whole);
+            if let Some(f) = &fraction {
+                text.push('.');
+                text.push_str(f);
+            }
+            proptest::prop_assert_eq!(bits(text.as_bytes()), by_fast_float(text.as_bytes()), "{}", text);
+        }
+
+        #[test]
+        fn random_number_like_bytes_read_as_fast_float_reads_them(text in "[-+.0-9eE]{0,20}") {
+            let b = text.as_bytes();
+            let ours = if b.is_empty() { None } else { bits(b) };
+            proptest::prop_assert_eq!(ours, by_fast_float(b), "{}", text);
+        }
     }
 
     #[test]
