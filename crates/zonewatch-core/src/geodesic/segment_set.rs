@@ -357,7 +357,15 @@ impl SegmentSet {
             }
         }
         let leaves = &mut leaves[..n_leaves];
-        leaves.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
+        // At most 16, by a plain `<` (bounds are never NaN): an insertion sort costs less
+        // than the library's sort by `total_cmp`.
+        for k in 1..leaves.len() {
+            let mut m = k;
+            while m > 0 && leaves[m].0 < leaves[m - 1].0 {
+                leaves.swap(m, m - 1);
+                m -= 1;
+            }
+        }
         // Pieces of the leaves taken: bound, index, whether the bound is final.
         let mut bound = [0.0f64; LONG_PIECES];
         let mut piece = [(0u8, false); LONG_PIECES];
@@ -373,8 +381,9 @@ impl SegmentSet {
             if next < leaves.len() && leaves[next].0 <= best {
                 let (lb, leaf) = leaves[next];
                 next += 1;
+                // Skipped, not the end: correctness does not rest on the order.
                 if lb > s.limit() {
-                    break;
+                    continue;
                 }
                 let start = leaf as usize * self.run;
                 let end = (start + self.run).min(self.pieces.len());
