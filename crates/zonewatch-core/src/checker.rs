@@ -7,7 +7,9 @@ use rayon::prelude::*;
 
 use crate::geodesic::QueryPoint;
 use crate::zone_index::{Placement, ZoneIndex};
-use crate::{Agreement, Confidence, Report, RuleIndex, RuleKind, Violation, ZoneRef};
+use crate::{
+    Agreement, AttributeView, Confidence, Report, RuleIndex, RuleKind, Violation, ZoneRef,
+};
 
 /// Why a report could not be checked. The report is rejected, counted, and reported with
 /// this reason; it is never silently dropped.
@@ -120,6 +122,9 @@ pub struct Checker {
     stay_in: Vec<StayIn>,
     unit_by_id: UnitIds,
     unit_home: Vec<Option<ZoneRef>>,
+    /// For each unit, which of the first 64 rules cover it by its own attributes (bit i:
+    /// rule i), for the reports that override none of them.
+    unit_rules: Vec<u64>,
 }
 
 impl Checker {
@@ -165,6 +170,16 @@ impl Checker {
             .iter()
             .map(|u| u.home.as_deref().map(zref))
             .collect();
+        let unit_rules = agreement
+            .units()
+            .iter()
+            .map(|u| {
+                let rules = agreement.rules().iter().take(64).enumerate();
+                rules
+                    .filter(|(_, rule)| rule.covers_unit(&u.id, u.attributes.view()))
+                    .fold(0u64, |mask, (i, _)| mask | 1 << i)
+            })
+            .collect();
         Checker {
             agreement,
             index,
@@ -173,6 +188,7 @@ impl Checker {
             stay_in,
             unit_by_id,
             unit_home,
+            unit_rules,
         }
     }
 
@@ -222,6 +238,11 @@ impl Checker {
             .unwrap_or_default();
         let attrs = base.overridden_by(report.attributes.view());
         let home = unit.and_then(|u| self.unit_home[u]);
+        // Which rules cover the unit, known from the agreement when the report overrides
+        // none of its attributes (the same question on the same attributes).
+        let unit_rules = unit
+            .filter(|_| report.attributes.view() == AttributeView::default())
+            .map(|u| self.unit_rules[u]);
         // Whether a rule applies, remembered for the first 64 rules: a rule is asked once
         // per zone it names and again by the stay_in validation and judgement.
         let (known, value) = (Cell::new(0u64), Cell::new(0u64));
@@ -231,7 +252,11 @@ impl Checker {
                 return value.get() & bit != 0;
             }
             let rule = &self.agreement.rules()[ri.0 as usize];
-            let yes = rule.in_force(report.time) && rule.covers_unit(&report.unit_id, attrs);
+            let covers = match unit_rules {
+                Some(mask) if bit != 0 => mask & bit != 0,
+                _ => rule.covers_unit(&report.unit_id, attrs),
+            };
+            let yes = covers && rule.in_force(report.time);
             known.set(known.get() | bit);
             if yes {
                 value.set(value.get() | bit);
@@ -300,6 +325,45 @@ impl Checker {
         Ok(())
     }
 
+    /// Judges one `stay_in` rule for a position that `covering` (never empty) covers:
+    /// possibly flagged when the accuracy disc reaches the edge of every covering zone.
+    fn judge_covered(
+        &self,
+        rule: RuleIndex,
+        covering: impl Iterator<Item = ZoneRef> + Clone,
+        q: &QueryPoint,
+        a: f64,
+    ) -> Option<Violation> {
+        let p = q.at();
+        if a == 0.0 {
+            return None;
+        }
+        // No flag when some covering zone is provably at least `a` deep: the largest
+        // edge distance is then ≥ a. The 1 mm slack dwarfs the error of the exact
+        // distance (~15 nm), so the exact computation would agree.
+        if covering
+            .clone()
+            .any(|z| self.index.zone(z).inner_edge_lower_bound_m(p) >= a + 1e-3)
+        {
+            return None;
+        }
+        // s = −(largest edge distance among covering zones); ties go to the first in
+        // zone-id order.
+        let (zone, edge) = covering
+            .map(|z| (z, self.index.zone(z).place_covered(q).edge_m))
+            .max_by(|x, y| {
+                x.1.total_cmp(&y.1)
+                    .then(self.index.rank(y.0).cmp(&self.index.rank(x.0)))
+            })?;
+        // stay_in: covered (the edge included) is the compliant side.
+        Confidence::of(false, edge, a).map(|confidence| Violation {
+            rule,
+            zone,
+            confidence,
+            depth_m: signed_depth(false, edge),
+        })
+    }
+
     /// Judges one `stay_in` rule: outside every allowed zone → a violation at the distance
     /// to the nearest; inside → possibly flagged when the accuracy disc reaches the edge of
     /// every covering zone.
@@ -311,35 +375,25 @@ impl Checker {
         a: f64,
     ) -> Option<Violation> {
         let p = q.at();
-        let covering = allowed.clone().filter(|&z| self.index.covers_zone(z, p));
-        if covering.clone().next().is_some() {
-            if a == 0.0 {
-                return None;
+        // The covering zones, each asked once (the judgement below reads them up to three
+        // times); beyond the buffer, asked again as needed.
+        let mut buf = [ZoneRef(0); STAY_IN_SORTED];
+        let mut n = 0;
+        let mut overflow = false;
+        for z in allowed.clone().filter(|&z| self.index.covers_zone(z, p)) {
+            if n == STAY_IN_SORTED {
+                overflow = true;
+                break;
             }
-            // No flag when some covering zone is provably at least `a` deep: the largest
-            // edge distance is then ≥ a. The 1 mm slack dwarfs the error of the exact
-            // distance (~15 nm), so the exact computation would agree.
-            if covering
-                .clone()
-                .any(|z| self.index.zone(z).inner_edge_lower_bound_m(p) >= a + 1e-3)
-            {
-                return None;
-            }
-            // s = −(largest edge distance among covering zones); ties go to the first in
-            // zone-id order.
-            let (zone, edge) = covering
-                .map(|z| (z, self.index.zone(z).place_covered(q).edge_m))
-                .max_by(|x, y| {
-                    x.1.total_cmp(&y.1)
-                        .then(self.index.rank(y.0).cmp(&self.index.rank(x.0)))
-                })?;
-            // stay_in: covered (the edge included) is the compliant side.
-            return Confidence::of(false, edge, a).map(|confidence| Violation {
-                rule,
-                zone,
-                confidence,
-                depth_m: signed_depth(false, edge),
-            });
+            buf[n] = z;
+            n += 1;
+        }
+        if overflow {
+            let covering = allowed.filter(|&z| self.index.covers_zone(z, p));
+            return self.judge_covered(rule, covering, q, a);
+        }
+        if n > 0 {
+            return self.judge_covered(rule, buf[..n].iter().copied(), q, a);
         }
         // The nearest allowed zone (ties to the first in zone-id order). Zones are tried
         // in order of a rigorous lower bound on their edge distance, so the nearest is
@@ -548,5 +602,117 @@ mod tests {
         );
         let twin = checker.index.zone(ZoneRef(2)).place(p, 0.0).edge_m;
         assert_eq!(found[2].depth_m, twin);
+    }
+
+    /// Which rules cover a report's unit is taken from the units table only when the
+    /// report overrides none of the unit's attributes: each report's flagged rules are
+    /// exactly those whose filters match its unit id and its merged attributes, asked of
+    /// the filters directly.
+    #[test]
+    fn unit_rule_coverage_yields_to_the_reports_own_attributes() {
+        use crate::{Unit, UnitAttributes};
+        let attrs = |side: &str, foreign: bool| UnitAttributes {
+            side: Some(side.into()),
+            class: Some("tank".into()),
+            role: Some("military".into()),
+            foreign: Some(foreign),
+        };
+        let keep_out = |id: &str, who: UnitFilter, except: Option<UnitFilter>| Rule {
+            id: id.into(),
+            kind: RuleKind::KeepOut {
+                zones: vec!["zone".into()],
+                margin_m: 0.0,
+            },
+            from: None,
+            until: None,
+            who,
+            except,
+            options: RuleOptions::default(),
+        };
+        let sides = |s: &[&str]| Some(s.iter().map(|x| x.to_string()).collect());
+        let rules = vec![
+            keep_out(
+                "gna",
+                UnitFilter {
+                    sides: sides(&["GNA"]),
+                    ..UnitFilter::default()
+                },
+                None,
+            ),
+            keep_out(
+                "foreign",
+                UnitFilter {
+                    foreign: Some(true),
+                    ..UnitFilter::default()
+                },
+                Some(UnitFilter {
+                    units: sides(&["x"]),
+                    ..UnitFilter::default()
+                }),
+            ),
+            keep_out("everyone", UnitFilter::default(), None),
+        ];
+        let units = vec![
+            Unit {
+                id: "g".into(),
+                attributes: attrs("GNA", false),
+                home: None,
+            },
+            Unit {
+                id: "x".into(),
+                attributes: attrs("LAAF", true),
+                home: None,
+            },
+            Unit {
+                id: "l".into(),
+                attributes: attrs("LAAF", true),
+                home: None,
+            },
+        ];
+        let zones = vec![circle("zone", 16.6, 31.2, 5_000.0)];
+        let checker = Checker::new(Agreement::new(zones, rules.clone(), units.clone()).unwrap());
+        let overrides = [
+            UnitAttributes::default(),
+            UnitAttributes {
+                side: Some("GNA".into()),
+                ..UnitAttributes::default()
+            },
+            UnitAttributes {
+                side: Some("LAAF".into()),
+                foreign: Some(false),
+                ..UnitAttributes::default()
+            },
+            UnitAttributes {
+                foreign: Some(true),
+                ..UnitAttributes::default()
+            },
+        ];
+        for unit in &units {
+            for over in &overrides {
+                let report = Report {
+                    id: "r".into(),
+                    unit_id: unit.id.clone(),
+                    time: Timestamp::from_unix_nanos(0),
+                    position: Coord { x: 16.6, y: 31.2 },
+                    accuracy_m: 0.0,
+                    source: None,
+                    attributes: over.clone(),
+                };
+                let merged = unit.attributes.view().overridden_by(over.view());
+                let mut want: Vec<&str> = rules
+                    .iter()
+                    .filter(|r| r.covers_unit(&unit.id, merged))
+                    .map(|r| r.id.as_str())
+                    .collect();
+                want.sort_unstable();
+                let got: Vec<&str> = checker
+                    .check(&report)
+                    .unwrap()
+                    .iter()
+                    .map(|v| checker.rule_id(v.rule))
+                    .collect();
+                assert_eq!(got, want, "unit {} overridden by {over:?}", unit.id);
+            }
+        }
     }
 }

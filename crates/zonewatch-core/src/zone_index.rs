@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
-use rstar::{AABB, RTree, RTreeObject};
+use rstar::{AABB, Envelope, RTree, RTreeObject};
 
 use crate::area::{Area, Position};
 use crate::geodesic::{self, QueryPoint, SegmentSet};
@@ -326,6 +326,45 @@ impl RTreeObject for Entry {
     }
 }
 
+/// The boxes of the zones with an extra reach: a list while there are few (a scan of a
+/// handful of boxes costs less than a tree walk, whose iterator alone is ~100 ns), an
+/// R-tree beyond. Both give every box that intersects the query's (`AABB::intersects`).
+#[derive(Clone, Debug)]
+enum Reach {
+    Few(Vec<Entry>),
+    Many(RTree<Entry>),
+}
+
+impl Reach {
+    /// Up to this many boxes are scanned.
+    const FEW: usize = 16;
+
+    fn new(entries: Vec<Entry>) -> Reach {
+        if entries.len() <= Self::FEW {
+            Reach::Few(entries)
+        } else {
+            Reach::Many(RTree::bulk_load(entries))
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Reach::Few(list) => list.is_empty(),
+            Reach::Many(tree) => tree.size() == 0,
+        }
+    }
+
+    fn for_each_intersecting(&self, env: &AABB<[f64; 2]>, f: impl FnMut(&Entry)) {
+        match self {
+            Reach::Few(list) => list
+                .iter()
+                .filter(|e| e.envelope.intersects(env))
+                .for_each(f),
+            Reach::Many(tree) => tree.locate_in_envelope_intersecting(env).for_each(f),
+        }
+    }
+}
+
 /// A zone's entry in a point's grid cell: answers whether the zone's own region covers
 /// the point without looking the cell up again.
 pub(crate) struct CellCover<'a> {
@@ -355,7 +394,7 @@ pub struct ZoneIndex {
     tree: RTree<Entry>,
     /// The zones with a positive extra reach only (keep-out candidates the grid cannot
     /// give: their grown regions are not classified).
-    reach_tree: RTree<Entry>,
+    reach: Reach,
     /// The extra reach each zone's box was grown by (beyond its own distance).
     extra_reach_m: Vec<f64>,
     /// Cells over the zones' extent, classified per zone (regions not grown by any
@@ -424,7 +463,7 @@ impl ZoneIndex {
             zones: prepared,
             rank,
             tree: RTree::bulk_load(entries),
-            reach_tree: RTree::bulk_load(reached),
+            reach: Reach::new(reached),
             extra_reach_m: extra_reach_m.to_vec(),
             grid,
             vertices,
@@ -587,12 +626,11 @@ impl ZoneIndex {
                 f(ZoneRef(zone), Some(cover));
             }
         }
-        if self.reach_tree.size() > 0 {
+        if !self.reach.is_empty() {
             let (lo, hi) = if reach_m <= 0.0 { (p, p) } else { (lo, hi) };
             let env = AABB::from_corners([lo.x, lo.y], [hi.x, hi.y]);
-            for e in self.reach_tree.locate_in_envelope_intersecting(&env) {
-                f(ZoneRef(e.zone), None);
-            }
+            self.reach
+                .for_each_intersecting(&env, |e| f(ZoneRef(e.zone), None));
         }
     }
 

@@ -93,13 +93,18 @@ pub(super) fn distance_to_segment_with(p: Coord, a: Coord, b: Coord, ends: &mut 
     }
 }
 
-/// Per query point: its Cartesian form for the short formula, and the inverse solutions
-/// (distance, arrival azimuth) to the last two segment ends probed with Karney. The
+/// Per query point: its Cartesian form for the short formula, the inverse solutions
+/// (distance, arrival azimuth) to the last two segment ends probed with Karney, and the
+/// sines and cosines of the last two segment ends probed by the short formula. The
 /// caller keeps the query point fixed while reusing it.
 #[derive(Clone, Copy, Default)]
 pub(super) struct Ends {
     memo: [Option<(Coord, f64, f64)>; 2],
     next: usize,
+    /// `end_sin_cos` of two ends: the nearest point is often a vertex, solved from both
+    /// of its segments.
+    trig: [Option<(Coord, [f64; 4])>; 2],
+    trig_next: usize,
     /// The query point and its [`Place`], or `None` when it is beyond the short
     /// formula's latitudes or not computed yet.
     origin: Option<(Coord, Place)>,
@@ -144,6 +149,20 @@ impl Ends {
         }
     }
 
+    /// `end_sin_cos(q)`, remembered for the last two ends asked (bitwise, as `solve`).
+    fn end_trig(&mut self, q: Coord) -> [f64; 4] {
+        let same = |m: &&(Coord, [f64; 4])| {
+            m.0.x.to_bits() == q.x.to_bits() && m.0.y.to_bits() == q.y.to_bits()
+        };
+        if let Some((_, sc)) = self.trig.iter().flatten().find(same) {
+            return *sc;
+        }
+        let sc = end_sin_cos(q);
+        self.trig[self.trig_next] = Some((q, sc));
+        self.trig_next = 1 - self.trig_next;
+        sc
+    }
+
     fn solve(&mut self, p: Coord, q: Coord) -> (f64, f64) {
         // Bitwise, so that 0.0 and -0.0 (which geographiclib may treat differently) never mix.
         let same = |m: &&(Coord, f64, f64)| {
@@ -174,9 +193,9 @@ struct Span<'e> {
     dlat_r: f64,
     dlon_r: f64,
     /// sin and cos of a's latitude and longitude, for q(t)'s by angle addition (computed
-    /// at the first short probe, unless given).
+    /// at the first short probe inside the segment or at a, unless given).
     start_sc: Option<[f64; 4]>,
-    /// The same of b, when given.
+    /// The same of b (computed at the first short probe at b, unless given).
     end_sc: Option<[f64; 4]>,
     /// tan of the larger |latitude| of the ends, when given.
     tan_lat_max: Option<f64>,
@@ -262,14 +281,20 @@ impl<'e> Span<'e> {
             return None;
         }
         let origin = self.ends.origin(p)?;
-        let [sa, ca, sla, cla] = *self.start_sc.get_or_insert_with(|| end_sin_cos(self.a));
         // φ(t) = φ_a + t Δφ and λ(t) = λ_a + t Δλ by angle addition; the far end from its
         // own coordinates, so that a vertex gets the same f from both its segments (t = 0
         // is exact already: sin 0 = 0, cos 0 = 1).
         let (s, c, sl, cl) = if t == 1.0 {
-            let [s, c, sl, cl] = self.end_sc.unwrap_or_else(|| end_sin_cos(self.b));
+            let [s, c, sl, cl] = match self.end_sc {
+                Some(sc) => sc,
+                None => *self.end_sc.insert(self.ends.end_trig(self.b)),
+            };
             (s, c, sl, cl)
         } else {
+            let [sa, ca, sla, cla] = match self.start_sc {
+                Some(sc) => sc,
+                None => *self.start_sc.insert(self.ends.end_trig(self.a)),
+            };
             let (st, ct) = sin_cos_small(t * self.dlat_r);
             let (slt, clt) = sin_cos_small(t * self.dlon_r);
             (
@@ -337,14 +362,17 @@ impl<'e> Span<'e> {
         let length_up = norm(RHO_MAX * self.dlat_r, A * self.dlon_r);
         let f_up = f0 + length_up * t0.max(1.0 - t0);
         let lat_max = self.a.y.abs().max(self.b.y.abs());
+        // Up to 60°, tan ≤ √3 and f_up < 1.9e6 already gives 1.12·√3·f_up < 3.7e6 <
+        // 0.9 a: the same answer without the tangent.
         lat_max < 89.0
             && f_up < 1.9e6
-            && f_up
-                * 1.12
-                * self
-                    .tan_lat_max
-                    .unwrap_or_else(|| lat_max.to_radians().tan())
-                < 0.9 * A
+            && (lat_max <= 60.0
+                || f_up
+                    * 1.12
+                    * self
+                        .tan_lat_max
+                        .unwrap_or_else(|| lat_max.to_radians().tan())
+                    < 0.9 * A)
     }
 }
 
@@ -620,6 +648,31 @@ mod tests {
                 let kappa = 8.0 * off.abs() / (len * len);
                 let bound = 1.12 * lat.to_radians().tan() / A;
                 assert!(kappa <= bound, "lat {lat} θ {k}0°: κ {kappa} > {bound}");
+            }
+        }
+    }
+
+    /// One `Ends` shared along a path (as the segment sets share it) remembers its
+    /// vertices' sines and cosines; every distance is still the one a fresh `Ends` gives,
+    /// bit for bit, including a vertex at longitude 0.0 next to one at −0.0.
+    #[test]
+    fn remembered_vertex_trigonometry_gives_the_same_distances() {
+        let path = [
+            c(14.0, 27.0),
+            c(15.5, 27.4),
+            c(0.0, 27.6),
+            c(-0.0, 27.9),
+            c(15.8, 28.9),
+            c(14.0, 27.0),
+        ];
+        for p in [c(14.9, 27.6), c(15.6, 27.3), c(0.01, 27.7), c(15.0, 28.0)] {
+            let mut ends = Ends::default();
+            for _ in 0..2 {
+                for w in path.windows(2).chain(path.windows(2).rev()) {
+                    let shared = distance_to_segment_with(p, w[0], w[1], &mut ends);
+                    let fresh = distance_to_segment_m(p, w[0], w[1]);
+                    assert_eq!(shared.to_bits(), fresh.to_bits(), "{p:?} {w:?}");
+                }
             }
         }
     }

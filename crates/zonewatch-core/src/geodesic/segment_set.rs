@@ -25,6 +25,13 @@ use crate::Coord;
 /// Consecutive pieces per leaf box: small enough that a leaf's box is tight, large enough
 /// that the tree stays shallow.
 const RUN: usize = 16;
+/// Pieces per leaf box in a small set of long pieces (at least half of them bounded in
+/// parts, e.g. a country outline): a box over 16 edges of 20–500 km spans a thousand
+/// kilometres and, from inside, bounds nothing; over 4 it is tight enough to spare most
+/// pieces. Such a set is searched leaves-first (`search_long`).
+const LONG_RUN: usize = 4;
+/// The most pieces such a set may have (so at most 16 leaves).
+const LONG_PIECES: usize = 64;
 /// Children per inner box.
 const FANOUT: usize = 8;
 /// A segment whose sag (how far it strays from its chord) exceeds this is also bounded
@@ -49,7 +56,9 @@ const FIRST_HORIZON_M: f64 = 2.0e6;
 /// segments by a tight lower bound (distance to the segment's chord in space, less its
 /// sag), solves exactly only the segments whose bound is below the best distance so far,
 /// and stops when no box can beat it. Bounds are rigorous, so the answer is the
-/// brute-force minimum over all segments.
+/// brute-force minimum over all segments. A small set of long segments (at most 64, half
+/// of them long enough to be bounded in parts: a country outline) has leaf runs of 4
+/// instead, taken in order of their bounds with no tree above (`search_long`).
 ///
 /// Cost: building is O(n), ≈ 250 ns and ≈ 100 bytes per segment. A query near the set
 /// typically solves 1–2 segments exactly (a few evaluations of the short formula, ≈ 60 ns
@@ -60,9 +69,12 @@ pub struct SegmentSet {
     pieces: Vec<Piece>,
     /// The parts of the long pieces, each piece's consecutive.
     parts: Vec<Part>,
-    /// levels[0]: one box per run of RUN pieces; levels[i + 1]: one per FANOUT boxes of
-    /// levels[i]; the last level has at most FANOUT boxes.
+    /// levels[0]: one box per run of `run` pieces; levels[i + 1]: one per FANOUT boxes of
+    /// levels[i]; the last level has at most FANOUT boxes (a set of long pieces: leaves
+    /// only).
     levels: Vec<Vec<Cell>>,
+    /// Pieces per leaf box: RUN, or LONG_RUN for a set of long pieces.
+    run: usize,
     bounds: (Coord, Coord),
 }
 
@@ -205,11 +217,18 @@ impl SegmentSet {
                 }
             }
         }
+        let long = pieces.iter().filter(|pc| pc.parts.1 > 0).count();
+        let run = if long > 0 && 2 * long >= pieces.len() && pieces.len() <= LONG_PIECES {
+            LONG_RUN
+        } else {
+            RUN
+        };
         let mut levels: Vec<Vec<Cell>> = Vec::new();
         if !pieces.is_empty() {
             let piece_cells: Vec<Cell> = pieces.iter().map(Cell::of_piece).collect();
-            levels.push(piece_cells.chunks(RUN).map(Cell::of_run).collect());
-            while let Some(below) = levels.last().filter(|l| l.len() > FANOUT) {
+            levels.push(piece_cells.chunks(run).map(Cell::of_run).collect());
+            // The leaves-first search of a set of long pieces needs no boxes above them.
+            while let Some(below) = levels.last().filter(|l| run == RUN && l.len() > FANOUT) {
                 let up = below.chunks(FANOUT).map(Cell::of_run).collect();
                 levels.push(up);
             }
@@ -219,6 +238,7 @@ impl SegmentSet {
             pieces,
             parts,
             levels,
+            run,
             bounds,
         }
     }
@@ -266,7 +286,9 @@ impl SegmentSet {
     fn search(&self, p: &QueryPoint, cap: f64) -> f64 {
         // A stack of FANOUT entries a level suffices (module notes on STACK); small sets
         // (up to 1 024 pieces: two levels) skip zero-filling the full 2 KiB one.
-        if self.levels.len() <= 2 {
+        if self.run == LONG_RUN {
+            self.search_long(p, cap)
+        } else if self.levels.len() <= 2 {
             self.search_with(p, cap, &mut [Entry::default(); 2 * FANOUT])
         } else {
             self.search_with(p, cap, &mut [Entry::default(); STACK])
@@ -311,13 +333,96 @@ impl SegmentSet {
         s.found
     }
 
+    /// The search of a small set of long pieces: every leaf bounded and taken in order of
+    /// its bound, and the pieces of the leaves taken so far solved in order of theirs,
+    /// whichever bound is smaller first, so that the first piece solved has the smallest
+    /// bound of the whole set (a descent solves the best piece of each leaf it meets while
+    /// the limit is still loose). A piece is bounded by its chord, then by its parts once
+    /// a limit is known, then solved; the search stops when no leaf or piece left can be
+    /// within the limit. The same rigorous bounds, so the same brute-force minimum.
+    fn search_long(&self, q: &QueryPoint, cap: f64) -> f64 {
+        let p = q.at();
+        if p.x.is_nan() || p.y.is_nan() {
+            return f64::NAN;
+        }
+        let mut s = Search::new(q, cap);
+        let mut leaves = [(0.0f64, 0u8); LONG_PIECES / LONG_RUN];
+        let mut n_leaves = 0;
+        // The Cartesian bound alone (the cheaper half of a box's): rigorous by itself.
+        for (i, cell) in self.levels.first().into_iter().flatten().enumerate() {
+            let bound = s.cartesian_bound(cell);
+            if bound <= s.limit() {
+                leaves[n_leaves] = (bound, i as u8);
+                n_leaves += 1;
+            }
+        }
+        let leaves = &mut leaves[..n_leaves];
+        // At most 16, by a plain `<` (bounds are never NaN): an insertion sort costs less
+        // than the library's sort by `total_cmp`.
+        for k in 1..leaves.len() {
+            let mut m = k;
+            while m > 0 && leaves[m].0 < leaves[m - 1].0 {
+                leaves.swap(m, m - 1);
+                m -= 1;
+            }
+        }
+        // Pieces of the leaves taken: bound, index, whether the bound is final.
+        let mut bound = [0.0f64; LONG_PIECES];
+        let mut piece = [(0u8, false); LONG_PIECES];
+        let (mut n, mut next) = (0, 0);
+        loop {
+            let mut j = 0;
+            for k in 1..n {
+                if bound[k] < bound[j] {
+                    j = k;
+                }
+            }
+            let best = if n > 0 { bound[j] } else { f64::INFINITY };
+            if next < leaves.len() && leaves[next].0 <= best {
+                let (lb, leaf) = leaves[next];
+                next += 1;
+                // Skipped, not the end: correctness does not rest on the order.
+                if lb > s.limit() {
+                    continue;
+                }
+                let start = leaf as usize * self.run;
+                let end = (start + self.run).min(self.pieces.len());
+                for (i, pc) in self.pieces[start..end].iter().enumerate() {
+                    let lb = s.piece_bound(pc);
+                    if lb <= s.limit() {
+                        bound[n] = lb;
+                        piece[n] = ((start + i) as u8, pc.parts.1 == 0);
+                        n += 1;
+                    }
+                }
+                continue;
+            }
+            if n == 0 || best > s.limit() {
+                break;
+            }
+            let (i, fine) = piece[j];
+            let pc = &self.pieces[i as usize];
+            if !fine && s.limit().is_finite() {
+                bound[j] = best.max(self.parts_bound(&s, pc));
+                piece[j].1 = true;
+                continue;
+            }
+            n -= 1;
+            bound[j] = bound[n];
+            piece[j] = piece[n];
+            let d = distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends);
+            s.offer(d);
+        }
+        s.found
+    }
+
     /// Solves exactly, in order of their lower bounds, the pieces of one leaf run that may
     /// beat the best so far. A long piece that comes up while a limit is known is first
     /// bounded again by its parts (the tighter bound, taken lazily: only for pieces that
     /// would otherwise be solved).
     fn solve_leaf(&self, s: &mut Search, run: usize) {
-        let start = run * RUN;
-        let pieces = &self.pieces[start..(start + RUN).min(self.pieces.len())];
+        let start = run * self.run;
+        let pieces = &self.pieces[start..(start + self.run).min(self.pieces.len())];
         // (bound, index, whether the bound is final)
         let mut cand = [(0.0f64, 0u32, false); RUN];
         let mut n = 0;
@@ -789,6 +894,22 @@ mod long_segments {
         // A short one has none.
         let short = [c(16.5, 31.0), c(16.6, 31.05)];
         assert_eq!(SegmentSet::new([&short[..]]).pieces[0].parts.1, 0);
+    }
+
+    /// A small set of mostly long pieces gets leaves of 4 and the leaves-first search;
+    /// a larger one, or one of short pieces, the tree of leaves of 16.
+    #[test]
+    fn small_sets_of_long_pieces_get_small_leaves() {
+        let centre = c(17.0, 27.0);
+        let radii = |n: usize| vec![300_000.0; n];
+        let jitter = vec![0.5; 80];
+        let libya_like = outline(centre, &radii(56), &jitter);
+        let set = SegmentSet::new([libya_like.as_slice()]);
+        assert_eq!((set.run, set.levels.len()), (LONG_RUN, 1));
+        let many = outline(centre, &radii(65), &jitter);
+        assert_eq!(SegmentSet::new([many.as_slice()]).run, RUN);
+        let short = [c(16.5, 31.0), c(16.6, 31.05), c(16.7, 31.0)];
+        assert_eq!(SegmentSet::new([&short[..]]).run, RUN);
     }
 
     proptest! {
