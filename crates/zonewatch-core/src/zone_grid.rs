@@ -84,6 +84,27 @@ pub(crate) struct GridParams {
     pub(crate) max_unsplit_edges: usize,
 }
 
+impl GridParams {
+    /// Exactly 16 × 16 cells with the given block limits (tests: a fixed grid of 1°
+    /// cells over zones framed by [0, 16]²).
+    #[cfg(test)]
+    pub(crate) fn sixteen_by_sixteen(
+        max_block_edges: usize,
+        split_edges: usize,
+        max_unsplit_edges: usize,
+    ) -> GridParams {
+        GridParams {
+            cells_per_vertex: 0.0,
+            min_cells: 256,
+            max_cells: 256,
+            dims: Some((16, 16)),
+            max_block_edges,
+            split_edges,
+            max_unsplit_edges,
+        }
+    }
+}
+
 impl Default for GridParams {
     fn default() -> Self {
         GridParams {
@@ -846,15 +867,7 @@ mod tests {
     fn grid_of(zones: &[Zone]) -> (Vec<PreparedZone>, ZoneGrid) {
         let prepared: Vec<PreparedZone> = zones.iter().map(PreparedZone::new).collect();
         let order: Vec<usize> = (0..zones.len()).collect();
-        let params = GridParams {
-            cells_per_vertex: 0.0,
-            min_cells: 256,
-            max_cells: 256,
-            dims: Some((16, 16)),
-            max_block_edges: 48,
-            split_edges: 4,
-            max_unsplit_edges: 48,
-        };
+        let params = GridParams::sixteen_by_sixteen(48, 4, 48);
         (
             prepared.clone(),
             ZoneGrid::build(&prepared, &order, 0, params),

@@ -1062,15 +1062,8 @@ mod edge_block_cases {
             (2, 1, 256),
             (48, 4, 256),
         ] {
-            let params = GridParams {
-                cells_per_vertex: 0.0,
-                min_cells: 256,
-                max_cells: 256,
-                dims: Some((16, 16)),
-                max_block_edges,
-                split_edges,
-                max_unsplit_edges,
-            };
+            let params =
+                GridParams::sixteen_by_sixteen(max_block_edges, split_edges, max_unsplit_edges);
             let index = ZoneIndex::build_with_params(&zones, &[0.0; 5], params);
             assert!(index.grid.block_count() > 20, "the cases use edge blocks");
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
@@ -1150,15 +1143,7 @@ mod edge_block_cases {
         let zones = vec![frame, comb];
         let mut blocks = Vec::new();
         for max_unsplit_edges in [0, 256] {
-            let params = GridParams {
-                cells_per_vertex: 0.0,
-                min_cells: 256,
-                max_cells: 256,
-                dims: Some((16, 16)),
-                max_block_edges: 48,
-                split_edges: 4,
-                max_unsplit_edges,
-            };
+            let params = GridParams::sixteen_by_sixteen(48, 4, max_unsplit_edges);
             let index = ZoneIndex::build_with_params(&zones, &[0.0; 2], params);
             blocks.push(index.grid.block_count());
             // The build's note of which zones keep their stripes, against a scan.
