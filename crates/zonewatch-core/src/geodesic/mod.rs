@@ -92,6 +92,16 @@ impl Anchor {
     }
 }
 
+/// The point reached from `from` by a geodesic of `dist` metres at azimuth `azi` degrees
+/// (geographiclib's direct problem: the tests' independent way to place points at known
+/// distances).
+#[cfg(test)]
+pub(crate) fn shoot(from: Coord, azi: f64, dist: f64) -> Coord {
+    use geographiclib_rs::DirectGeodesic;
+    let (lat, lon): (f64, f64) = ellipsoid::GEOD.direct(from.y, from.x, azi, dist);
+    Coord { x: lon, y: lat }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -483,17 +483,11 @@ fn scan(p: Coord, span: &mut Span) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geographiclib_rs::DirectGeodesic;
+    use crate::geodesic::shoot;
     use proptest::prelude::*;
 
     fn c(x: f64, y: f64) -> Coord {
         Coord { x, y }
-    }
-
-    /// The point reached from `from` by a geodesic of `dist` metres at azimuth `azi`.
-    fn shoot(from: Coord, azi: f64, dist: f64) -> Coord {
-        let (lat, lon): (f64, f64) = GEOD.direct(from.y, from.x, azi, dist);
-        c(lon, lat)
     }
 
     /// Independent oracle: the distance to `n` + 1 evenly spaced points of the segment,

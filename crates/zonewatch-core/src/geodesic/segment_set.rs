@@ -635,19 +635,11 @@ impl Search {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geodesic::{
-        distance_m, distance_to_segment_m, ellipsoid::GEOD, lower_bound_to_box_m,
-    };
-    use geographiclib_rs::DirectGeodesic;
+    use crate::geodesic::{distance_m, distance_to_segment_m, lower_bound_to_box_m, shoot};
     use proptest::prelude::*;
 
     fn c(x: f64, y: f64) -> Coord {
         Coord { x, y }
-    }
-
-    fn shoot(from: Coord, azi: f64, dist: f64) -> Coord {
-        let (lat, lon): (f64, f64) = GEOD.direct(from.y, from.x, azi, dist);
-        c(lon, lat)
     }
 
     /// The oracle: every segment (or lone point) of every path, no pruning.
@@ -841,17 +833,11 @@ mod tests {
 #[cfg(test)]
 mod long_segments {
     use super::*;
-    use crate::geodesic::{distance_m, distance_to_segment_m, ellipsoid::GEOD};
-    use geographiclib_rs::DirectGeodesic;
+    use crate::geodesic::{distance_m, distance_to_segment_m, shoot};
     use proptest::prelude::*;
 
     fn c(x: f64, y: f64) -> Coord {
         Coord { x, y }
-    }
-
-    fn shoot(from: Coord, azi: f64, dist: f64) -> Coord {
-        let (lat, lon): (f64, f64) = GEOD.direct(from.y, from.x, azi, dist);
-        c(lon, lat)
     }
 
     fn brute_force(path: &[Coord], p: Coord) -> f64 {
@@ -957,20 +943,12 @@ mod long_segments {
 #[cfg(test)]
 mod timing {
     use super::*;
-    use crate::geodesic::{
-        distance_m, distance_to_segment_m, ellipsoid::GEOD, lower_bound_to_box_m,
-    };
-    use geographiclib_rs::DirectGeodesic;
+    use crate::geodesic::{distance_m, distance_to_segment_m, lower_bound_to_box_m, shoot};
     use std::hint::black_box;
     use std::time::Instant;
 
     fn c(x: f64, y: f64) -> Coord {
         Coord { x, y }
-    }
-
-    fn shoot(from: Coord, azi: f64, dist: f64) -> Coord {
-        let (lat, lon): (f64, f64) = GEOD.direct(from.y, from.x, azi, dist);
-        c(lon, lat)
     }
 
     struct XorShift(u64);
