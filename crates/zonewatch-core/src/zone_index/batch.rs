@@ -65,20 +65,21 @@ impl ZoneIndex {
     /// # Panics
     /// When `points` holds 2³² points or more.
     pub fn locality_order(&self, points: &[Coord]) -> Vec<u32> {
-        self.locality_sort(points).0
+        let mut order = vec![0u32; points.len()];
+        self.sort_by_tile(points, |i, at| order[at] = i as u32);
+        order
     }
 
-    /// [`locality_order`](Self::locality_order), and the points themselves in that order:
-    /// placed by the same pass, where reading them in input order costs nothing, so that
-    /// the queries read them one after the other. Read through the order instead, each
-    /// point was a cache miss at the head of its query's chain of loads (~8 % of a
-    /// join's time went to that one load).
-    fn locality_sort(&self, points: &[Coord]) -> (Vec<u32>, Vec<Coord>) {
+    /// A stable counting sort of `points` by tile (count, sum, place): `put(i, at)` for
+    /// every point `i`, in input order, with its place `at` in the sorted order.
+    ///
+    /// # Panics
+    /// When `points` holds 2³² points or more.
+    fn sort_by_tile(&self, points: &[Coord], mut put: impl FnMut(usize, usize)) {
         assert!(
             u32::try_from(points.len()).is_ok(),
             "a batch of 2^32 points or more"
         );
-        // A counting sort by tile: count, sum, place.
         let keys: Vec<u32> = points.par_iter().map(|&p| self.grid.tile_key(p)).collect();
         let mut next = vec![0u32; self.grid.tiles() + 1];
         for &k in &keys {
@@ -87,15 +88,11 @@ impl ZoneIndex {
         for t in 1..next.len() {
             next[t] += next[t - 1];
         }
-        let mut order = vec![0u32; points.len()];
-        let mut sorted = vec![Coord { x: 0.0, y: 0.0 }; points.len()];
-        for (i, (&k, &p)) in keys.iter().zip(points).enumerate() {
+        for (i, &k) in keys.iter().enumerate() {
             let at = &mut next[k as usize];
-            order[*at as usize] = i as u32;
-            sorted[*at as usize] = p;
+            put(i, *at as usize);
             *at += 1;
         }
-        (order, sorted)
     }
 
     /// [`zones_at`](Self::zones_at) for every point of `points`, on all cores: the same
@@ -135,12 +132,16 @@ impl ZoneIndex {
             }
             return hits;
         }
-        let (order, sorted) = self.locality_sort(points);
+        // Each point's place in tile order, and the points placed there by the same pass
+        // (it reads them in input order, at no cost), so that the queries read them one
+        // after the other. Read through an order instead, each point was a cache miss at
+        // the head of its query's chain of loads (~8 % of a join's time went to that load).
         let mut place = vec![0u32; n];
-        for (k, &i) in order.iter().enumerate() {
-            place[i as usize] = k as u32;
-        }
-        drop(order);
+        let mut sorted = vec![Coord { x: 0.0, y: 0.0 }; n];
+        self.sort_by_tile(points, |i, at| {
+            place[i] = at as u32;
+            sorted[at] = points[i];
+        });
         // Answered in that order, a task per run of points: each task's zones, and each
         // of its points' zone count.
         let answered: Vec<(Vec<ZoneRef>, Vec<u32>)> = sorted
