@@ -1,6 +1,7 @@
 //! `zonewatch join`: the plain spatial join, point by point, in input order.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{SyncSender, sync_channel};
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
@@ -29,7 +30,7 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
         JoinPredicate::Contains => Predicate::Contains,
     };
     Sink::distinct(args.output.as_deref(), args.input.rejects.as_deref())?;
-    let mut writer =
+    let writer =
         JoinWriter::new(Sink::create(args.output.as_deref())?).context("cannot write output")?;
     let mut rejects = match &args.input.rejects {
         Some(p) => Some(RejectWriter::new(Sink::create(Some(p))?).context("cannot write rejects")?),
@@ -40,7 +41,9 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
     let zone_rows = JoinRows::new(zones.iter().map(|z| z.id.as_str()));
     let paths: Vec<&Path> = args.points.iter().map(PathBuf::as_path).collect();
     let progress = Progress::new(&paths, args.input.quiet, "joining", "points");
-    let mut run = || -> Result<()> {
+    // The rows of each block go to a thread of their own, which writes them while the
+    // next block is parsed and joined: the cores never wait on the writes.
+    let mut run = |written: SyncSender<Vec<Vec<u8>>>| -> Result<()> {
         for path in &args.points {
             let input = inputs::open(path, args.input.input_format, false)?;
             let reader = progress.count(input.reader);
@@ -97,8 +100,10 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
                     .par_iter()
                     .map(|&(run, first, start)| rows(run, &hits, first, start, &zone_rows))
                     .collect();
-                for bytes in &out {
-                    writer.append(bytes)?;
+                // Closed only when the writing thread stopped at an error, which the run
+                // then reports.
+                if written.send(out).is_err() {
+                    bail!("the output stopped");
                 }
                 pairs += hits.pairs() as u64;
                 joined += points.len() as u64;
@@ -114,7 +119,20 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
         }
         Ok(())
     };
-    let result = run();
+    let (result, writer) = std::thread::scope(|scope| {
+        let (written, rows) = sync_channel::<Vec<Vec<u8>>>(1);
+        let writing = scope.spawn(move || {
+            let mut writer = writer;
+            let done = rows
+                .iter()
+                .try_for_each(|out| out.iter().try_for_each(|bytes| writer.append(bytes)));
+            (writer, done)
+        });
+        let result = run(written);
+        let (writer, done) = writing.join().expect("the writing thread does not panic");
+        // A write error first: it is why the run stopped, if it did.
+        (done.map_err(anyhow::Error::from).and(result), writer)
+    });
     progress.finish();
     output::settle(
         result,

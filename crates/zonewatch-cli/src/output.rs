@@ -25,7 +25,7 @@ pub enum Sink {
         target: PathBuf,
     },
     File {
-        file: BufWriter<File>,
+        file: BufWriter<SyncingFile>,
         temp: TempPath,
         target: PathBuf,
     },
@@ -157,7 +157,7 @@ impl Sink {
                 let (file, temp) = TempPath::create(temp.clone())
                     .with_context(|| format!("cannot create {}", temp.display()))?;
                 Ok(Sink::File {
-                    file: BufWriter::with_capacity(1 << 20, file),
+                    file: BufWriter::with_capacity(1 << 20, SyncingFile::new(file)),
                     temp,
                     target,
                 })
@@ -174,8 +174,7 @@ impl Sink {
                 .with_context(|| format!("cannot write {}", target.display())),
             Sink::File { file, temp, target } => {
                 let result = (|| -> io::Result<()> {
-                    let file = file.into_inner().map_err(|e| e.into_error())?;
-                    file.sync_all()?;
+                    file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
                     temp.rename_to(&target)
                 })();
                 // On error the temporary file is removed when `temp` is dropped.
@@ -215,8 +214,77 @@ impl Sink {
     fn parts(&mut self) -> (&mut dyn Write, &Path) {
         match self {
             Sink::Stdout(w) => (w, Path::new("stdout")),
-            Sink::Special { file, target } | Sink::File { file, target, .. } => (file, target),
+            Sink::Special { file, target } => (file, target),
+            Sink::File { file, target, .. } => (file, target),
         }
+    }
+}
+
+/// A file whose data goes to disk while it is written: after every [`SYNC_EVERY`] bytes
+/// a thread of its own asks the disk for what is written so far (`fdatasync`), so the
+/// final sync before the rename ([`Sink::commit`]) waits only for the tail. On the 10 M
+/// stress join (~100 MB out) that final sync had taken 30–50 ms of the run's end.
+pub struct SyncingFile {
+    file: File,
+    /// Bytes written since the last background sync began.
+    unsynced: u64,
+    syncing: Option<std::thread::JoinHandle<io::Result<()>>>,
+}
+
+/// Bytes written between two background syncs.
+const SYNC_EVERY: u64 = 16 << 20;
+
+impl SyncingFile {
+    fn new(file: File) -> SyncingFile {
+        SyncingFile {
+            file,
+            unsynced: 0,
+            syncing: None,
+        }
+    }
+
+    /// The background sync's error, if it has ended (or, `wait`ing, once it has).
+    fn reap(&mut self, wait: bool) -> io::Result<()> {
+        match self.syncing.take() {
+            Some(sync) if wait || sync.is_finished() => sync
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("the background sync panicked"))),
+            running => {
+                self.syncing = running;
+                Ok(())
+            }
+        }
+    }
+
+    /// Waits for the background sync, then syncs the whole file (data and metadata).
+    fn sync_all(mut self) -> io::Result<()> {
+        self.reap(true)?;
+        self.file.sync_all()
+    }
+}
+
+impl Write for SyncingFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.unsynced += n as u64;
+        if self.unsynced >= SYNC_EVERY {
+            self.reap(false)?;
+            // One sync at a time: while one runs, the bytes wait for the next.
+            if self.syncing.is_none() {
+                let file = self.file.try_clone()?;
+                self.syncing = Some(
+                    std::thread::Builder::new()
+                        .name("sync".into())
+                        .spawn(move || file.sync_data())?,
+                );
+                self.unsynced = 0;
+            }
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
     }
 }
 
@@ -239,5 +307,39 @@ impl Write for Sink {
     fn flush(&mut self) -> io::Result<()> {
         let (w, name) = self.parts();
         w.flush().map_err(|e| named(e, name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An output several background syncs long arrives whole and in order, under the
+    /// target's name only once committed; no temporary file is left.
+    #[test]
+    fn a_file_synced_while_written_arrives_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        let mut sink = Sink::create(Some(&target)).unwrap();
+        // 2.5 background syncs' worth, in writes of uneven sizes, each byte telling its
+        // own offset.
+        let total = (SYNC_EVERY * 5 / 2) as usize;
+        let mut written = 0;
+        for size in [1usize, 4095, 1 << 20, 3 << 20, 7].iter().cycle() {
+            let n = (*size).min(total - written);
+            let chunk: Vec<u8> = (written..written + n).map(|i| (i % 251) as u8).collect();
+            sink.write_all(&chunk).unwrap();
+            written += n;
+            if written == total {
+                break;
+            }
+            assert!(!target.exists(), "renamed into place before the commit");
+        }
+        sink.commit().unwrap();
+        let back = fs::read(&target).unwrap();
+        assert_eq!(back.len(), total);
+        assert!(back.iter().enumerate().all(|(i, &b)| b == (i % 251) as u8));
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "a temporary file was left: {names:?}");
     }
 }

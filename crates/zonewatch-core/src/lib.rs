@@ -59,6 +59,8 @@
 //! assert!(flags[0].depth_m > 9_000.0); // about 9.4 km inside the 10 km circle
 //! ```
 #![warn(missing_docs)]
+// One `unsafe` block, allowed where it is: the grid's prefetch hint (`zone_grid.rs`).
+#![deny(unsafe_code)]
 
 mod agreement;
 mod area;

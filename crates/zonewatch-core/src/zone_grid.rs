@@ -393,6 +393,60 @@ impl ZoneGrid {
         CellHit { entries, col, row }
     }
 
+    /// Stage 1 of a batch's look-ahead: start loading `p`'s cell word.
+    #[inline]
+    pub(crate) fn prefetch_cell(&self, p: Coord) {
+        if self.extent_holds(p) {
+            prefetch(&self.cells[self.row(p.y) * self.nx + self.col(p.x)]);
+        }
+    }
+
+    /// Stage 2: `p`'s cell word (loaded by stage 1) names its list; start loading it.
+    #[inline]
+    pub(crate) fn prefetch_list(&self, p: Coord) {
+        if self.extent_holds(p) {
+            let cell = self.cells[self.row(p.y) * self.nx + self.col(p.x)];
+            if cell & 1 == 0 && cell >> 1 != 0 {
+                prefetch(&self.lists[(cell >> 1) as usize]);
+            }
+        }
+    }
+
+    /// Stage 3: start loading the edge blocks (or a split cell's sub-entry) of `p`'s
+    /// exact entries.
+    #[inline]
+    pub(crate) fn prefetch_blocks(&self, p: Coord) {
+        let hit = self.cell_at(p);
+        for &e in hit.entries {
+            let block = entry_block(e);
+            if block == 0 || e & 2 == 0 {
+                continue;
+            }
+            let recs = self.edges[entry_zone(e) as usize].recs();
+            let (at, split) = (
+                (block & ((1 << cell_edges::SPLIT_SHIFT) - 1)) as usize,
+                block >> cell_edges::SPLIT_SHIFT,
+            );
+            let at = if split == 0 {
+                at
+            } else {
+                let s = 1usize << split;
+                let (fc, fr) = (self.fine_col(p.x, s), self.fine_row(p.y, s));
+                let (dc, dr) = (fc.wrapping_sub(hit.col * s), fr.wrapping_sub(hit.row * s));
+                if dc >= s || dr >= s {
+                    continue;
+                }
+                at + (dr * s + dc) / 8
+            };
+            // A block's header and first edges; records are 32 bytes, two a cache line.
+            for line in 0..BLOCK_LINES {
+                if let Some(r) = recs.get(at + 2 * line) {
+                    prefetch(r);
+                }
+            }
+        }
+    }
+
     /// Whether every point within the lon/lat box `[lo, hi]` lies in `hit`'s tile, with
     /// 1e-9° to spare on each side (the computed tile borders may be a few ulps off the
     /// true ones). False for a point outside the grid's extent. A zone that `hit` does not
@@ -820,6 +874,32 @@ pub(crate) fn entry_is_exact(e: u64) -> bool {
 #[inline]
 pub(crate) fn entry_block(e: u64) -> u32 {
     (e >> 32) as u32
+}
+
+/// Cache lines of an edge block [`ZoneGrid::prefetch_blocks`] asks for: the header and
+/// the first six or seven edges (the 10 M stress join scans ~10 edges a block).
+const BLOCK_LINES: usize = 4;
+
+/// A hint to start loading the cache line that holds `r`, so that a load of it a little
+/// later does not wait on memory; a no-op on targets other than x86-64.
+///
+/// The project's only `unsafe`: the instruction has no effect the program can observe
+/// but time (it never faults, reads nothing into a register, writes nothing), and `r` is
+/// a live reference besides. A plain load in its place waits for the line and bought
+/// nothing (decisions.md, "Memory stalls").
+#[inline(always)]
+#[allow(unsafe_code)]
+fn prefetch<T>(r: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `_mm_prefetch` needs SSE, which every x86-64 has; a prefetch of any address
+    // is allowed (it is a hint), and this one is of a live reference.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (r as *const T).cast::<i8>(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = r;
 }
 
 /// An upper bound on the geodesic distance from `c` to any point of the lon/lat box

@@ -108,42 +108,55 @@ pub(crate) fn parse_zones(text: &str, source: &str) -> ParsedZones {
         broken_ids: HashSet::new(),
         errors: Vec::new(),
     };
-    let collection: CollectionIn = match serde_json::from_str::<&RawValue>(text) {
-        Ok(raw) if json_type(raw) != "an object" => {
-            let found = json_type(raw);
-            let message = format!("expected a GeoJSON FeatureCollection object, found {found}");
-            out.errors
-                .push(InputError::invalid(source, Location::None, None, message));
-            return out;
-        }
-        Ok(raw) => match serde_json::from_str(raw.get()) {
-            Ok(c) => c,
-            Err(e) => {
-                let message = format!(
-                    "not a GeoJSON FeatureCollection: {}",
-                    json_error_message(&e)
-                );
-                out.errors.push(InputError::invalid(
-                    source,
-                    Location::None,
-                    Some("features"),
-                    message,
-                ));
+    // One pass over a well-formed collection. Anything else is read again the careful
+    // way, for its exact error (a syntax error's line, a value that is no object); that
+    // way ends in this same parse of the same text, so what parses here is what it would
+    // give. Only `{` is tried: serde reads a struct from an array too, which the careful
+    // way refuses.
+    let direct = match text.trim_start().as_bytes().first() {
+        Some(b'{') => serde_json::from_str::<CollectionIn>(text).ok(),
+        _ => None,
+    };
+    let collection: CollectionIn = if let Some(c) = direct {
+        c
+    } else {
+        match serde_json::from_str::<&RawValue>(text) {
+            Ok(raw) if json_type(raw) != "an object" => {
+                let found = json_type(raw);
+                let message = format!("expected a GeoJSON FeatureCollection object, found {found}");
+                out.errors
+                    .push(InputError::invalid(source, Location::None, None, message));
                 return out;
             }
-        },
-        Err(e) => {
-            let message = json_error_message(&e);
-            let kind = match e.classify() {
-                serde_json::error::Category::Eof => {
-                    ErrorKind::Syntax(format!("{message} (is the file truncated?)"))
+            Ok(raw) => match serde_json::from_str(raw.get()) {
+                Ok(c) => c,
+                Err(e) => {
+                    let message = format!(
+                        "not a GeoJSON FeatureCollection: {}",
+                        json_error_message(&e)
+                    );
+                    out.errors.push(InputError::invalid(
+                        source,
+                        Location::None,
+                        Some("features"),
+                        message,
+                    ));
+                    return out;
                 }
-                _ => ErrorKind::Syntax(message),
-            };
-            let location = Location::LineColumn(e.line() as u64, (e.column() as u64).max(1));
-            out.errors
-                .push(InputError::new(source, location, None, kind));
-            return out;
+            },
+            Err(e) => {
+                let message = json_error_message(&e);
+                let kind = match e.classify() {
+                    serde_json::error::Category::Eof => {
+                        ErrorKind::Syntax(format!("{message} (is the file truncated?)"))
+                    }
+                    _ => ErrorKind::Syntax(message),
+                };
+                let location = Location::LineColumn(e.line() as u64, (e.column() as u64).max(1));
+                out.errors
+                    .push(InputError::new(source, location, None, kind));
+                return out;
+            }
         }
     };
     if collection.kind.as_deref() != Some("FeatureCollection") {

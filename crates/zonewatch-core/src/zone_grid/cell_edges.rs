@@ -134,6 +134,12 @@ impl CellEdges {
         CellEdges { recs }
     }
 
+    /// The records.
+    #[inline]
+    pub(crate) fn recs(&self) -> &[[f64; 4]] {
+        &self.recs
+    }
+
     /// Heap bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
         self.recs.capacity() * 32
