@@ -2,6 +2,7 @@
 //! and formatted on every core), written in input order.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::SyncSender;
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
@@ -57,7 +58,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
             .unwrap_or(OutputFormat::Csv),
     };
     Sink::distinct(args.output.as_deref(), args.input.rejects.as_deref())?;
-    let mut writer = ViolationWriter::new(Sink::create(args.output.as_deref())?, format)
+    let writer = ViolationWriter::new(Sink::create(args.output.as_deref())?, format)
         .context("cannot write output")?;
     let mut rejects = match &args.input.rejects {
         Some(p) => Some(RejectWriter::new(Sink::create(Some(p))?).context("cannot write rejects")?),
@@ -70,13 +71,16 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
 
     let paths: Vec<&Path> = args.reports.iter().map(PathBuf::as_path).collect();
     let progress = Progress::new(&paths, args.input.quiet, "checking", "reports");
-    let run = || -> Result<()> {
+    // Each block's rows go to a thread of their own, written while the next block is
+    // checked.
+    let format = writer.format();
+    let run = |written: &SyncSender<Vec<ViolationRows>>| -> Result<()> {
         for input in inputs {
             check_input(
                 &checker,
                 input,
                 &args,
-                &mut writer,
+                (written, format),
                 rejects.as_mut(),
                 &mut tally,
                 &mut tracking,
@@ -85,7 +89,11 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         }
         Ok(())
     };
-    let result = run();
+    let (result, writer) = pipeline::writing(
+        writer,
+        |writer, rows: Vec<ViolationRows>| rows.iter().try_for_each(|r| writer.append(r)),
+        run,
+    );
     progress.finish();
     output::settle(
         result,
@@ -125,7 +133,8 @@ fn check_input(
     checker: &Checker,
     input: Input,
     args: &CheckArgs,
-    writer: &mut ViolationWriter<Sink>,
+    // Where the rows go, and in which format.
+    (written, format): (&SyncSender<Vec<ViolationRows>>, OutputFormat),
     mut rejects: Option<&mut RejectWriter<Sink>>,
     tally: &mut Tally,
     tracking: &mut Tracking<'_>,
@@ -135,7 +144,6 @@ fn check_input(
     let reader = progress.count(input.reader);
     let blocks = ReportBlocks::new(reader, input.format, &input.name, rows)?;
     let source = input.name.as_str();
-    let format = writer.format();
     let large_index = checker.zone_index().vertex_count() >= LOCALITY_MIN_VERTICES;
     pipeline::run(blocks, ReportBlocks::next_block, |block| {
         // Parse: each piece of a block on its own core; a careful reader's chunk as is.
@@ -218,9 +226,7 @@ fn check_input(
                 tally.count(v);
             }
         }
-        for c in &checked {
-            writer.append(&c.rows)?;
-        }
+        pipeline::send(written, checked.into_iter().map(|c| c.rows).collect())?;
         bad.append(&mut refused);
         tally.rejected += bad.len() as u64;
         if let Some(w) = rejects.as_deref_mut() {

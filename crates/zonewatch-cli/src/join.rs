@@ -1,7 +1,7 @@
 //! `zonewatch join`: the plain spatial join, point by point, in input order.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::mpsc::SyncSender;
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
@@ -43,7 +43,7 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
     let progress = Progress::new(&paths, args.input.quiet, "joining", "points");
     // The rows of each block go to a thread of their own, which writes them while the
     // next block is parsed and joined: the cores never wait on the writes.
-    let mut run = |written: SyncSender<Vec<Vec<u8>>>| -> Result<()> {
+    let run = |written: &SyncSender<Vec<Vec<u8>>>| -> Result<()> {
         for path in &args.points {
             let input = inputs::open(path, args.input.input_format, false)?;
             let reader = progress.count(input.reader);
@@ -100,11 +100,7 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
                     .par_iter()
                     .map(|&(run, first, start)| rows(run, &hits, first, start, &zone_rows))
                     .collect();
-                // Closed only when the writing thread stopped at an error, which the run
-                // then reports.
-                if written.send(out).is_err() {
-                    bail!("the output stopped");
-                }
+                pipeline::send(written, out)?;
                 pairs += hits.pairs() as u64;
                 joined += points.len() as u64;
                 rejected += bad.len() as u64;
@@ -119,20 +115,11 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
         }
         Ok(())
     };
-    let (result, writer) = std::thread::scope(|scope| {
-        let (written, rows) = sync_channel::<Vec<Vec<u8>>>(1);
-        let writing = scope.spawn(move || {
-            let mut writer = writer;
-            let done = rows
-                .iter()
-                .try_for_each(|out| out.iter().try_for_each(|bytes| writer.append(bytes)));
-            (writer, done)
-        });
-        let result = run(written);
-        let (writer, done) = writing.join().expect("the writing thread does not panic");
-        // A write error first: it is why the run stopped, if it did.
-        (done.map_err(anyhow::Error::from).and(result), writer)
-    });
+    let (result, writer) = pipeline::writing(
+        writer,
+        |writer, out: Vec<Vec<u8>>| out.iter().try_for_each(|bytes| writer.append(bytes)),
+        run,
+    );
     progress.finish();
     output::settle(
         result,
