@@ -378,18 +378,7 @@ impl ZoneGrid {
             };
         }
         let (col, row) = (self.col(p.x), self.row(p.y));
-        let cell = &self.cells[row * self.nx + col];
-        let entries = if *cell & 1 == 1 {
-            std::slice::from_ref(cell)
-        } else {
-            let at = (*cell >> 1) as usize;
-            if at == 0 {
-                &[]
-            } else {
-                let n = self.lists[at] as usize;
-                &self.lists[at + 1..at + 1 + n]
-            }
-        };
+        let entries = self.entries_of(&self.cells[row * self.nx + col]);
         CellHit { entries, col, row }
     }
 
@@ -462,6 +451,70 @@ impl ZoneGrid {
         let lat_lo = self.y0 + hit.row as f64 / self.ky + BLOCK_MARGIN_DEG;
         let lat_hi = self.y0 + (hit.row + 1) as f64 / self.ky - BLOCK_MARGIN_DEG;
         lo.x >= lon_lo && hi.x <= lon_hi && lo.y >= lat_lo && hi.y <= lat_hi
+    }
+
+    /// The entries of every cell whose tile meets the lon/lat box `[lo, hi]` (which
+    /// must lie in the extent), cell by cell, when the tiles of at most `max_cells`
+    /// cells hold the whole box (with the margin of
+    /// [`tile_holds_box`](Self::tile_holds_box) on each side): a zone that none of them
+    /// lists misses the box. `None` otherwise.
+    pub(crate) fn cells_holding_box(
+        &self,
+        lo: Coord,
+        hi: Coord,
+        max_cells: usize,
+    ) -> Option<impl Iterator<Item = &[u64]> + '_> {
+        if !(self.extent_holds(lo) && self.extent_holds(hi)) {
+            return None;
+        }
+        // The cells of the corners; one more on a side whose computed border falls
+        // within the margin of the box (a few ulps off the true one).
+        let (mut c0, mut c1, mut r0, mut r1) = (
+            self.col(lo.x),
+            self.col(hi.x),
+            self.row(lo.y),
+            self.row(hi.y),
+        );
+        let border_x = |c: usize| self.x0 + c as f64 / self.kx;
+        let border_y = |r: usize| self.y0 + r as f64 / self.ky;
+        if lo.x < border_x(c0) + BLOCK_MARGIN_DEG {
+            c0 = c0.checked_sub(1)?;
+        }
+        if hi.x > border_x(c1 + 1) - BLOCK_MARGIN_DEG {
+            c1 = (c1 + 1 < self.nx).then_some(c1 + 1)?;
+        }
+        if lo.y < border_y(r0) + BLOCK_MARGIN_DEG {
+            r0 = r0.checked_sub(1)?;
+        }
+        if hi.y > border_y(r1 + 1) - BLOCK_MARGIN_DEG {
+            r1 = (r1 + 1 < self.ny).then_some(r1 + 1)?;
+        }
+        let holds = lo.x >= border_x(c0) + BLOCK_MARGIN_DEG
+            && hi.x <= border_x(c1 + 1) - BLOCK_MARGIN_DEG
+            && lo.y >= border_y(r0) + BLOCK_MARGIN_DEG
+            && hi.y <= border_y(r1 + 1) - BLOCK_MARGIN_DEG;
+        if !holds || (c1 - c0 + 1) * (r1 - r0 + 1) > max_cells {
+            return None;
+        }
+        Some((r0..=r1).flat_map(move |r| {
+            (c0..=c1).map(move |c| self.entries_of(&self.cells[r * self.nx + c]))
+        }))
+    }
+
+    /// The entries a cell word stands for.
+    #[inline]
+    fn entries_of<'a>(&'a self, cell: &'a u64) -> &'a [u64] {
+        if *cell & 1 == 1 {
+            std::slice::from_ref(cell)
+        } else {
+            let at = (*cell >> 1) as usize;
+            if at == 0 {
+                &[]
+            } else {
+                let n = self.lists[at] as usize;
+                &self.lists[at + 1..at + 1 + n]
+            }
+        }
     }
 
     fn extent_holds(&self, p: Coord) -> bool {

@@ -365,6 +365,12 @@ impl Reach {
     }
 }
 
+/// At most this many cells around a keep-out disc that reaches beyond its own cell are
+/// read for candidates (a 3 × 3 block), and at most this many zones of theirs that the
+/// own cell does not list; beyond either, the R-tree over all zones' boxes answers.
+const NEAR_CELLS: usize = 9;
+const NEAR_ZONES: usize = 32;
+
 /// A zone's entry in a point's grid cell: answers whether the zone's own region covers
 /// the point without looking the cell up again.
 pub(crate) struct CellCover<'a> {
@@ -615,15 +621,46 @@ impl ZoneIndex {
         let cell = self.grid.cell_at(p);
         // Rounded outward: holds every point within reach_m + 1 mm of p.
         let (lo, hi) = geodesic::box_grown_by_m(p, p, reach_m + 1e-3);
-        if !self.grid.tile_holds_box(&cell, lo, hi) {
-            self.for_each_candidate(p, reach_m, |z| f(z, None));
-            return;
-        }
-        for &entry in cell.entries {
-            let zone = entry_zone(entry);
-            if self.extra_reach_m[zone as usize] == 0.0 {
-                let cover = CellCover { cell: &cell, entry };
-                f(ZoneRef(zone), Some(cover));
+        let grown = |zone: u32| self.extra_reach_m[zone as usize] != 0.0;
+        if self.grid.tile_holds_box(&cell, lo, hi) {
+            for &entry in cell.entries.iter().filter(|&&e| !grown(entry_zone(e))) {
+                f(
+                    ZoneRef(entry_zone(entry)),
+                    Some(CellCover { cell: &cell, entry }),
+                );
+            }
+        } else {
+            // The disc reaches into neighbouring cells: their zones too, each once (those
+            // of `p`'s own cell with its entry as the cover test; the others do not meet
+            // `p`'s cell, so do not cover `p`). Too many cells or zones: the R-tree.
+            let mut others = [0u32; NEAR_ZONES];
+            let mut n = 0;
+            let listed = |zone: u32| cell.entries.iter().any(|&e| entry_zone(e) == zone);
+            let near = self
+                .grid
+                .cells_holding_box(lo, hi, NEAR_CELLS)
+                .and_then(|cells| {
+                    for zone in cells.flatten().map(|&e| entry_zone(e)) {
+                        if grown(zone) || listed(zone) || others[..n].contains(&zone) {
+                            continue;
+                        }
+                        *others.get_mut(n)? = zone;
+                        n += 1;
+                    }
+                    Some(&others[..n])
+                });
+            let Some(others) = near else {
+                self.for_each_candidate(p, reach_m, |z| f(z, None));
+                return;
+            };
+            for &entry in cell.entries.iter().filter(|&&e| !grown(entry_zone(e))) {
+                f(
+                    ZoneRef(entry_zone(entry)),
+                    Some(CellCover { cell: &cell, entry }),
+                );
+            }
+            for &zone in others {
+                f(ZoneRef(zone), None);
             }
         }
         if !self.reach.is_empty() {
@@ -1337,8 +1374,9 @@ mod grid_oracle {
         #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
         /// The checker's keep-out candidates (from the cell when the accuracy disc fits
-        /// in the point's tile, else the R-tree) include every zone that some placement
-        /// finds, and the placement with the cell's cover answer is the zone's own.
+        /// in the point's tile, else from the cells around it, else the R-tree) include
+        /// every zone that some placement finds, each once, and the placement with the
+        /// cell's cover answer is the zone's own.
         #[test]
         fn keep_out_candidates_hold_every_placed_zone(
             shapes in prop::collection::vec(shape_strategy(), 1..8),
@@ -1357,6 +1395,10 @@ mod grid_oracle {
                     let placed = index.place_near_in(z, &q, reach[z.0 as usize], a, cover.as_ref());
                     found.push((z.0, placed));
                 });
+                let mut ids: Vec<u32> = found.iter().map(|f| f.0).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                prop_assert_eq!(ids.len(), found.len(), "a zone offered twice at {:?}", p);
                 for (z, zone) in index.zones.iter().enumerate() {
                     let want = zone.place_near(p, reach[z], a);
                     let got = found.iter().find(|f| f.0 == z as u32);
