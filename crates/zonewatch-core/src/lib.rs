@@ -81,7 +81,7 @@ mod zone_validation;
 
 pub use agreement::{Agreement, AgreementError};
 pub use area::{Area, Position, polygon_position, ring_position};
-pub use checker::{CheckError, Checker};
+pub use checker::{CheckError, Checker, DepthHints};
 pub use geo_types::Coord as GeoCoord;
 pub use report::Report;
 pub use rule::{Rule, RuleKind, RuleOptions, UnitFilter};
