@@ -6,13 +6,20 @@
 //! figures per kind of report (no flag, flagged). A criterion group then measures the
 //! mean per report. Run with `cargo bench --bench check_latency`
 //! (`ZONEWATCH_LATENCY_PASSES=n` for more or fewer passes; default 40).
+//!
+//! With `ZONEWATCH_STRESS_DIR` set to a directory holding the stress set (`zones.geojson`,
+//! `rules.toml`, `reports_1000000.csv`, as `benches/compare/run.sh` writes them), it
+//! first times `check`'s work on them the way the CLI does it: the first 262 144 reports
+//! (four 4 MiB blocks' worth) in the index's locality order, in runs of 4 096, one
+//! thread, `check_into` against `check_into_hinted`; the best and the median of 5 passes,
+//! per report (`ZONEWATCH_STRESS_REPORTS=n` for another count).
 
 use std::path::Path;
 use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-use zonewatch::core::{Checker, Report};
+use zonewatch::core::{Checker, Coord, DepthHints, Report};
 use zonewatch::io::{ReportFormat, ReportReader, load_agreement_files};
 
 fn sirte() -> (Checker, Vec<Report>) {
@@ -24,19 +31,7 @@ fn sirte() -> (Checker, Vec<Report>) {
     )
     .expect("the Sirte scenario loads");
     let text = std::fs::read(dir.join("reports.csv")).expect("data/sirte/reports.csv");
-    let mut reader = ReportReader::new(
-        Box::new(std::io::Cursor::new(text)),
-        ReportFormat::Csv,
-        "reports.csv",
-    )
-    .unwrap();
-    let (mut reports, mut rejects) = (Vec::new(), Vec::new());
-    while reader
-        .read_chunk(100_000, &mut reports, &mut rejects)
-        .unwrap()
-    {}
-    assert!(rejects.is_empty());
-    (Checker::new(agreement), reports)
+    (Checker::new(agreement), read_reports(text, "reports.csv"))
 }
 
 /// A fixed permutation (SplitMix64 Fisher–Yates): no order effects from the file.
@@ -73,7 +68,73 @@ fn percentiles(name: &str, ns: &mut [u64]) {
     );
 }
 
+fn read_reports(text: Vec<u8>, name: &str) -> Vec<Report> {
+    let cursor = Box::new(std::io::Cursor::new(text));
+    let mut reader = ReportReader::new(cursor, ReportFormat::Csv, name).unwrap();
+    let (mut reports, mut rejects) = (Vec::new(), Vec::new());
+    while reader
+        .read_chunk(100_000, &mut reports, &mut rejects)
+        .unwrap()
+    {}
+    assert!(rejects.is_empty());
+    reports
+}
+
+/// The stress set's check work, as the CLI does it (module notes).
+fn stress_check(dir: &Path) {
+    let n: usize = std::env::var("ZONEWATCH_STRESS_REPORTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(262_144);
+    let agreement = load_agreement_files(&dir.join("zones.geojson"), &dir.join("rules.toml"), None)
+        .expect("the stress set loads");
+    let checker = Checker::new(agreement);
+    let text = std::fs::read(dir.join("reports_1000000.csv")).expect("reports_1000000.csv");
+    let mut reports = read_reports(text, "reports_1000000.csv");
+    reports.truncate(n);
+    let positions: Vec<Coord> = reports.iter().map(|r| r.position).collect();
+    let order = checker.zone_index().locality_order(&positions);
+    let mut out = Vec::new();
+    let mut pass = |hinted: bool| {
+        let t = Instant::now();
+        let mut rows = 0;
+        for run in order.chunks(4096) {
+            let mut hints = DepthHints::default();
+            for &i in run {
+                out.clear();
+                let r = &reports[i as usize];
+                if hinted {
+                    checker.check_into_hinted(r, &mut out, &mut hints).unwrap();
+                } else {
+                    checker.check_into(r, &mut out).unwrap();
+                }
+                rows += out.len();
+            }
+        }
+        (t.elapsed().as_nanos() as f64 / reports.len() as f64, rows)
+    };
+    let (mut cold, mut warm) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        cold.push(pass(false));
+        warm.push(pass(true));
+    }
+    assert!(cold.iter().chain(&warm).all(|&(_, rows)| rows == cold[0].1));
+    for (name, mut ns) in [("check_into", cold), ("check_into_hinted", warm)] {
+        ns.sort_by(|a, b| a.0.total_cmp(&b.0));
+        eprintln!(
+            "stress check, {} reports in locality order, 1 thread, {name:<18}: best {:.0} ns, median {:.0} ns a report ({} rows)",
+            reports.len(),
+            ns[0].0,
+            ns[2].0,
+            ns[0].1
+        );
+    }
+}
+
 fn bench_check_latency(c: &mut Criterion) {
+    if let Some(dir) = std::env::var_os("ZONEWATCH_STRESS_DIR") {
+        stress_check(Path::new(&dir));
+    }
     let (checker, reports) = sirte();
     let passes: usize = std::env::var("ZONEWATCH_LATENCY_PASSES")
         .ok()

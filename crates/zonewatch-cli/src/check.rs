@@ -6,7 +6,7 @@ use std::sync::mpsc::SyncSender;
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use zonewatch_core::{CheckError, Checker, Coord, Report, Violation};
+use zonewatch_core::{CheckError, Checker, Coord, DepthHints, Report, Violation};
 use zonewatch_io::{
     OutputFormat, ParsedReports, Reject, RejectWriter, ReportBlock, ReportBlocks, ViolationRows,
     ViolationWriter,
@@ -270,9 +270,11 @@ impl Answered {
             errors: Vec::new(),
         };
         a.ends.push(0);
+        let mut hints = DepthHints::default();
         for (j, &i) in run.iter().enumerate() {
             let start = a.violations.len();
-            if let Err(e) = checker.check_into(block[i as usize].0, &mut a.violations) {
+            let report = block[i as usize].0;
+            if let Err(e) = checker.check_into_hinted(report, &mut a.violations, &mut hints) {
                 a.violations.truncate(start);
                 a.errors.push((j as u32, e));
             }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::geodesic::QueryPoint;
+use crate::geodesic::{QueryPoint, Seed};
 use crate::zone_index::{Placement, ZoneIndex};
 use crate::{
     Agreement, AttributeView, Confidence, Report, RuleIndex, RuleKind, Violation, ZoneRef,
@@ -98,6 +98,26 @@ type UnitIds = HashMap<String, usize, std::hash::BuildHasherDefault<UnitIdHasher
 /// A `stay_in` report outside every allowed zone tries the zones in order of their lower
 /// bounds when there are at most this many (the common case), else in the given order.
 const STAY_IN_SORTED: usize = 32;
+
+/// What one worker remembers between the reports it checks (see
+/// [`Checker::check_into_hinted`]): for each zone, the piece of its boundary nearest the
+/// last report whose depth inside it was searched. Empty at first; a few bytes a zone.
+/// Hints from another checker are harmless (an index that names no piece is ignored).
+#[derive(Clone, Debug, Default)]
+pub struct DepthHints {
+    seeds: Vec<Seed>,
+}
+
+impl DepthHints {
+    /// The seed of zone `z`'s depth searches.
+    fn seed(&mut self, z: ZoneRef) -> &mut Seed {
+        let i = z.0 as usize;
+        if i >= self.seeds.len() {
+            self.seeds.resize(i + 1, Seed::NONE);
+        }
+        &mut self.seeds[i]
+    }
+}
 
 /// A `stay_in` rule, resolved to zone handles.
 #[derive(Clone, Debug)]
@@ -216,6 +236,30 @@ impl Checker {
     /// Like [`check`](Self::check), appending to `out` (which it does not clear). On error
     /// nothing is appended.
     pub fn check_into(&self, report: &Report, out: &mut Vec<Violation>) -> Result<(), CheckError> {
+        self.check_with(report, out, None)
+    }
+
+    /// Like [`check_into`](Self::check_into), for a worker checking many reports one
+    /// after another (best in [`ZoneIndex::locality_order`]): each depth inside a zone
+    /// starts from the zone's boundary piece nearest the last report placed inside it
+    /// (`hints`), whose exact distance lets the search prune at once. The violations are
+    /// bit for bit those of `check_into`, whatever `hints` holds: a hint only decides
+    /// which boundary pieces are solved, never the minimum over them.
+    pub fn check_into_hinted(
+        &self,
+        report: &Report,
+        out: &mut Vec<Violation>,
+        hints: &mut DepthHints,
+    ) -> Result<(), CheckError> {
+        self.check_with(report, out, Some(hints))
+    }
+
+    fn check_with(
+        &self,
+        report: &Report,
+        out: &mut Vec<Violation>,
+        mut hints: Option<&mut DepthHints>,
+    ) -> Result<(), CheckError> {
         let p = report.position;
         if !(p.x.is_finite()
             && p.y.is_finite()
@@ -289,7 +333,14 @@ impl Checker {
                 let placed = match last {
                     Some((m, placed)) if m == margin => placed,
                     _ => {
-                        let placed = self.index.place_near_in(z, &q, margin, a, cover.as_ref());
+                        let mut cold = Seed::NONE;
+                        let seed = match hints.as_deref_mut() {
+                            Some(h) => h.seed(z),
+                            None => &mut cold,
+                        };
+                        let placed =
+                            self.index
+                                .place_near_in(z, &q, margin, a, cover.as_ref(), seed);
                         last = Some((margin, placed));
                         placed
                     }
@@ -461,7 +512,10 @@ impl Checker {
         reports
             .par_iter()
             .with_min_len(256)
-            .map(|r| self.check(r))
+            .map_init(DepthHints::default, |hints, r| {
+                let mut out = Vec::new();
+                self.check_into_hinted(r, &mut out, hints).map(|()| out)
+            })
             .collect()
     }
 
@@ -602,6 +656,118 @@ mod tests {
         );
         let twin = checker.index.zone(ZoneRef(2)).place(p, 0.0).edge_m;
         assert_eq!(found[2].depth_m, twin);
+    }
+
+    /// Depths found from hints (`check_into_hinted`, one `DepthHints` carried along a
+    /// walk of reports, as the CLI carries one along a run) are those of `check_into`,
+    /// and both are the brute-force minimum over every edge of the zone (an ungrown
+    /// polygon's keep-out depth is the distance to its boundary); hints made by another
+    /// checker (another zone count, other pieces) change nothing either.
+    #[test]
+    fn hinted_depths_equal_the_brute_force_minimum_over_every_edge() {
+        use crate::geodesic::distance_to_segment_m;
+        // A jagged 600-vertex star around Sirte (many leaves), and a small square.
+        let star: Vec<(f64, f64)> = (0..=600)
+            .map(|i| {
+                let t = (i % 600) as f64 / 600.0 * std::f64::consts::TAU;
+                let r = 0.5 + 0.08 * (7.0 * t).sin() + 0.03 * (i % 5) as f64 / 5.0;
+                (16.6 + r * t.cos(), 31.0 + 0.8 * r * t.sin())
+            })
+            .collect();
+        let square = [
+            (16.5, 30.9),
+            (16.7, 30.9),
+            (16.7, 31.1),
+            (16.5, 31.1),
+            (16.5, 30.9),
+        ];
+        let keep_out = |zones: &[&str]| Rule {
+            id: "out".into(),
+            kind: RuleKind::KeepOut {
+                zones: zones.iter().map(|z| z.to_string()).collect(),
+                margin_m: 0.0,
+            },
+            from: None,
+            until: None,
+            who: UnitFilter::default(),
+            except: None,
+            options: RuleOptions::default(),
+        };
+        let zones = vec![area("star", &star), area("square", &square)];
+        let checker = Checker::new(
+            Agreement::new(
+                zones.clone(),
+                vec![keep_out(&["star", "square"])],
+                Vec::new(),
+            )
+            .unwrap(),
+        );
+        let other = Checker::new(
+            Agreement::new(
+                vec![zones[1].clone()],
+                vec![keep_out(&["square"])],
+                Vec::new(),
+            )
+            .unwrap(),
+        );
+        let report = |x: f64, y: f64| Report {
+            id: "r".into(),
+            unit_id: "u".into(),
+            time: Timestamp::from_unix_nanos(0),
+            position: Coord { x, y },
+            accuracy_m: 0.0,
+            source: None,
+            attributes: Default::default(),
+        };
+        // A spiral walk through both zones: neighbours close, then far apart.
+        let walk: Vec<Report> = (0..400)
+            .map(|i| {
+                let (t, r) = (i as f64 * 0.37, 0.6 * (i as f64 / 400.0).sqrt());
+                report(16.6 + r * t.cos(), 31.0 + 0.8 * r * t.sin())
+            })
+            .collect();
+        let edges = |ring: &[(f64, f64)], p: Coord| {
+            ring.windows(2)
+                .map(|w| {
+                    let (a, b) = (
+                        Coord {
+                            x: w[0].0,
+                            y: w[0].1,
+                        },
+                        Coord {
+                            x: w[1].0,
+                            y: w[1].1,
+                        },
+                    );
+                    distance_to_segment_m(p, a, b)
+                })
+                .fold(f64::INFINITY, f64::min)
+        };
+        let mut hints = DepthHints::default();
+        let (mut foreign, mut flagged) = (DepthHints::default(), 0);
+        for r in &walk {
+            other
+                .check_into_hinted(r, &mut Vec::new(), &mut foreign)
+                .unwrap();
+        }
+        for (k, r) in walk.iter().enumerate() {
+            let cold = checker.check(r).unwrap();
+            let mut warm = Vec::new();
+            checker.check_into_hinted(r, &mut warm, &mut hints).unwrap();
+            let mut odd = Vec::new();
+            checker
+                .check_into_hinted(r, &mut odd, &mut foreign)
+                .unwrap();
+            assert_eq!(cold, warm, "report {k}");
+            assert_eq!(cold, odd, "report {k}");
+            for v in &cold {
+                let ring: &[(f64, f64)] = if v.zone == ZoneRef(0) { &star } else { &square };
+                let want = edges(ring, r.position);
+                assert_eq!(v.depth_m.to_bits(), want.to_bits(), "report {k}");
+                flagged += 1;
+            }
+        }
+        assert!(flagged > 300, "{flagged}");
     }
 
     /// Which rules cover a report's unit is taken from the units table only when the

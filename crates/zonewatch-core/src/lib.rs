@@ -11,7 +11,9 @@
 //! - [`Agreement`]: zones, rules and units validated together (every problem reported).
 //! - [`ZoneIndex`]: zones prepared for exact point queries (the spatial join).
 //! - [`Checker`]: an agreement prepared once; [`Checker::check`] judges one [`Report`],
-//!   [`Checker::check_batch`] a batch across all cores, both giving [`Violation`]s.
+//!   [`Checker::check_batch`] a batch across all cores, both giving [`Violation`]s;
+//!   [`Checker::check_into_hinted`] one of many reports checked in a row, its depth
+//!   searches seeded from the previous reports' ([`DepthHints`]; the same violations).
 //! - Tracks: [`Tracker::step`] turns a unit's time-ordered reports and flags into
 //!   [`Transition`]s ([`Incident`]s, [`Event`]s, `suspect` reports); [`TrackRecorder`]
 //!   runs a whole batch in any input order and adds [`ComplianceDay`]s.
@@ -83,7 +85,7 @@ mod zone_validation;
 
 pub use agreement::{Agreement, AgreementError};
 pub use area::{Area, Position, polygon_position, ring_position};
-pub use checker::{CheckError, Checker};
+pub use checker::{CheckError, Checker, DepthHints};
 pub use geo_types::Coord as GeoCoord;
 pub use report::Report;
 pub use rule::{Rule, RuleKind, RuleOptions, UnitFilter};

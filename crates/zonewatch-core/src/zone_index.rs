@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use rstar::{AABB, Envelope, RTree, RTreeObject};
 
 use crate::area::{Area, Position};
-use crate::geodesic::{self, QueryPoint, SegmentSet};
+use crate::geodesic::{self, QueryPoint, Seed, SegmentSet};
 use crate::zone_grid::{CellHit, GridParams, ZoneGrid, entry_block, entry_is_exact, entry_zone};
 use crate::{Coord, Shape, Zone, ZoneRef};
 
@@ -103,10 +103,16 @@ impl PreparedZone {
     /// The exact distance from `p` to the skeleton (a circle's centre: one distance, no
     /// search; the result is the same).
     fn skeleton_at(&self, q: &QueryPoint) -> f64 {
+        self.skeleton_seeded_at(q, &mut Seed::default())
+    }
+
+    /// [`skeleton_at`](Self::skeleton_at), a polygon's or band's search seeded with
+    /// `seed` (`SegmentSet::distance_seeded_at`): the same value.
+    fn skeleton_seeded_at(&self, q: &QueryPoint, seed: &mut Seed) -> f64 {
         let p = q.at();
         match &self.anchor {
             Some(c) if !p.x.is_nan() && !p.y.is_nan() => c.distance_at(q),
-            _ => self.skeleton().distance_at(q),
+            _ => self.skeleton().distance_seeded_at(q, seed),
         }
     }
 
@@ -271,20 +277,25 @@ impl PreparedZone {
         self.place_at(q, 0.0)
     }
 
-    /// it or within `beyond_m` outside it; `None` when it is farther out.
+    /// [`place`](Self::place) of `p` relative to the region grown by `extra_m`, when `p` is
+    /// in it or within `beyond_m` outside it; `None` when it is farther out.
     #[cfg(test)]
     pub(crate) fn place_near(&self, p: Coord, extra_m: f64, beyond_m: f64) -> Option<Placement> {
-        self.place_near_with(&QueryPoint::new(p), extra_m, beyond_m, |a| a.covers(p))
+        let q = QueryPoint::new(p);
+        self.place_near_with(&q, extra_m, beyond_m, |a| a.covers(p), &mut Seed::default())
     }
 
     /// [`place_near`](Self::place_near), with `area_covers(area)` answering whether the
-    /// zone's polygons cover `p` (the grid may know it without the stripes).
+    /// zone's polygons cover `p` (the grid may know it without the stripes), and the depth
+    /// of a covered point searched from `seed` (a piece of the skeleton near a recent
+    /// point; updated to the nearest piece found). The same placement whatever the seed.
     pub(crate) fn place_near_with(
         &self,
         q: &QueryPoint,
         extra_m: f64,
         beyond_m: f64,
         area_covers: impl FnOnce(&Area) -> bool,
+        seed: &mut Seed,
     ) -> Option<Placement> {
         if self.lower_bound_at(q, extra_m + beyond_m) > 0.0 {
             return None;
@@ -293,7 +304,7 @@ impl PreparedZone {
         if self.area.as_ref().is_some_and(area_covers) {
             return Some(Placement {
                 covered: true,
-                edge_m: self.skeleton_at(q) + grow,
+                edge_m: self.skeleton_seeded_at(q, seed) + grow,
             });
         }
         let d = self.skeleton_up_to_at(q, grow + beyond_m)?;
@@ -672,7 +683,8 @@ impl ZoneIndex {
     }
 
     /// [`place_near`](Self::place_near), with the cover test taken from `cover` (the
-    /// zone's entry in `p`'s cell) when given.
+    /// zone's entry in `p`'s cell) when given, and a covered point's depth searched from
+    /// `seed` (see [`PreparedZone::place_near_with`]; the same placement whatever it is).
     pub(crate) fn place_near_in(
         &self,
         z: ZoneRef,
@@ -680,19 +692,21 @@ impl ZoneIndex {
         extra_m: f64,
         beyond_m: f64,
         cover: Option<&CellCover<'_>>,
+        seed: &mut Seed,
     ) -> Option<Placement> {
         let Some(cover) = cover else {
-            return self.place_near(z, q, extra_m, beyond_m);
+            return self.place_near(z, q, extra_m, beyond_m, seed);
         };
         let p = q.at();
         let zone = &self.zones[z.0 as usize];
-        zone.place_near_with(q, extra_m, beyond_m, |area| {
+        let area_covers = |area: &Area| {
             if zone.distance_m == 0.0 {
                 self.entry_covers(z, cover.cell, cover.entry, p)
             } else {
                 area.covers(p)
             }
-        })
+        };
+        zone.place_near_with(q, extra_m, beyond_m, area_covers, seed)
     }
 
     /// Placement of `p` relative to zone `z` grown by `extra_m`, when within `beyond_m`
@@ -704,16 +718,18 @@ impl ZoneIndex {
         q: &QueryPoint,
         extra_m: f64,
         beyond_m: f64,
+        seed: &mut Seed,
     ) -> Option<Placement> {
         let p = q.at();
         let zone = &self.zones[z.0 as usize];
-        zone.place_near_with(q, extra_m, beyond_m, |area| {
+        let area_covers = |area: &Area| {
             if zone.distance_m == 0.0 {
                 self.covers_zone(z, p)
             } else {
                 area.covers(p)
             }
-        })
+        };
+        zone.place_near_with(q, extra_m, beyond_m, area_covers, seed)
     }
 
     /// Whether zone `z`'s region covers `p`: `self.zone(z).covers(p, 0.0)`, answered from
@@ -1392,7 +1408,9 @@ mod grid_oracle {
                 let mut found: Vec<(u32, Option<Placement>)> = Vec::new();
                 index.for_each_keep_out_candidate(p, a, |z, cover| {
                     let q = QueryPoint::new(p);
-                    let placed = index.place_near_in(z, &q, reach[z.0 as usize], a, cover.as_ref());
+                    let placed = index.place_near_in(
+                        z, &q, reach[z.0 as usize], a, cover.as_ref(), &mut Seed::default(),
+                    );
                     found.push((z.0, placed));
                 });
                 let mut ids: Vec<u32> = found.iter().map(|f| f.0).collect();

@@ -36,6 +36,7 @@ pub(crate) use bounds::PreparedBox;
 pub use bounds::{box_grown_by_m, lower_bound_to_box_m, upper_bound_m};
 pub(crate) use query_point::QueryPoint;
 pub use segment::distance_to_segment_m;
+pub(crate) use segment_set::Seed;
 pub use segment_set::SegmentSet;
 
 /// Geodesic distance between two points, metres (WGS84).

@@ -249,12 +249,18 @@ impl SegmentSet {
     /// only skips segments that provably cannot win). `f64::INFINITY` for an empty set,
     /// NaN for a NaN `p`.
     pub fn distance_m(&self, p: Coord) -> f64 {
-        self.search(&QueryPoint::new(p), f64::INFINITY)
+        self.search(&QueryPoint::new(p), f64::INFINITY, &mut Seed::default())
     }
 
-    /// [`distance_m`](Self::distance_m) from a prepared query point: the same value.
-    pub(crate) fn distance_at(&self, q: &QueryPoint) -> f64 {
-        self.search(q, f64::INFINITY)
+    /// [`distance_m`](Self::distance_m) from a prepared query point, solving the piece `seed` names first (one near
+    /// a recent query point: the previous report's nearest, in locality order), so that
+    /// the search starts with its exact distance as the limit; `seed` then names the
+    /// piece that gave the answer. The same value whatever the seed: the answer is the
+    /// minimum of the same exact per-piece solutions, and the seed only decides which
+    /// pieces are solved (none whose lower bound exceeds the seed's distance).
+    /// [`Seed::NONE`] is a cold start.
+    pub(crate) fn distance_seeded_at(&self, q: &QueryPoint, seed: &mut Seed) -> f64 {
+        self.search(q, f64::INFINITY, seed)
     }
 
     /// [`distance_up_to_m`](Self::distance_up_to_m) from a prepared query point: the same
@@ -263,7 +269,7 @@ impl SegmentSet {
         if cap.is_nan() || cap < 0.0 {
             return None;
         }
-        let d = self.search(q, cap);
+        let d = self.search(q, cap, &mut Seed::default());
         (d <= cap).then_some(d)
     }
 
@@ -282,28 +288,42 @@ impl SegmentSet {
         self.bounds
     }
 
-    /// The smallest distance if it is ≤ `cap` (then exact), else some value > `cap`.
-    fn search(&self, p: &QueryPoint, cap: f64) -> f64 {
-        // A stack of FANOUT entries a level suffices (module notes on STACK); small sets
-        // (up to 1 024 pieces: two levels) skip zero-filling the full 2 KiB one.
-        if self.run == LONG_RUN {
-            self.search_long(p, cap)
-        } else if self.levels.len() <= 2 {
-            self.search_with(p, cap, &mut [Entry::default(); 2 * FANOUT])
-        } else {
-            self.search_with(p, cap, &mut [Entry::default(); STACK])
-        }
-    }
-
-    fn search_with(&self, q: &QueryPoint, cap: f64, stack: &mut [Entry]) -> f64 {
+    /// The smallest distance if it is ≤ `cap` (then exact), else some value > `cap`;
+    /// `seed` as in [`distance_seeded_at`](Self::distance_seeded_at).
+    fn search(&self, q: &QueryPoint, cap: f64, seed: &mut Seed) -> f64 {
         let p = q.at();
         if p.x.is_nan() || p.y.is_nan() {
             return f64::NAN;
         }
-        let Some(top) = self.levels.last() else {
+        if self.pieces.is_empty() {
             return f64::INFINITY;
-        };
+        }
         let mut s = Search::new(q, cap);
+        // Any piece's exact distance bounds the minimum from above: as the first limit,
+        // the seed's lets the descent prune at once what a cold start would first visit.
+        // The seed is then left out of the search (its solution is offered already).
+        if let Some(pc) = self.pieces.get(seed.0 as usize) {
+            let d = distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends);
+            s.seed = seed.0;
+            s.offer(d, seed.0);
+        }
+        // A stack of FANOUT entries a level suffices (module notes on STACK); small sets
+        // (up to 1 024 pieces: two levels) skip zero-filling the full 2 KiB one.
+        if self.run == LONG_RUN {
+            self.search_long(&mut s);
+        } else if self.levels.len() <= 2 {
+            self.search_with(&mut s, &mut [Entry::default(); 2 * FANOUT]);
+        } else {
+            self.search_with(&mut s, &mut [Entry::default(); STACK]);
+        }
+        if s.nearest != Seed::NONE.0 {
+            *seed = Seed(s.nearest);
+        }
+        s.found
+    }
+
+    fn search_with(&self, s: &mut Search, stack: &mut [Entry]) {
+        let top = self.levels.last().expect("a set with pieces has a level");
         let mut len = 0;
         let top_level = (self.levels.len() - 1) as u32;
         s.push_sorted(
@@ -319,7 +339,7 @@ impl SegmentSet {
                 continue;
             }
             if e.level == 0 {
-                self.solve_leaf(&mut s, e.index as usize);
+                self.solve_leaf(s, e.index as usize);
             } else {
                 let below = &self.levels[e.level as usize - 1];
                 let start = e.index as usize * FANOUT;
@@ -330,7 +350,6 @@ impl SegmentSet {
                 s.push_sorted(children, e.level - 1, stack, &mut len);
             }
         }
-        s.found
     }
 
     /// The search of a small set of long pieces: every leaf bounded and taken in order of
@@ -340,12 +359,7 @@ impl SegmentSet {
     /// the limit is still loose). A piece is bounded by its chord, then by its parts once
     /// a limit is known, then solved; the search stops when no leaf or piece left can be
     /// within the limit. The same rigorous bounds, so the same brute-force minimum.
-    fn search_long(&self, q: &QueryPoint, cap: f64) -> f64 {
-        let p = q.at();
-        if p.x.is_nan() || p.y.is_nan() {
-            return f64::NAN;
-        }
-        let mut s = Search::new(q, cap);
+    fn search_long(&self, s: &mut Search) {
         let mut leaves = [(0.0f64, 0u8); LONG_PIECES / LONG_RUN];
         let mut n_leaves = 0;
         // The Cartesian bound alone (the cheaper half of a box's): rigorous by itself.
@@ -388,6 +402,9 @@ impl SegmentSet {
                 let start = leaf as usize * self.run;
                 let end = (start + self.run).min(self.pieces.len());
                 for (i, pc) in self.pieces[start..end].iter().enumerate() {
+                    if (start + i) as u32 == s.seed {
+                        continue;
+                    }
                     let lb = s.piece_bound(pc);
                     if lb <= s.limit() {
                         bound[n] = lb;
@@ -403,7 +420,7 @@ impl SegmentSet {
             let (i, fine) = piece[j];
             let pc = &self.pieces[i as usize];
             if !fine && s.limit().is_finite() {
-                bound[j] = best.max(self.parts_bound(&s, pc));
+                bound[j] = best.max(self.parts_bound(s, pc));
                 piece[j].1 = true;
                 continue;
             }
@@ -411,9 +428,8 @@ impl SegmentSet {
             bound[j] = bound[n];
             piece[j] = piece[n];
             let d = distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends);
-            s.offer(d);
+            s.offer(d, u32::from(i));
         }
-        s.found
     }
 
     /// Solves exactly, in order of their lower bounds, the pieces of one leaf run that may
@@ -427,6 +443,9 @@ impl SegmentSet {
         let mut cand = [(0.0f64, 0u32, false); RUN];
         let mut n = 0;
         for (i, pc) in pieces.iter().enumerate() {
+            if (start + i) as u32 == s.seed {
+                continue;
+            }
             let lb = s.piece_bound(pc);
             if lb <= s.limit() {
                 cand[n] = (lb, i as u32, pc.parts.1 == 0);
@@ -452,7 +471,7 @@ impl SegmentSet {
             cand[j] = cand[n - 1];
             n -= 1;
             let d = distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends);
-            s.offer(d);
+            s.offer(d, (start + i as usize) as u32);
         }
     }
 
@@ -464,6 +483,24 @@ impl SegmentSet {
             .iter()
             .map(|pt| s.chord_bound(&pt.qa, &pt.qb, pt.sag))
             .fold(f64::INFINITY, f64::min)
+    }
+}
+
+/// A piece of one [`SegmentSet`] remembered as near a recent query point, solved first
+/// by the next search of that set (`distance_seeded_at`). Any value is safe: one that
+/// names no piece of the set is ignored, and a far piece costs only its solution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Seed(pub(crate) u32);
+
+impl Seed {
+    /// No piece: the search starts cold.
+    pub(crate) const NONE: Seed = Seed(u32::MAX);
+}
+
+impl Default for Seed {
+    /// [`Seed::NONE`].
+    fn default() -> Seed {
+        Seed::NONE
     }
 }
 
@@ -484,8 +521,12 @@ struct Search {
     yp: f64,
     s2p: f64,
     cap: f64,
-    /// Smallest exact distance found (∞ before any).
+    /// Smallest exact distance found (∞ before any), and the piece that gave it
+    /// (`Seed::NONE`'s index before any).
     found: f64,
+    nearest: u32,
+    /// The seed's piece, solved before the search (`Seed::NONE`'s index if none).
+    seed: u32,
     /// Solutions at segment ends, shared by neighbouring segments.
     ends: Ends,
     /// The threshold T the lon/lat bounds are computed for, with its bulge factor: such a
@@ -505,6 +546,8 @@ impl Search {
             s2p: t.s2,
             cap,
             found: f64::INFINITY,
+            nearest: Seed::NONE.0,
+            seed: Seed::NONE.0,
             ends: Ends::at(p, t.place, t.radii),
             horizon: 0.0,
             bulge: None,
@@ -531,9 +574,10 @@ impl Search {
         self.bulge = bulge_factor(self.horizon);
     }
 
-    fn offer(&mut self, d: f64) {
+    fn offer(&mut self, d: f64, piece: u32) {
         if d < self.found {
             self.found = d;
+            self.nearest = piece;
             if d < self.cap {
                 self.set_horizon();
             }
@@ -794,6 +838,38 @@ mod tests {
             }
         }
 
+        /// A seeded search returns the brute-force minimum bit for bit whatever the seed
+        /// (none, a piece near the query, a far one, the previous query's nearest, one
+        /// past the end), and leaves the seed naming a piece whose exact distance is
+        /// that minimum.
+        #[test]
+        fn seeded_equals_brute_force(
+            (paths, queries) in set_case(),
+            picks in prop::collection::vec(any::<u32>(), 8),
+        ) {
+            let set = SegmentSet::new(paths.iter().map(|p| p.as_slice()));
+            let n = set.pieces.len() as u32;
+            let mut carried = Seed::NONE;
+            for (k, p) in queries.into_iter().enumerate() {
+                let want = brute_force(&paths, p);
+                let seeds = [Seed::NONE, Seed(picks[k] % n), Seed(0), Seed(n), carried];
+                for seed in seeds {
+                    let mut s = seed;
+                    let d = set.distance_seeded_at(&QueryPoint::new(p), &mut s);
+                    prop_assert_eq!(d.to_bits(), want.to_bits(), "{:?} from {:?}", p, seed);
+                    let pc = &set.pieces[s.0 as usize];
+                    let exact = if pc.a == pc.b {
+                        distance_m(p, pc.a)
+                    } else {
+                        distance_to_segment_m(p, pc.a, pc.b)
+                    };
+                    prop_assert_eq!(exact.to_bits(), d.to_bits(), "{:?}: {:?}", p, s);
+                }
+                carried = Seed(picks[k] % n);
+                set.distance_seeded_at(&QueryPoint::new(p), &mut carried);
+            }
+        }
+
         /// Per-leaf and per-piece bounds are below the exact distances they stand for.
         #[test]
         fn internal_bounds_are_rigorous((paths, queries) in set_case()) {
@@ -804,7 +880,7 @@ mod tests {
                     .map(|(cap, found)| {
                         let mut s = Search::new(&QueryPoint::new(p), cap);
                         if let Some(f) = found {
-                            s.offer(f);
+                            s.offer(f, 0);
                         }
                         s
                     })
@@ -924,6 +1000,14 @@ mod long_segments {
                 let d = set.distance_m(p);
                 let want = brute_force(&path, p);
                 prop_assert_eq!(d.to_bits(), want.to_bits(), "{:?}: {} vs {}", p, d, want);
+                // Seeded from any piece (the leaves-first search too).
+                for i in [0, k * 7, path.len() - 2] {
+                    let mut seed = Seed(i as u32);
+                    let got = set.distance_seeded_at(&QueryPoint::new(p), &mut seed);
+                    prop_assert_eq!(got.to_bits(), want.to_bits(), "{:?} from {}", p, i);
+                    let pc = &set.pieces[seed.0 as usize];
+                    prop_assert_eq!(distance_to_segment_m(p, pc.a, pc.b).to_bits(), want.to_bits());
+                }
                 for cap in [0.0, d * 0.5, d, d + 1e-6, f64::INFINITY] {
                     prop_assert_eq!(set.distance_up_to_m(p, cap), (d <= cap).then_some(d));
                 }
