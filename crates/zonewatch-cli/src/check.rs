@@ -6,7 +6,7 @@ use std::sync::mpsc::SyncSender;
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use zonewatch_core::{CheckError, Checker, Coord, DepthHints, Report, Violation};
+use zonewatch_core::{CheckError, Checker, Coord, DepthHints, Report, Violation, hint};
 use zonewatch_io::{
     OutputFormat, ParsedReports, Reject, RejectWriter, ReportBlock, ReportBlocks, ViolationRows,
     ViolationWriter,
@@ -250,6 +250,8 @@ const LOCALITY_MIN_VERTICES: usize = 20_000;
 
 /// Reports checked per task.
 const CHECK_SLICE: usize = 4096;
+/// How far ahead in a task's run the reports are prefetched (see [`Answered::new`]).
+const REPORT_AHEAD: usize = 8;
 
 /// A run of a block's reports in locality order, checked: each report's flags, or why
 /// the checker refused it.
@@ -272,6 +274,15 @@ impl Answered {
         a.ends.push(0);
         let mut hints = DepthHints::default();
         for (j, &i) in run.iter().enumerate() {
+            // The reports come in locality order, scattered over the block: start loading
+            // the block's entry of the one REPORT_AHEAD ahead, and (that entry loaded by
+            // now) the report half as far ahead.
+            if let Some(&k) = run.get(j + REPORT_AHEAD) {
+                hint::prefetch(&block[k as usize]);
+            }
+            if let Some(&k) = run.get(j + REPORT_AHEAD / 2) {
+                hint::prefetch_all(block[k as usize].0);
+            }
             let start = a.violations.len();
             let report = block[i as usize].0;
             if let Err(e) = checker.check_into_hinted(report, &mut a.violations, &mut hints) {

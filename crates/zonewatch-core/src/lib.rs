@@ -61,7 +61,7 @@
 //! assert!(flags[0].depth_m > 9_000.0); // about 9.4 km inside the 10 km circle
 //! ```
 #![warn(missing_docs)]
-// One `unsafe` block, allowed where it is: the grid's prefetch hint (`zone_grid.rs`).
+// One `unsafe` block, allowed where it is: the prefetch hint (`hint.rs`).
 #![deny(unsafe_code)]
 
 mod agreement;
@@ -69,6 +69,7 @@ mod area;
 mod checker;
 mod extent;
 pub mod geodesic;
+pub mod hint;
 mod report;
 mod ring_stripes;
 mod rule;

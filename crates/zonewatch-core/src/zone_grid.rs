@@ -32,6 +32,7 @@ use rayon::prelude::*;
 
 use crate::Coord;
 use crate::area::{Area, Position};
+use crate::hint::prefetch;
 use cell_edges::{CellEdges, SubCell};
 
 mod cell_edges;
@@ -932,28 +933,6 @@ pub(crate) fn entry_block(e: u64) -> u32 {
 /// Cache lines of an edge block [`ZoneGrid::prefetch_blocks`] asks for: the header and
 /// the first six or seven edges (the 10 M stress join scans ~10 edges a block).
 const BLOCK_LINES: usize = 4;
-
-/// A hint to start loading the cache line that holds `r`, so that a load of it a little
-/// later does not wait on memory; a no-op on targets other than x86-64.
-///
-/// The project's only `unsafe`: the instruction has no effect the program can observe
-/// but time (it never faults, reads nothing into a register, writes nothing), and `r` is
-/// a live reference besides. A plain load in its place waits for the line and bought
-/// nothing (decisions.md, "Memory stalls").
-#[inline(always)]
-#[allow(unsafe_code)]
-fn prefetch<T>(r: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: `_mm_prefetch` needs SSE, which every x86-64 has; a prefetch of any address
-    // is allowed (it is a hint), and this one is of a live reference.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-            (r as *const T).cast::<i8>(),
-        );
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = r;
-}
 
 /// An upper bound on the geodesic distance from `c` to any point of the lon/lat box
 /// (which holds `c`): go along `c`'s meridian to the point's latitude (at most
