@@ -263,6 +263,23 @@ mod tests {
             }
         }
 
+        /// The core's `Timestamp` prints what jiff prints for the same instant (RFC 3339
+        /// in UTC, fractional seconds without trailing zeros), over the whole `i64` range,
+        /// and reads back as the same instant.
+        #[test]
+        fn timestamps_print_as_jiff_prints_them(
+            nanos in prop_oneof![
+                any::<i64>(),
+                any::<i32>().prop_map(|s| i64::from(s) * 1_000_000_000),
+                (any::<i32>(), 0i64..1000).prop_map(|(s, ms)| i64::from(s) * 1_000_000_000 + ms * 1_000_000),
+            ],
+        ) {
+            let ours = zonewatch_core::Timestamp::from_unix_nanos(nanos).to_string();
+            let theirs = jiff::Timestamp::from_nanosecond(i128::from(nanos)).unwrap().to_string();
+            prop_assert_eq!(&ours, &theirs);
+            prop_assert_eq!(parse(&ours), Ok(nanos));
+        }
+
         /// Arbitrary bytes never panic.
         #[test]
         fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {

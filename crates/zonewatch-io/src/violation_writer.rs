@@ -194,14 +194,46 @@ impl Scratch {
         }
         self.depth.clear();
         if row.depth_m.is_finite() {
-            let d = if (row.depth_m * 100.0).round() == 0.0 {
-                0.0
-            } else {
-                row.depth_m
-            };
-            let _ = write!(self.depth, "{d:.2}");
+            push_centimetres(&mut self.depth, row.depth_m);
         }
     }
+}
+
+/// Appends `d` (finite) with 2 decimals, as `format!("{d:.2}")` writes it (the exact
+/// value rounded), except that a value that rounds to zero is `0.00`, never `-0.00`.
+///
+/// Most depths take a short way: `x = d · 100` is within 2⁻¹⁴ of the exact product while
+/// |x| < 2⁴⁰, so when its fraction is farther than 2⁻¹² from one half, `x` rounds to the
+/// integer the exact product rounds to, and the digits are that integer's. The rest (a
+/// near-tie, a huge value) go through the formatter. Formatting 2-decimal depths had
+/// been ~2 % of a 10 M stress check.
+fn push_centimetres(out: &mut String, d: f64) {
+    use std::fmt::Write as _;
+    let x = (d * 100.0).abs();
+    if x < (1u64 << 40) as f64 && (x.fract() - 0.5).abs() > 1.0 / 4096.0 {
+        let n = x.round() as u64;
+        if d < 0.0 && n != 0 {
+            out.push('-');
+        }
+        // The digits of n, a point before the last two, from the right.
+        let (mut buf, mut at, mut rest) = ([0u8; 24], 24, n);
+        for k in 0.. {
+            if k == 2 {
+                at -= 1;
+                buf[at] = b'.';
+            }
+            at -= 1;
+            buf[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 && k >= 2 {
+                break;
+            }
+        }
+        out.push_str(std::str::from_utf8(&buf[at..]).expect("ASCII digits"));
+        return;
+    }
+    let d = if (d * 100.0).round() == 0.0 { 0.0 } else { d };
+    let _ = write!(out, "{d:.2}");
 }
 
 enum Sink<W: Write> {

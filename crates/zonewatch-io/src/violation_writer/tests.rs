@@ -277,3 +277,64 @@ fn formatted_rows_in_any_pieces_are_the_written_bytes() {
             .starts_with("{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\"")
     );
 }
+
+/// The std formatter's 2 decimals, with a value that rounds to zero written `0.00`.
+fn centimetres_by_formatter(d: f64) -> String {
+    let d = if (d * 100.0).round() == 0.0 { 0.0 } else { d };
+    format!("{d:.2}")
+}
+
+#[test]
+fn depths_near_half_a_centimetre_and_zero_are_written_as_the_formatter_writes_them() {
+    let mut out = String::new();
+    for d in [
+        0.0,
+        -0.0,
+        0.004,
+        -0.004,
+        0.005,
+        -0.005,
+        0.015,
+        0.125,
+        -0.125,
+        1.005,
+        2.675,
+        1e-300,
+        -1e-300,
+        0.995,
+        9.995,
+        99.995,
+        1e9 + 0.125,
+        1.5e10,
+        2e12,
+        -2e12,
+        1e300,
+        123.456,
+    ] {
+        out.clear();
+        push_centimetres(&mut out, d);
+        assert_eq!(out, centimetres_by_formatter(d), "{d:e}");
+    }
+}
+
+proptest::proptest! {
+    /// Whatever the depth, the short way writes what the formatter writes: random values
+    /// over many magnitudes, and values a few ulps from the half-centimetre ties.
+    #[test]
+    fn depths_are_written_as_the_formatter_writes_them(
+        mantissa in -1.0f64..1.0,
+        exponent in -12i32..14,
+        cents in -1_000_000i64..1_000_000,
+        ulps in -4i64..4,
+    ) {
+        let mut out = String::new();
+        let random = mantissa * 10f64.powi(exponent);
+        let tie = (cents as f64 + 0.5) / 100.0;
+        let near_tie = f64::from_bits((tie.to_bits() as i64 + ulps) as u64);
+        for d in [random, tie, near_tie] {
+            out.clear();
+            push_centimetres(&mut out, d);
+            proptest::prop_assert_eq!(&out, &centimetres_by_formatter(d), "{:e}", d);
+        }
+    }
+}
