@@ -406,10 +406,10 @@ impl ZoneGrid {
     /// exact entries.
     #[inline]
     pub(crate) fn prefetch_blocks(&self, p: Coord) {
-        let hit = self.cell_at(p);
+        let hit = &self.cell_at(p);
         for &e in hit.entries {
             let block = entry_block(e);
-            if block == 0 || e & 2 == 0 {
+            if block == 0 || !entry_is_exact(e) {
                 continue;
             }
             let recs = self.edges[entry_zone(e) as usize].recs();
@@ -420,13 +420,10 @@ impl ZoneGrid {
             let at = if split == 0 {
                 at
             } else {
-                let s = 1usize << split;
-                let (fc, fr) = (self.fine_col(p.x, s), self.fine_row(p.y, s));
-                let (dc, dr) = (fc.wrapping_sub(hit.col * s), fr.wrapping_sub(hit.row * s));
-                if dc >= s || dr >= s {
+                let Some((_, _, sub)) = self.sub_cell(hit, p, 1 << split) else {
                     continue;
-                }
-                at + (dr * s + dc) / 8
+                };
+                at + sub / 8
             };
             // A block's header and first edges; records are 32 bytes, two a cache line.
             for line in 0..BLOCK_LINES {
@@ -546,15 +543,7 @@ impl ZoneGrid {
             return Some(edges.position(at, r, p));
         }
         let s = 1usize << split;
-        let (fc, fr) = (self.fine_col(p.x, s), self.fine_row(p.y, s));
-        // Within [0, s) by construction (see `fine_col`); checked all the same, so that a
-        // broken assumption costs speed (the zone's own predicate), never a panic.
-        let (dc, dr) = (fc.wrapping_sub(hit.col * s), fr.wrapping_sub(hit.row * s));
-        debug_assert!(dc < s && dr < s, "sub-cell ({dc}, {dr}) of {s}: {p:?}");
-        if dc >= s || dr >= s {
-            return None;
-        }
-        let sub = dr * s + dc;
+        let (fc, fr, sub) = self.sub_cell(hit, p, s)?;
         match edges.sub_entry(at, sub) {
             SubCell::Ring(b, n, inside) => {
                 Some(edges.ring_block_position(b, n, inside, self.fine_ref(fc, fr, s), p))
@@ -564,6 +553,18 @@ impl ZoneGrid {
             SubCell::Fixed(cell_edges::SUB_INSIDE) => Some(Position::Inside),
             SubCell::Fixed(_) => None,
         }
+    }
+
+    /// `p`'s column and row in the grid refined `s` times, and its sub-cell in `hit`'s
+    /// cell split `s × s` (row-major). Within the cell by construction (see
+    /// [`fine_col`](Self::fine_col)); checked all the same (`None`), so that a broken
+    /// assumption costs speed (the zone's own predicate), never a panic.
+    #[inline]
+    fn sub_cell(&self, hit: &CellHit<'_>, p: Coord, s: usize) -> Option<(usize, usize, usize)> {
+        let (fc, fr) = (self.fine_col(p.x, s), self.fine_row(p.y, s));
+        let (dc, dr) = (fc.wrapping_sub(hit.col * s), fr.wrapping_sub(hit.row * s));
+        debug_assert!(dc < s && dr < s, "sub-cell ({dc}, {dr}) of {s}: {p:?}");
+        (dc < s && dr < s).then_some((fc, fr, dr * s + dc))
     }
 
     /// The column of `x` in the grid refined `s` times (`s` a power of two): monotone,
