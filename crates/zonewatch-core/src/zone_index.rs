@@ -620,9 +620,11 @@ impl ZoneIndex {
     /// [`for_each_candidate`](Self::for_each_candidate) but mostly from the grid: when
     /// the disc of radius `reach_m` (+ 1 mm) around `p` provably lies in `p`'s tile, the
     /// zones without extra reach that the cell does not list miss the tile, hence are
-    /// farther than `reach_m`, and only the listed ones are candidates; the zones with an
-    /// extra reach come from their own R-tree. `cover`, when given, answers from the cell
-    /// whether the zone's own region covers `p` (see [`place_near`](Self::place_near)).
+    /// farther than `reach_m`, and only the listed ones are candidates; when it lies in
+    /// the tiles of at most 3 × 3 cells, the zones those cells list (each once). Else the
+    /// R-tree over every zone's box. The zones with an extra reach come from their own
+    /// R-tree. `cover`, when given, answers from the cell whether the zone's own region
+    /// covers `p` (see [`place_near`](Self::place_near)).
     pub(crate) fn for_each_keep_out_candidate(
         &self,
         p: Coord,
@@ -633,46 +635,39 @@ impl ZoneIndex {
         // Rounded outward: holds every point within reach_m + 1 mm of p.
         let (lo, hi) = geodesic::box_grown_by_m(p, p, reach_m + 1e-3);
         let grown = |zone: u32| self.extra_reach_m[zone as usize] != 0.0;
-        if self.grid.tile_holds_box(&cell, lo, hi) {
-            for &entry in cell.entries.iter().filter(|&&e| !grown(entry_zone(e))) {
-                f(
-                    ZoneRef(entry_zone(entry)),
-                    Some(CellCover { cell: &cell, entry }),
-                );
-            }
+        // A disc that reaches beyond `p`'s cell: the zones of the cells around it too,
+        // each once (they do not meet `p`'s cell, so do not cover `p`). Too many cells or
+        // zones: the R-tree.
+        let mut near = [0u32; NEAR_ZONES];
+        let others: &[u32] = if self.grid.tile_holds_box(&cell, lo, hi) {
+            &[]
         } else {
-            // The disc reaches into neighbouring cells: their zones too, each once (those
-            // of `p`'s own cell with its entry as the cover test; the others do not meet
-            // `p`'s cell, so do not cover `p`). Too many cells or zones: the R-tree.
-            let mut others = [0u32; NEAR_ZONES];
-            let mut n = 0;
             let listed = |zone: u32| cell.entries.iter().any(|&e| entry_zone(e) == zone);
-            let near = self
+            let mut n = 0;
+            let found = self
                 .grid
                 .cells_holding_box(lo, hi, NEAR_CELLS)
                 .and_then(|cells| {
                     for zone in cells.flatten().map(|&e| entry_zone(e)) {
-                        if grown(zone) || listed(zone) || others[..n].contains(&zone) {
-                            continue;
+                        if !(grown(zone) || listed(zone) || near[..n].contains(&zone)) {
+                            *near.get_mut(n)? = zone;
+                            n += 1;
                         }
-                        *others.get_mut(n)? = zone;
-                        n += 1;
                     }
-                    Some(&others[..n])
+                    Some(n)
                 });
-            let Some(others) = near else {
+            let Some(n) = found else {
                 self.for_each_candidate(p, reach_m, |z| f(z, None));
                 return;
             };
-            for &entry in cell.entries.iter().filter(|&&e| !grown(entry_zone(e))) {
-                f(
-                    ZoneRef(entry_zone(entry)),
-                    Some(CellCover { cell: &cell, entry }),
-                );
-            }
-            for &zone in others {
-                f(ZoneRef(zone), None);
-            }
+            &near[..n]
+        };
+        for &entry in cell.entries.iter().filter(|&&e| !grown(entry_zone(e))) {
+            let cover = CellCover { cell: &cell, entry };
+            f(ZoneRef(entry_zone(entry)), Some(cover));
+        }
+        for &zone in others {
+            f(ZoneRef(zone), None);
         }
         if !self.reach.is_empty() {
             let (lo, hi) = if reach_m <= 0.0 { (p, p) } else { (lo, hi) };
