@@ -18,7 +18,7 @@ use crate::output::{self, Sink};
 use crate::pipeline;
 use crate::progress::Progress;
 use crate::report::{Accounting, ReportJob};
-use crate::summary::Tally;
+use crate::summary::{Counted, Tally};
 use crate::swap::SwapCheck;
 use crate::tracks::Tracking;
 use crate::{Outcome, set_threads};
@@ -200,7 +200,7 @@ fn check_input(
             .enumerate()
             .map(|(s, run)| {
                 let places = &place[s * CHECK_SLICE..s * CHECK_SLICE + run.len()];
-                Checked::gather(checker, run, places, &answered, source, format)
+                Checked::gather(checker, run, places, &answered, source, format, &*tally)
             })
             .collect();
         let mut refused: Vec<Reject> = checked
@@ -213,17 +213,16 @@ fn check_input(
             bail!("{first} (--strict stops at the first bad row)");
         }
         // In input order: tallies, tracks, output, rejects.
-        for ((report, _), &k) in block.iter().zip(&place) {
-            let k = k as usize;
-            // A refused report's reject is in its run's `refused`.
-            let Ok(violations) = answered[k / CHECK_SLICE].of(k % CHECK_SLICE) else {
-                continue;
-            };
-            tally.checked += 1;
-            tracking.record(report, violations);
-            tally.swap.observe(report.position);
-            for v in violations {
-                tally.count(v);
+        for c in &checked {
+            tally.add(&c.counted);
+        }
+        if tracking.records() {
+            for ((report, _), &k) in block.iter().zip(&place) {
+                let k = k as usize;
+                // A refused report's reject is in its run's `refused`.
+                if let Ok(violations) = answered[k / CHECK_SLICE].of(k % CHECK_SLICE) {
+                    tracking.record(report, violations);
+                }
             }
         }
         pipeline::send(written, checked.into_iter().map(|c| c.rows).collect())?;
@@ -308,10 +307,12 @@ impl Answered {
 struct Checked {
     rows: ViolationRows,
     refused: Vec<Reject>,
+    /// What the run adds to the tallies.
+    counted: Counted,
 }
 
 impl Checked {
-    /// The rows and rejects of `run` (reports with their lines), whose places in the
+    /// The rows, rejects and tally counts of `run` (reports with their lines), whose places in the
     /// locality order are `places`, from the runs `answered` in that order.
     fn gather(
         checker: &Checker,
@@ -320,15 +321,18 @@ impl Checked {
         answered: &[Answered],
         source: &str,
         format: OutputFormat,
+        tally: &Tally,
     ) -> Checked {
         let mut c = Checked {
             rows: ViolationRows::new(format),
             refused: Vec::new(),
+            counted: tally.counter(),
         };
         for ((report, line), &k) in run.iter().zip(places) {
             let k = k as usize;
             match answered[k / CHECK_SLICE].of(k % CHECK_SLICE) {
                 Ok(violations) => {
+                    c.counted.count(report.position, violations);
                     for v in violations {
                         c.rows.push(report, v, checker);
                     }

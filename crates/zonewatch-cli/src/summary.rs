@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use zonewatch_core::{Checker, Confidence, Violation};
+use zonewatch_core::{Checker, Confidence, Coord, Violation};
 
 use crate::swap::SwapCheck;
 
@@ -21,6 +21,29 @@ pub struct Tally {
     pub swap: SwapCheck,
 }
 
+/// What a run of checked reports adds to a [`Tally`]: counted where the run's rows are
+/// formatted, on its own core, and added in input order.
+pub struct Counted {
+    checked: u64,
+    by_rule: Vec<[u64; 2]>,
+    swap: SwapCheck,
+}
+
+impl Counted {
+    /// Counts one checked report: its position and its flags.
+    pub fn count(&mut self, position: Coord, violations: &[Violation]) {
+        self.checked += 1;
+        self.swap.observe(position);
+        for v in violations {
+            let slot = match v.confidence {
+                Confidence::Possible => 0,
+                Confidence::Confirmed => 1,
+            };
+            self.by_rule[v.rule.0 as usize][slot] += 1;
+        }
+    }
+}
+
 impl Tally {
     pub fn new(rules: usize) -> Tally {
         Tally {
@@ -34,12 +57,23 @@ impl Tally {
         }
     }
 
-    pub fn count(&mut self, v: &Violation) {
-        let slot = match v.confidence {
-            Confidence::Possible => 0,
-            Confidence::Confirmed => 1,
-        };
-        self.by_rule[v.rule.0 as usize][slot] += 1;
+    /// Counts for a run of reports checked on its own core, to [`add`](Self::add) later.
+    pub fn counter(&self) -> Counted {
+        Counted {
+            checked: 0,
+            by_rule: vec![[0, 0]; self.by_rule.len()],
+            swap: self.swap.fresh(),
+        }
+    }
+
+    /// Adds a run's counts.
+    pub fn add(&mut self, run: &Counted) {
+        self.checked += run.checked;
+        for (all, one) in self.by_rule.iter_mut().zip(&run.by_rule) {
+            all[0] += one[0];
+            all[1] += one[1];
+        }
+        self.swap.merge(&run.swap);
     }
 
     pub fn violations(&self) -> u64 {

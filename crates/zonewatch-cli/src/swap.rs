@@ -74,6 +74,22 @@ impl SwapCheck {
         SwapCheck::new(agreement.zones(), margin)
     }
 
+    /// A check against the same extent with nothing seen yet (to count a run of reports
+    /// on its own core, then [`merge`](Self::merge)).
+    pub fn fresh(&self) -> SwapCheck {
+        SwapCheck {
+            extent: self.extent,
+            seen: 0,
+            swapped_looking: 0,
+        }
+    }
+
+    /// Adds what `other` (a [`fresh`](Self::fresh) copy) has seen.
+    pub fn merge(&mut self, other: &SwapCheck) {
+        self.seen += other.seen;
+        self.swapped_looking += other.swapped_looking;
+    }
+
     /// Counts one report's position.
     #[inline]
     pub fn observe(&mut self, p: Coord) {

@@ -107,6 +107,11 @@ impl<'c> Tracking<'c> {
     }
 
     /// Holds a checked report and its flags.
+    /// Whether [`record`](Self::record) keeps anything (tracks or the report's sample).
+    pub fn records(&self) -> bool {
+        self.recorder.is_some() || self.sample.is_some()
+    }
+
     pub fn record(&mut self, report: &Report, violations: &[Violation]) {
         if let Some(rec) = self.recorder.as_mut() {
             rec.record(report, violations);

@@ -542,3 +542,52 @@ fn accounting_holds_in_strict_mode_and_in_the_join() {
         }
     }
 }
+
+/// The summary's counts (all violations, and per rule, confirmed and possible) are those
+/// of the rows written, counted from the output file; in small chunks too, whose counts
+/// are kept run by run and added up.
+#[test]
+fn the_summary_counts_the_rows_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("out.csv");
+    let out_arg = out_path.to_str().unwrap();
+    for chunk in ["65536", "700"] {
+        let out = zonewatch(&["check", "--chunk-size", chunk, "-o", out_arg]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let rows = std::fs::read_to_string(&out_path).unwrap();
+        // (rule, confidence) of every row; the header names the columns.
+        let mut lines = rows.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+        let (rule_col, conf_col) = (col("rule_id"), col("confidence"));
+        let mut by_rule: std::collections::BTreeMap<String, [u64; 2]> = Default::default();
+        for line in lines {
+            let cells: Vec<&str> = line.split(',').collect();
+            let slot = match cells[conf_col] {
+                "confirmed" => 0,
+                "possible" => 1,
+                other => panic!("confidence {other}"),
+            };
+            by_rule.entry(cells[rule_col].to_string()).or_default()[slot] += 1;
+        }
+        let (confirmed, possible) = by_rule
+            .values()
+            .fold((0, 0), |(c, p), v| (c + v[0], p + v[1]));
+        let summary = text(&out.stderr);
+        assert!(
+            summary.contains(&format!(
+                "violations: {} ({confirmed} confirmed, {possible} possible)",
+                confirmed + possible
+            )),
+            "{summary}"
+        );
+        for (rule, [c, p]) in &by_rule {
+            let line = summary
+                .lines()
+                .find(|l| l.split_whitespace().next() == Some(rule.as_str()))
+                .unwrap_or_else(|| panic!("no line for {rule}: {summary}"));
+            let counts: Vec<&str> = line.split_whitespace().skip(1).collect();
+            assert_eq!(counts, [c.to_string(), p.to_string()], "{rule}: {summary}");
+        }
+    }
+}
