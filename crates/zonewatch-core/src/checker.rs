@@ -568,19 +568,26 @@ mod tests {
         }
     }
 
-    fn stay_in(id: &str, zones: &[&str]) -> Rule {
+    /// A rule of `kind` for every unit, always in force.
+    fn rule(id: &str, kind: RuleKind) -> Rule {
         Rule {
             id: id.into(),
-            kind: RuleKind::StayIn {
-                zones: zones.iter().map(|z| z.to_string()).collect(),
-                home: false,
-            },
+            kind,
             from: None,
             until: None,
             who: UnitFilter::default(),
             except: None,
             options: RuleOptions::default(),
         }
+    }
+
+    fn names(zones: &[&str]) -> Vec<String> {
+        zones.iter().map(|z| z.to_string()).collect()
+    }
+
+    fn stay_in(id: &str, zones: &[&str]) -> Rule {
+        let zones = names(zones);
+        rule(id, RuleKind::StayIn { zones, home: false })
     }
 
     /// Outside every allowed zone, the nearest is found whatever the order its lower
@@ -681,17 +688,15 @@ mod tests {
             (16.5, 31.1),
             (16.5, 30.9),
         ];
-        let keep_out = |zones: &[&str]| Rule {
-            id: "out".into(),
-            kind: RuleKind::KeepOut {
-                zones: zones.iter().map(|z| z.to_string()).collect(),
-                margin_m: 0.0,
-            },
-            from: None,
-            until: None,
-            who: UnitFilter::default(),
-            except: None,
-            options: RuleOptions::default(),
+        let keep_out = |zones: &[&str]| {
+            let zones = names(zones);
+            rule(
+                "out",
+                RuleKind::KeepOut {
+                    zones,
+                    margin_m: 0.0,
+                },
+            )
         };
         let zones = vec![area("star", &star), area("square", &square)];
         let checker = Checker::new(
@@ -784,16 +789,15 @@ mod tests {
             foreign: Some(foreign),
         };
         let keep_out = |id: &str, who: UnitFilter, except: Option<UnitFilter>| Rule {
-            id: id.into(),
-            kind: RuleKind::KeepOut {
-                zones: vec!["zone".into()],
-                margin_m: 0.0,
-            },
-            from: None,
-            until: None,
             who,
             except,
-            options: RuleOptions::default(),
+            ..rule(
+                id,
+                RuleKind::KeepOut {
+                    zones: names(&["zone"]),
+                    margin_m: 0.0,
+                },
+            )
         };
         let sides = |s: &[&str]| Some(s.iter().map(|x| x.to_string()).collect());
         let rules = vec![
