@@ -6,7 +6,7 @@ use std::sync::mpsc::SyncSender;
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use zonewatch_core::{CheckError, Checker, Coord, DepthHints, Report, Violation, hint};
+use zonewatch_core::{CheckError, Checker, Coord, DepthHints, LookAhead, Report, Violation, hint};
 use zonewatch_io::{
     OutputFormat, ParsedReports, Reject, RejectWriter, ReportBlock, ReportBlocks, ViolationRows,
     ViolationWriter,
@@ -249,8 +249,13 @@ const LOCALITY_MIN_VERTICES: usize = 20_000;
 
 /// Reports checked per task.
 const CHECK_SLICE: usize = 4096;
-/// How far ahead in a task's run the reports are prefetched (see [`Answered::new`]).
-const REPORT_AHEAD: usize = 8;
+/// How far ahead in a task's run each load is started (see [`Answered::new`]): a
+/// report's entry in the block, the report, its grid cell word, its cell's list. Each
+/// stage reads what the stage before loaded.
+const AHEAD_ENTRY: usize = 20;
+const AHEAD_REPORT: usize = 16;
+const AHEAD_CELL: usize = 12;
+const AHEAD_LIST: usize = 8;
 
 /// A run of a block's reports in locality order, checked: each report's flags, or why
 /// the checker refused it.
@@ -273,14 +278,26 @@ impl Answered {
         a.ends.push(0);
         let mut hints = DepthHints::default();
         for (j, &i) in run.iter().enumerate() {
-            // The reports come in locality order, scattered over the block: start loading
-            // the block's entry of the one REPORT_AHEAD ahead, and (that entry loaded by
-            // now) the report half as far ahead.
-            if let Some(&k) = run.get(j + REPORT_AHEAD) {
-                hint::prefetch(&block[k as usize]);
+            // The reports come in locality order, scattered over the block, and their
+            // cells are scattered over the grid: start the chain of loads of the reports
+            // ahead, each stage from what the one before loaded (the block's entry, the
+            // report, its cell word, its cell's list).
+            let ahead = |n: usize| run.get(j + n).map(|&k| &block[k as usize]);
+            if let Some(entry) = ahead(AHEAD_ENTRY) {
+                hint::prefetch(entry);
             }
-            if let Some(&k) = run.get(j + REPORT_AHEAD / 2) {
-                hint::prefetch_all(block[k as usize].0);
+            if let Some(&(report, _)) = ahead(AHEAD_REPORT) {
+                hint::prefetch_all(report);
+            }
+            if let Some(&(report, _)) = ahead(AHEAD_CELL) {
+                checker
+                    .zone_index()
+                    .prefetch(report.position, LookAhead::Cell);
+            }
+            if let Some(&(report, _)) = ahead(AHEAD_LIST) {
+                checker
+                    .zone_index()
+                    .prefetch(report.position, LookAhead::List);
             }
             let start = a.violations.len();
             let report = block[i as usize].0;

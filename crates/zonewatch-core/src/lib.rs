@@ -98,7 +98,7 @@ pub use track::{
 pub use unit::{AttributeView, Unit, UnitAttributes};
 pub use violation::{Confidence, RuleIndex, Violation, ZoneRef};
 pub use zone::{GeometryPath, Shape, Zone, ZoneProblem};
-pub use zone_index::{Predicate, ZoneHits, ZoneIndex};
+pub use zone_index::{LookAhead, Predicate, ZoneHits, ZoneIndex};
 
 /// A lon/lat position in degrees: `x` = longitude, `y` = latitude (WGS84, GeoJSON order).
 pub type Coord = geo_types::Coord<f64>;

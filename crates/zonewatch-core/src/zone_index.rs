@@ -14,7 +14,7 @@ use crate::zone_grid::{CellHit, GridParams, ZoneGrid, entry_block, entry_is_exac
 use crate::{Coord, Shape, Zone, ZoneRef};
 
 mod batch;
-pub use batch::ZoneHits;
+pub use batch::{LookAhead, ZoneHits};
 
 /// Which relation a spatial join asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

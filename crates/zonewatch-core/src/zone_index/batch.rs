@@ -23,6 +23,20 @@ use rayon::prelude::*;
 use super::{Predicate, ZoneIndex};
 use crate::{Coord, ZoneRef};
 
+/// A stage of the look-ahead of queries answered one after another in a known order
+/// ([`ZoneIndex::prefetch`]). Each stage reads what the one before loaded, so each pays
+/// off only when the stage before ran for the same point a few queries earlier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LookAhead {
+    /// Start loading the point's grid cell word.
+    Cell,
+    /// Start loading its cell's list of zones (reads the cell word).
+    List,
+    /// Start loading the first edges of the zones whose boundary crosses its cell (reads
+    /// the list).
+    Edges,
+}
+
 /// Below this many points a batch is answered in input order: sorting would not pay.
 const SORT_MIN: usize = 2048;
 /// Points answered per task, in tile order.
@@ -71,6 +85,20 @@ impl ZoneHits {
 }
 
 impl ZoneIndex {
+    /// Starts loading what a query at `p` will read, one [`LookAhead`] stage: for a
+    /// caller that answers queries one at a time in an order it knows ahead (as
+    /// [`zones_at_all`](Self::zones_at_all) does for itself), e.g. `Cell` for the point
+    /// 12 ahead, `List` for the point 8 ahead, `Edges` for the point 4 ahead. A hint
+    /// (`crate::hint`): no answer depends on it, and a point outside the grid is ignored.
+    #[inline]
+    pub fn prefetch(&self, p: Coord, stage: LookAhead) {
+        match stage {
+            LookAhead::Cell => self.grid.prefetch_cell(p),
+            LookAhead::List => self.grid.prefetch_list(p),
+            LookAhead::Edges => self.grid.prefetch_blocks(p),
+        }
+    }
+
     /// The indices of `points` in an order that reads the index's memory nearly in the
     /// order it is laid out: tile by tile of the grid (8 × 8 cells, row by row), within a
     /// tile in input order, points outside the grid last. Answering a large batch in this
@@ -166,13 +194,13 @@ impl ZoneIndex {
                     // Start loading what the queries a few points ahead will read, each
                     // stage from what the stage before loaded (module notes).
                     if let Some(&q) = run.get(k + AHEAD_CELL) {
-                        self.grid.prefetch_cell(q);
+                        self.prefetch(q, LookAhead::Cell);
                     }
                     if let Some(&q) = run.get(k + AHEAD_LIST) {
-                        self.grid.prefetch_list(q);
+                        self.prefetch(q, LookAhead::List);
                     }
                     if let Some(&q) = run.get(k + AHEAD_BLOCKS) {
-                        self.grid.prefetch_blocks(q);
+                        self.prefetch(q, LookAhead::Edges);
                     }
                     let before = zones.len();
                     self.zones_at(p, predicate, &mut zones);
