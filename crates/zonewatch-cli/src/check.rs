@@ -145,17 +145,21 @@ fn check_input(
     let blocks = ReportBlocks::new(reader, input.format, &input.name, rows)?;
     let source = input.name.as_str();
     let large_index = checker.zone_index().vertex_count() >= LOCALITY_MIN_VERTICES;
+    // The last block's parsed pieces, whose strings the next block's reports reuse.
+    let mut spent: Vec<ParsedReports> = Vec::new();
     pipeline::run(blocks, ReportBlocks::next_block, |block| {
-        // Parse: each piece of a block on its own core; a careful reader's chunk as is.
+        // Parse: each piece of a block on its own core, into a spent piece of the block
+        // before (recycled there, on that core); a careful reader's chunk as is.
         let mut parsed: Vec<ParsedReports> = match block {
-            ReportBlock::Lines(lines) => (0..lines.pieces())
-                .into_par_iter()
-                .map(|i| {
-                    let mut p = ParsedReports::default();
-                    lines.read_reports(i, &mut p);
-                    p
-                })
-                .collect(),
+            ReportBlock::Lines(lines) => {
+                let mut pieces = std::mem::take(&mut spent);
+                pieces.resize_with(lines.pieces(), ParsedReports::default);
+                pieces.par_iter_mut().enumerate().for_each(|(i, p)| {
+                    p.recycle();
+                    lines.read_reports(i, p);
+                });
+                pieces
+            }
             ReportBlock::Parsed(p) => vec![p],
         };
         let mut bad: Vec<Reject> = Vec::new();
@@ -235,6 +239,10 @@ fn check_input(
             }
         }
         progress.update(tally.read);
+        // Kept for the next block: freeing the reports here (two or three strings each)
+        // took ~7 % of a light check's time on this thread while the workers waited.
+        drop(block);
+        spent = parsed;
         Ok(())
     })
 }

@@ -8,8 +8,8 @@ use zonewatch_core::{Report, UnitAttributes};
 use crate::csv_records::{Cells, CsvRecords, Header};
 use crate::error::{InputError, Location};
 use crate::report_fields::{
-    RowProblem, check_accuracy, check_position, generated_id, parse_foreign, parse_number,
-    parse_time,
+    RowProblem, StringPool, check_accuracy, check_position, generated_id, parse_foreign,
+    parse_number, parse_time,
 };
 use crate::report_reader::Sink;
 
@@ -154,6 +154,7 @@ impl ReportColumns {
         r: &impl Cells<'c>,
         source: &str,
         line: u64,
+        strings: &mut StringPool,
     ) -> Result<Report, RowProblem> {
         let c = self;
         if r.count() != self.width {
@@ -177,27 +178,35 @@ impl ReportColumns {
             None => 0.0,
             Some(f) => check_accuracy(parse_number(f, "accuracy_m")?)?,
         };
-        let id = match optional(r, c.report_id, "report_id")? {
-            Some(id) => id,
-            None => generated_id(source, ':', line),
+        // Every field checked (in this order: the first problem is the one reported)
+        // before any string is taken from the pool.
+        let id = optional(r, c.report_id, "report_id")?;
+        let (side, class, role) = (
+            optional(r, c.side, "side")?,
+            optional(r, c.class, "class")?,
+            optional(r, c.role, "role")?,
+        );
+        let foreign = match c.foreign {
+            Some(i) => parse_foreign(r.cell(i))?,
+            None => None,
         };
-        let attributes = UnitAttributes {
-            side: optional(r, c.side, "side")?,
-            class: optional(r, c.class, "class")?,
-            role: optional(r, c.role, "role")?,
-            foreign: match c.foreign {
-                Some(i) => parse_foreign(r.cell(i))?,
-                None => None,
-            },
-        };
+        let from = optional(r, c.source, "source")?;
+        let mut owned = |s: &str| strings.text(s);
         Ok(Report {
-            id,
-            unit_id: unit_id.to_string(),
+            id: id
+                .map(&mut owned)
+                .unwrap_or_else(|| generated_id(source, ':', line)),
+            unit_id: owned(unit_id),
             time,
             position,
             accuracy_m,
-            source: optional(r, c.source, "source")?,
-            attributes,
+            source: from.map(&mut owned),
+            attributes: UnitAttributes {
+                side: side.map(&mut owned),
+                class: class.map(&mut owned),
+                role: role.map(&mut owned),
+                foreign,
+            },
         })
     }
 }
@@ -237,7 +246,12 @@ impl<R: Read> CsvReports<R> {
             Err(e) => return Err(InputError::io(&self.source, e.into())),
         };
         // Built straight into the sink: a report is large, and each move is a memcpy.
-        match self.columns.report(&&self.records, &self.source, line) {
+        match self.columns.report(
+            &&self.records,
+            &self.source,
+            line,
+            &mut StringPool::default(),
+        ) {
             Ok(report) => sink.accept(report, line),
             Err(p) => sink.rejects.push(p.into_reject(&self.source, line, None)),
         }
@@ -279,15 +293,15 @@ fn text<'a>(bytes: &'a [u8], field: &'static str) -> Result<Option<&'a str>, Row
     })
 }
 
-/// An optional column's cell as an owned string; `None` when the column or value is absent.
+/// An optional column's cell; `None` when the column or value is absent.
 #[inline]
 fn optional<'c>(
     r: &impl Cells<'c>,
     column: Option<usize>,
     field: &'static str,
-) -> Result<Option<String>, RowProblem> {
+) -> Result<Option<&'c str>, RowProblem> {
     match column {
         None => Ok(None),
-        Some(i) => Ok(text(r.cell(i), field)?.map(str::to_string)),
+        Some(i) => text(r.cell(i), field),
     }
 }

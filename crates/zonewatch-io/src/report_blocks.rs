@@ -22,6 +22,7 @@ use crate::json_features::{FeatureSlot, parse_feature_line};
 use crate::json_reports::feature_to_report;
 use crate::line_blocks::{BlockSize, LineBlocks, Next, PieceSpan, Pool, RawBlock, lines};
 use crate::point_reader::{PointColumns, PointId, json_point};
+use crate::report_fields::StringPool;
 use crate::{Input, PointReader, Reject, ReportFormat, ReportReader};
 
 /// Reports parsed from a piece of a block (or a careful reader's chunk), in input order.
@@ -33,6 +34,20 @@ pub struct ParsedReports {
     pub lines: Vec<u64>,
     /// The rejected rows.
     pub rejects: Vec<Reject>,
+    /// The strings of reports [`recycle`](Self::recycle)d, for the reports read next.
+    strings: StringPool,
+}
+
+impl ParsedReports {
+    /// Empties it for the next piece, keeping its reports' strings: the CSV reports read
+    /// into it next take their ids and texts from them instead of the allocator.
+    pub fn recycle(&mut self) {
+        for report in self.reports.drain(..) {
+            self.strings.keep(report);
+        }
+        self.lines.clear();
+        self.rejects.clear();
+    }
 }
 
 /// Points parsed from a piece of a block (or a careful reader's chunk), in input order.
@@ -113,7 +128,7 @@ impl LineBlock {
         match &*self.layout {
             Layout::CsvReports(columns) => {
                 csv_rows(bytes, p.first_line, |line, row| {
-                    match columns.report(row, source, line) {
+                    match columns.report(row, source, line, &mut out.strings) {
                         Ok(report) => {
                             out.reports.push(report);
                             out.lines.push(line);

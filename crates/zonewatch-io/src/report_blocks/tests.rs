@@ -66,12 +66,18 @@ fn block_reports(bytes: &[u8], format: ReportFormat, rows: usize) -> Outcome {
             return out;
         }
     };
-    let mut all = ParsedReports::default();
+    let (mut all, mut piece) = (ParsedReports::default(), ParsedReports::default());
     loop {
         match blocks.next_block() {
             Ok(Some(ReportBlock::Lines(b))) => {
+                // Each piece read into the piece before, recycled (as `check` does): its
+                // reports take the strings of the reports read before.
                 for i in 0..b.pieces() {
-                    b.read_reports(i, &mut all);
+                    piece.recycle();
+                    b.read_reports(i, &mut piece);
+                    all.reports.extend(piece.reports.iter().cloned());
+                    all.lines.extend(&piece.lines);
+                    all.rejects.extend(piece.rejects.iter().cloned());
                 }
             }
             Ok(Some(ReportBlock::Parsed(p))) => {
@@ -206,6 +212,18 @@ fn inputs() -> Vec<(String, Vec<u8>, ReportFormat)> {
         "id,lon,lat\na,1,2\n,3,4\nb,5\n,6,7\n".to_string(),
         "lon,lat\n1,2\n".to_string(),
         "unit_id,lon\nU,1\n".to_string(),
+        // Optional texts of every length, present and absent, and rows refused after
+        // some of their texts were read: recycled strings must carry nothing over.
+        "report_id,unit_id,time,lon,lat,side,class,role,foreign,source\n\
+         r1,U1,2021-01-23T00:00:00Z,1,2,GNA,armour,,yes,uav\n\
+         a-report-id-longer-than-any-before-it,LAAF-FGN-1,2021-01-23T00:00:01Z,1,2,,,training,no,\n\
+         ,U,2021-01-23T00:00:02Z,1,2,LAAF,,,,humint-with-a-long-source-name\n\
+         r4,U4,2021-01-23T00:00:03Z,1,2,GNA,artillery,command,maybe,gps\n\
+         r5,U5,2021-01-23T00:00:04Z,1,2,,,,,\n\
+         r6,a-unit-id-longer-than-any-before-it-too,2021-01-23T00:00:05Z,1,2,S,C,R,1,s\n\
+         r7,U7,2021-01-23T00:00:06Z,1,,GNA,armour,,yes,uav\n\
+         r8,U8,2021-01-23T00:00:07Z,1,2,,,,,\n"
+            .to_string(),
     ];
     let nd = |i: usize| {
         format!(
