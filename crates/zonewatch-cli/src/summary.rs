@@ -21,8 +21,8 @@ pub struct Tally {
     pub swap: SwapCheck,
 }
 
-/// What a run of checked reports adds to a [`Tally`]: counted where the run's rows are
-/// formatted, on its own core, and added in input order.
+/// What a run of checked reports adds to a [`Tally`]: counted where the run is checked,
+/// on its own core, and added to the tally after (sums: in any order).
 pub struct Counted {
     checked: u64,
     by_rule: Vec<[u64; 2]>,
