@@ -185,7 +185,9 @@ fn check_input(
         // Few vertices stay in cache anyway: there, input order reads the reports
         // themselves (~200 bytes each, and their ids) in order, which is then worth more.
         let order: Vec<u32> = if large_index {
-            let positions: Vec<Coord> = block.iter().map(|(r, _)| r.position).collect();
+            // On every core: each report's first read here is a cache miss (~2.4 % of a
+            // light check, with the other core idle, when this thread read them alone).
+            let positions: Vec<Coord> = block.par_iter().map(|(r, _)| r.position).collect();
             checker.zone_index().locality_order(&positions)
         } else {
             (0..block.len() as u32).collect()
