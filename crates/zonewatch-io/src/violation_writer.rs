@@ -210,8 +210,12 @@ impl Scratch {
 fn push_centimetres(out: &mut String, d: f64) {
     use std::fmt::Write as _;
     let x = (d * 100.0).abs();
-    if x < (1u64 << 40) as f64 && (x.fract() - 0.5).abs() > 1.0 / 4096.0 {
-        let n = x.round() as u64;
+    // Below 2⁴⁰ the integer part and the fraction are exact, taken by hand (`fract` and
+    // `round` are calls into libm on baseline x86-64); NaN fails the first test.
+    let whole = if x < (1u64 << 40) as f64 { x as u64 } else { u64::MAX };
+    let fraction = x - whole as f64;
+    if whole != u64::MAX && (fraction - 0.5).abs() > 1.0 / 4096.0 {
+        let n = whole + u64::from(fraction > 0.5);
         if d < 0.0 && n != 0 {
             out.push('-');
         }
