@@ -25,7 +25,7 @@ use crate::{Outcome, set_threads};
 
 pub fn run(args: CheckArgs) -> Result<Outcome> {
     set_threads(args.input.threads)?;
-    let loaded = inputs::agreement(&args.agreement)?;
+    let loaded = inputs::agreement(&args.agreement, args.report.is_some())?;
     let mut report = match args.report.as_deref() {
         Some(path) => Some(ReportJob::new(path, &loaded, &args)?),
         None => None,

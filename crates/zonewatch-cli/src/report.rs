@@ -20,7 +20,7 @@ use zonewatch_core::{Checker, Confidence, Coord, Incident, IncidentStatus, Track
 use zonewatch_io::{ZoneRole, confidence_color, incident_style, zone_roles};
 
 use crate::args::CheckArgs;
-use crate::inputs::{Input, InputDigest, InputFile, LoadedAgreement};
+use crate::inputs::{Input, InputDigest, InputFile, LoadedAgreement, Provenance};
 use crate::output::Sink;
 
 pub use points::ViolationSample;
@@ -52,8 +52,7 @@ pub struct Accounting {
 /// zone categories, and the report inputs' digests (computed while they stream).
 pub struct ReportJob {
     path: PathBuf,
-    files: Vec<InputFile>,
-    categories: std::collections::HashMap<String, String>,
+    provenance: Provenance,
     digests: Vec<(String, InputDigest)>,
 }
 
@@ -92,10 +91,13 @@ impl ReportJob {
                 );
             }
         }
+        let provenance = loaded
+            .provenance
+            .clone()
+            .context("internal error: the agreement was loaded without its provenance")?;
         Ok(ReportJob {
             path: path.to_path_buf(),
-            files: loaded.files.clone(),
-            categories: loaded.categories.clone(),
+            provenance,
             digests: Vec::new(),
         })
     }
@@ -116,11 +118,11 @@ impl ReportJob {
         tracks: &Tracks,
         sample: &ViolationSample,
     ) -> Result<()> {
-        let mut files = self.files;
+        let mut files = self.provenance.files;
         for (name, digest) in &self.digests {
             files.push(digest.finish(name)?);
         }
-        let roles = zone_roles(checker.agreement(), &self.categories);
+        let roles = zone_roles(checker.agreement(), &self.provenance.categories);
         let model = model(checker, accounting, tracks, sample, &files, &roles)?;
         let html = page(&model)?;
         let mut sink = Sink::create(Some(&self.path))?;

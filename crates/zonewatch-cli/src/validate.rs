@@ -32,7 +32,7 @@ pub fn run(validate: ValidateArgs) -> Result<Outcome> {
         );
         return Ok(Outcome::Done);
     }
-    let loaded = inputs::agreement(args)?;
+    let loaded = inputs::agreement(args, false)?;
     let a = &loaded.agreement;
     if let Some(out) = &validate.styled_zones {
         let text = match &args.zones {

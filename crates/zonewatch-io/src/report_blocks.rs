@@ -42,9 +42,10 @@ impl ParsedReports {
     /// Empties it for the next piece, keeping its reports' strings: the CSV reports read
     /// into it next take their ids and texts from them instead of the allocator.
     pub fn recycle(&mut self) {
-        for report in self.reports.drain(..) {
+        for report in &mut self.reports {
             self.strings.keep(report);
         }
+        self.reports.clear();
         self.lines.clear();
         self.rejects.clear();
     }

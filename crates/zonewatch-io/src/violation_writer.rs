@@ -212,7 +212,11 @@ fn push_centimetres(out: &mut String, d: f64) {
     let x = (d * 100.0).abs();
     // Below 2⁴⁰ the integer part and the fraction are exact, taken by hand (`fract` and
     // `round` are calls into libm on baseline x86-64); NaN fails the first test.
-    let whole = if x < (1u64 << 40) as f64 { x as u64 } else { u64::MAX };
+    let whole = if x < (1u64 << 40) as f64 {
+        x as u64
+    } else {
+        u64::MAX
+    };
     let fraction = x - whole as f64;
     if whole != u64::MAX && (fraction - 0.5).abs() > 1.0 / 4096.0 {
         let n = whole + u64::from(fraction > 0.5);
