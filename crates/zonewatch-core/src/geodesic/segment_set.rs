@@ -19,7 +19,7 @@ use super::ellipsoid::{
     SLACK_M, bulge_factor, chord_sag_m, ecef, meridian_arc_m, parallel_radius_floor, sin2_reduced,
 };
 use super::query_point::QueryPoint;
-use super::segment::{Ends, distance_to_segment_with};
+use super::segment::{Ends, SegmentTrig, distance_to_segment_with};
 use crate::Coord;
 
 /// Consecutive pieces per leaf box: small enough that a leaf's box is tight, large enough
@@ -32,6 +32,12 @@ const RUN: usize = 16;
 const LONG_RUN: usize = 4;
 /// The most pieces such a set may have (so at most 16 leaves).
 const LONG_PIECES: usize = 64;
+/// A set of at most this many pieces keeps its pieces' end trigonometry (72 bytes a
+/// piece, at most 4.6 KB a set), saving each exact solve two `sin_cos` pairs: a small set
+/// (a country outline, a road's band) is solved again at every report near it, while the
+/// large ones' tables would cost tens of MB on the stress set (`SegmentTrig`'s history in
+/// docs/decisions.md).
+const TRIG_PIECES: usize = 64;
 /// Children per inner box.
 const FANOUT: usize = 8;
 /// A segment whose sag (how far it strays from its chord) exceeds this is also bounded
@@ -75,6 +81,8 @@ pub struct SegmentSet {
     levels: Vec<Vec<Cell>>,
     /// Pieces per leaf box: RUN, or LONG_RUN for a set of long pieces.
     run: usize,
+    /// Each piece's end trigonometry, for a set of at most [`TRIG_PIECES`]; else empty.
+    trig: Vec<SegmentTrig>,
     bounds: (Coord, Coord),
 }
 
@@ -234,11 +242,20 @@ impl SegmentSet {
             }
         }
         let bounds = crate::extent::bounding_box(pieces.iter().flat_map(|pc| [pc.a, pc.b]));
+        let trig = if pieces.len() <= TRIG_PIECES {
+            pieces
+                .iter()
+                .map(|pc| SegmentTrig::new(pc.a, pc.b))
+                .collect()
+        } else {
+            Vec::new()
+        };
         SegmentSet {
             pieces,
             parts,
             levels,
             run,
+            trig,
             bounds,
         }
     }
@@ -302,8 +319,8 @@ impl SegmentSet {
         // Any piece's exact distance bounds the minimum from above: as the first limit,
         // the seed's lets the descent prune at once what a cold start would first visit.
         // The seed is then left out of the search (its solution is offered already).
-        if let Some(pc) = self.pieces.get(seed.0 as usize) {
-            let d = distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends);
+        if (seed.0 as usize) < self.pieces.len() {
+            let d = self.solve(&mut s, seed.0 as usize);
             s.seed = seed.0;
             s.offer(d, seed.0);
         }
@@ -427,7 +444,7 @@ impl SegmentSet {
             n -= 1;
             bound[j] = bound[n];
             piece[j] = piece[n];
-            let d = distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends);
+            let d = self.solve(s, i as usize);
             s.offer(d, u32::from(i));
         }
     }
@@ -470,9 +487,15 @@ impl SegmentSet {
             }
             cand[j] = cand[n - 1];
             n -= 1;
-            let d = distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends);
+            let d = self.solve(s, start + i as usize);
             s.offer(d, (start + i as usize) as u32);
         }
+    }
+
+    /// The exact distance to piece `i` (its end trigonometry given when the set keeps it).
+    fn solve(&self, s: &mut Search, i: usize) -> f64 {
+        let pc = &self.pieces[i];
+        distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends, self.trig.get(i))
     }
 
     /// A rigorous lower bound on the distance to a piece with parts: the smallest of its
