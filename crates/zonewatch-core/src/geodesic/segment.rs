@@ -59,7 +59,29 @@ const SCAN_STEPS: usize = 32;
 /// and below 89° of latitude, else a geographiclib inverse solution, ≈ 700 ns); no
 /// allocation.
 pub fn distance_to_segment_m(p: Coord, a: Coord, b: Coord) -> f64 {
-    distance_to_segment_with(p, a, b, &mut Ends::default())
+    distance_to_segment_with(p, a, b, &mut Ends::default(), None)
+}
+
+/// The trigonometry of a segment's ends that its solution needs, computed once for a
+/// segment solved from many points, by the same expressions the solver would use (so the
+/// solution is bit-identical with or without it).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SegmentTrig {
+    /// sin, cos of the latitude, sin, cos of the longitude, of each end.
+    a: [f64; 4],
+    b: [f64; 4],
+    /// tan of the larger |latitude| of the ends.
+    tan_lat_max: f64,
+}
+
+impl SegmentTrig {
+    pub(super) fn new(a: Coord, b: Coord) -> SegmentTrig {
+        SegmentTrig {
+            a: end_sin_cos(a),
+            b: end_sin_cos(b),
+            tan_lat_max: a.y.abs().max(b.y.abs()).to_radians().tan(),
+        }
+    }
 }
 
 /// sin and cos of a point's latitude and longitude.
@@ -71,16 +93,23 @@ fn end_sin_cos(q: Coord) -> [f64; 4] {
 
 /// [`distance_to_segment_m`], remembering the inverse solutions at segment ends in
 /// `ends`, so that consecutive segments sharing a vertex solve it once (and taking the
-/// query point's prepared form from it). The result is bit-identical (the same solution
-/// of the same inputs).
-pub(super) fn distance_to_segment_with(p: Coord, a: Coord, b: Coord, ends: &mut Ends) -> f64 {
+/// query point's prepared form from it), and the ends' trigonometry from `trig` when
+/// given (it must be `SegmentTrig::new(a, b)`). The result is bit-identical (the same
+/// solution of the same inputs).
+pub(super) fn distance_to_segment_with(
+    p: Coord,
+    a: Coord,
+    b: Coord,
+    ends: &mut Ends,
+    trig: Option<&SegmentTrig>,
+) -> f64 {
     if [p.x, p.y, a.x, a.y, b.x, b.y].iter().any(|v| v.is_nan()) {
         return f64::NAN;
     }
     if a == b {
         return distance_m(p, a);
     }
-    let mut span = Span::new(a, b, ends);
+    let mut span = Span::new(a, b, ends, trig);
     let t0 = span.projected_t(p);
     let first = span.probe(p, t0);
     if first.f == 0.0 {
@@ -233,16 +262,16 @@ impl Bracket {
 }
 
 impl<'e> Span<'e> {
-    fn new(a: Coord, b: Coord, ends: &'e mut Ends) -> Span<'e> {
+    fn new(a: Coord, b: Coord, ends: &'e mut Ends, trig: Option<&SegmentTrig>) -> Span<'e> {
         Span {
             a,
             b,
             ends,
             dlat_r: (b.y - a.y).to_radians(),
             dlon_r: (b.x - a.x).to_radians(),
-            start_sc: None,
-            end_sc: None,
-            tan_lat_max: None,
+            start_sc: trig.map(|t| t.a),
+            end_sc: trig.map(|t| t.b),
+            tan_lat_max: trig.map(|t| t.tan_lat_max),
         }
     }
 
@@ -531,7 +560,7 @@ mod tests {
             refined = refined.min(f1).min(f2);
         }
         let mut ends = Ends::default();
-        let span = Span::new(a, b, &mut ends);
+        let span = Span::new(a, b, &mut ends, None);
         let step = norm(RHO_MAX * span.dlat_r, A * span.dlon_r) / n as f64;
         (raw, refined, step)
     }
@@ -663,7 +692,7 @@ mod tests {
             let mut ends = Ends::default();
             for _ in 0..2 {
                 for w in path.windows(2).chain(path.windows(2).rev()) {
-                    let shared = distance_to_segment_with(p, w[0], w[1], &mut ends);
+                    let shared = distance_to_segment_with(p, w[0], w[1], &mut ends, None);
                     let fresh = distance_to_segment_m(p, w[0], w[1]);
                     assert_eq!(shared.to_bits(), fresh.to_bits(), "{p:?} {w:?}");
                 }
@@ -735,8 +764,14 @@ mod tests {
         let q = super::super::QueryPoint::new(p);
         let t = q.trig();
         let mut ends = Ends::at(p, t.place, t.radii);
-        let got = distance_to_segment_with(p, a, b, &mut ends);
+        let got = distance_to_segment_with(p, a, b, &mut ends, None);
         prop_assert_eq!(got.to_bits(), want.to_bits(), "{:?} {:?} {:?}", p, a, b);
+        // With the ends' trigonometry given too (as a small segment set gives it).
+        let trig = SegmentTrig::new(a, b);
+        let given = distance_to_segment_with(p, a, b, &mut ends, Some(&trig));
+        prop_assert_eq!(given.to_bits(), want.to_bits(), "{:?} {:?} {:?}", p, a, b);
+        let fresh = distance_to_segment_with(p, a, b, &mut Ends::default(), Some(&trig));
+        prop_assert_eq!(fresh.to_bits(), want.to_bits(), "{:?} {:?} {:?}", p, a, b);
         Ok(())
     }
 

@@ -19,7 +19,7 @@ use super::ellipsoid::{
     SLACK_M, bulge_factor, chord_sag_m, ecef, meridian_arc_m, parallel_radius_floor, sin2_reduced,
 };
 use super::query_point::QueryPoint;
-use super::segment::{Ends, distance_to_segment_with};
+use super::segment::{Ends, SegmentTrig, distance_to_segment_with};
 use crate::Coord;
 
 /// Consecutive pieces per leaf box: small enough that a leaf's box is tight, large enough
@@ -32,6 +32,14 @@ const RUN: usize = 16;
 const LONG_RUN: usize = 4;
 /// The most pieces such a set may have (so at most 16 leaves).
 const LONG_PIECES: usize = 64;
+/// A set of at most this many pieces keeps its pieces' end trigonometry (72 bytes a
+/// piece, at most 4.6 KB a set), saving each exact solve two `sin_cos` pairs: a small set
+/// (a country outline, a road's band) is solved again at every report near it, while the
+/// large ones' tables would cost tens of MB on the stress set (`SegmentTrig`'s history in
+/// docs/decisions.md).
+const TRIG_PIECES: usize = 64;
+/// Cells a side of a small set of long pieces' limit grid (`LimitGrid`).
+const LIMIT_GRID: usize = 16;
 /// Children per inner box.
 const FANOUT: usize = 8;
 /// A segment whose sag (how far it strays from its chord) exceeds this is also bounded
@@ -75,6 +83,11 @@ pub struct SegmentSet {
     levels: Vec<Vec<Cell>>,
     /// Pieces per leaf box: RUN, or LONG_RUN for a set of long pieces.
     run: usize,
+    /// Each piece's end trigonometry, for a set of at most [`TRIG_PIECES`]; else empty.
+    trig: Vec<SegmentTrig>,
+    /// For a set of long pieces, an upper bound on the answer over each cell of a grid on
+    /// its box: the first limit of a cold, uncapped search from inside the box.
+    limits: Option<LimitGrid>,
     bounds: (Coord, Coord),
 }
 
@@ -234,13 +247,27 @@ impl SegmentSet {
             }
         }
         let bounds = crate::extent::bounding_box(pieces.iter().flat_map(|pc| [pc.a, pc.b]));
-        SegmentSet {
+        let trig = if pieces.len() <= TRIG_PIECES {
+            pieces
+                .iter()
+                .map(|pc| SegmentTrig::new(pc.a, pc.b))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut set = SegmentSet {
             pieces,
             parts,
             levels,
             run,
+            trig,
+            limits: None,
             bounds,
+        };
+        if set.run == LONG_RUN {
+            set.limits = Some(LimitGrid::new(&set));
         }
+        set
     }
 
     /// The exact smallest geodesic distance from `p` to any segment or point, metres.
@@ -249,7 +276,7 @@ impl SegmentSet {
     /// only skips segments that provably cannot win). `f64::INFINITY` for an empty set,
     /// NaN for a NaN `p`.
     pub fn distance_m(&self, p: Coord) -> f64 {
-        self.search(&QueryPoint::new(p), f64::INFINITY, &mut Seed::default())
+        self.search_uncapped(&QueryPoint::new(p), &mut Seed::default())
     }
 
     /// [`distance_m`](Self::distance_m) from a prepared query point, solving the piece `seed` names first (one near
@@ -260,7 +287,18 @@ impl SegmentSet {
     /// pieces are solved (none whose lower bound exceeds the seed's distance).
     /// [`Seed::NONE`] is a cold start.
     pub(crate) fn distance_seeded_at(&self, q: &QueryPoint, seed: &mut Seed) -> f64 {
-        self.search(q, f64::INFINITY, seed)
+        self.search_uncapped(q, seed)
+    }
+
+    /// [`search`](Self::search) with no cap, capped instead, for a set of long pieces and
+    /// a point in its box, by its cell's upper bound on the answer ([`LimitGrid`]): the
+    /// same value, since the answer is within that bound, and what it prunes lies beyond.
+    fn search_uncapped(&self, q: &QueryPoint, seed: &mut Seed) -> f64 {
+        let cap = match &self.limits {
+            Some(grid) => grid.limit_at(q.at()),
+            None => f64::INFINITY,
+        };
+        self.search(q, cap, seed)
     }
 
     /// [`distance_up_to_m`](Self::distance_up_to_m) from a prepared query point: the same
@@ -302,8 +340,8 @@ impl SegmentSet {
         // Any piece's exact distance bounds the minimum from above: as the first limit,
         // the seed's lets the descent prune at once what a cold start would first visit.
         // The seed is then left out of the search (its solution is offered already).
-        if let Some(pc) = self.pieces.get(seed.0 as usize) {
-            let d = distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends);
+        if (seed.0 as usize) < self.pieces.len() {
+            let d = self.solve(&mut s, seed.0 as usize);
             s.seed = seed.0;
             s.offer(d, seed.0);
         }
@@ -357,7 +395,9 @@ impl SegmentSet {
     /// whichever bound is smaller first, so that the first piece solved has the smallest
     /// bound of the whole set (a descent solves the best piece of each leaf it meets while
     /// the limit is still loose). A piece is bounded by its chord, then by its parts once
-    /// a limit is known, then solved; the search stops when no leaf or piece left can be
+    /// some piece has been solved (not under a cap alone: the first piece solved is
+    /// nearly always the answer, whose parts would only delay its solution), then solved;
+    /// the search stops when no leaf or piece left can be
     /// within the limit. The same rigorous bounds, so the same brute-force minimum.
     fn search_long(&self, s: &mut Search) {
         let mut leaves = [(0.0f64, 0u8); LONG_PIECES / LONG_RUN];
@@ -419,7 +459,9 @@ impl SegmentSet {
             }
             let (i, fine) = piece[j];
             let pc = &self.pieces[i as usize];
-            if !fine && s.limit().is_finite() {
+            // Parts only once a piece is solved (see above): under the cap of a limit
+            // grid or a band's reach they would be computed for the answer's piece.
+            if !fine && s.found.is_finite() {
                 bound[j] = best.max(self.parts_bound(s, pc));
                 piece[j].1 = true;
                 continue;
@@ -427,7 +469,7 @@ impl SegmentSet {
             n -= 1;
             bound[j] = bound[n];
             piece[j] = piece[n];
-            let d = distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends);
+            let d = self.solve(s, i as usize);
             s.offer(d, u32::from(i));
         }
     }
@@ -470,9 +512,15 @@ impl SegmentSet {
             }
             cand[j] = cand[n - 1];
             n -= 1;
-            let d = distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends);
+            let d = self.solve(s, start + i as usize);
             s.offer(d, (start + i as usize) as u32);
         }
+    }
+
+    /// The exact distance to piece `i` (its end trigonometry given when the set keeps it).
+    fn solve(&self, s: &mut Search, i: usize) -> f64 {
+        let pc = &self.pieces[i];
+        distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends, self.trig.get(i))
     }
 
     /// A rigorous lower bound on the distance to a piece with parts: the smallest of its
@@ -501,6 +549,78 @@ impl Default for Seed {
     /// [`Seed::NONE`].
     fn default() -> Seed {
         Seed::NONE
+    }
+}
+
+/// A small set of long pieces' first limits: over the set's lon/lat box, LIMIT_GRID²
+/// cells, each holding a rigorous upper bound on the distance from any of its points to
+/// the set: the exact distance from its centre (the set's own search, when the set is
+/// built: 256 searches, well under a millisecond for a country outline) plus an upper
+/// bound on how far a point of the cell is from its centre. A cold search from deep
+/// inside a country otherwise bounds every leaf and the pieces of the nearest ones before
+/// its first solution gives it a limit. Unlike a seed it costs no solve: a seed that is
+/// not the answer's piece (two thirds of them for the Sirte reports, from a 64 × 64 grid)
+/// costs a whole solve more than the cold search.
+#[derive(Clone, Debug)]
+struct LimitGrid {
+    lon0: f64,
+    lat0: f64,
+    /// Cells per degree.
+    lon_scale: f64,
+    lat_scale: f64,
+    /// Row-major from the south-west cell, metres.
+    cells: Box<[f64]>,
+}
+
+impl LimitGrid {
+    fn new(set: &SegmentSet) -> LimitGrid {
+        // The largest meridian radius of curvature, rounded up (as `upper_bound_m`): a
+        // path along a meridian, then a parallel, of Δφ and Δλ radians is shorter than
+        // this × (|Δφ| + |Δλ|).
+        const RADIUS_MAX_M: f64 = 6_399_594.0;
+        let (lo, hi) = set.bounds;
+        let n = LIMIT_GRID as f64;
+        let (w, h) = ((hi.x - lo.x) / n, (hi.y - lo.y) / n);
+        let reach = RADIUS_MAX_M * (0.5 * (w + h)).to_radians() * (1.0 + 1e-9) + SLACK_M;
+        let cells = (0..LIMIT_GRID * LIMIT_GRID)
+            .map(|k| {
+                let (i, j) = (k % LIMIT_GRID, k / LIMIT_GRID);
+                let centre = Coord {
+                    x: lo.x + (i as f64 + 0.5) * w,
+                    y: lo.y + (j as f64 + 0.5) * h,
+                };
+                let d = set.search(
+                    &QueryPoint::new(centre),
+                    f64::INFINITY,
+                    &mut Seed::default(),
+                );
+                // The centre's distance is within nanometres of the exact one; the slack
+                // (1 mm) in `reach` covers that too.
+                d * (1.0 + 1e-9) + reach
+            })
+            .collect();
+        LimitGrid {
+            lon0: lo.x,
+            lat0: lo.y,
+            lon_scale: if w > 0.0 { 1.0 / w } else { 0.0 },
+            lat_scale: if h > 0.0 { 1.0 / h } else { 0.0 },
+            cells,
+        }
+    }
+
+    /// The limit of the cell holding `p`; ∞ outside the box (or for NaN).
+    fn limit_at(&self, p: Coord) -> f64 {
+        let (x, y) = (
+            (p.x - self.lon0) * self.lon_scale,
+            (p.y - self.lat0) * self.lat_scale,
+        );
+        // Inside the box (its far edges included: they belong to the last cells).
+        if !(x >= 0.0 && y >= 0.0 && x <= LIMIT_GRID as f64 && y <= LIMIT_GRID as f64) {
+            return f64::INFINITY;
+        }
+        let last = LIMIT_GRID - 1;
+        let (i, j) = ((x as usize).min(last), (y as usize).min(last));
+        self.cells[j * LIMIT_GRID + i]
     }
 }
 
@@ -972,6 +1092,67 @@ mod long_segments {
         assert_eq!(SegmentSet::new([many.as_slice()]).run, RUN);
         let short = [c(16.5, 31.0), c(16.6, 31.05), c(16.7, 31.0)];
         assert_eq!(SegmentSet::new([&short[..]]).run, RUN);
+    }
+
+    /// Every cell's limit is above the brute-force distance from points all over the
+    /// cell (its corners, edges and inside); points outside the grid's box get none.
+    #[test]
+    fn limit_grid_cells_bound_the_distance_from_their_points() {
+        let centre = c(17.0, 27.0);
+        let radii: Vec<f64> = (0..56)
+            .map(|i| 250_000.0 + 150_000.0 * ((i * 7 % 11) as f64 / 11.0))
+            .collect();
+        let jitter: Vec<f64> = (0..56).map(|i| (i * 5 % 13) as f64 / 13.0).collect();
+        let path = outline(centre, &radii, &jitter);
+        let set = SegmentSet::new([path.as_slice()]);
+        let grid = set
+            .limits
+            .as_ref()
+            .expect("a set of long pieces has a limit grid");
+        let (lo, hi) = set.bounds;
+        let n = LIMIT_GRID as f64;
+        let (w, h) = ((hi.x - lo.x) / n, (hi.y - lo.y) / n);
+        let (mut tight, mut cells) = (0, 0);
+        for j in (0..LIMIT_GRID).step_by(3) {
+            for i in (0..LIMIT_GRID).step_by(3) {
+                let limit = grid.cells[j * LIMIT_GRID + i];
+                cells += 1;
+                let mut worst = 0.0f64;
+                for (u, v) in [
+                    (0.0, 0.0),
+                    (1.0, 1.0),
+                    (0.0, 1.0),
+                    (1.0, 0.0),
+                    (0.5, 0.0),
+                    (0.3, 0.8),
+                ] {
+                    // Just inside the cell, so that it is the cell's own limit.
+                    let p = c(
+                        lo.x + (i as f64 + 0.999 * u + 1e-4) * w,
+                        lo.y + (j as f64 + 0.999 * v + 1e-4) * h,
+                    );
+                    assert_eq!(grid.limit_at(p).to_bits(), limit.to_bits(), "{p:?}");
+                    let want = brute_force(&path, p);
+                    assert!(want <= limit, "{p:?}: {want} > {limit}");
+                    worst = worst.max(want);
+                }
+                // Not vacuous: within a cell's diagonal or so of the worst point.
+                if limit < worst + 2.0 * norm(w * 111_000.0, h * 111_000.0) {
+                    tight += 1;
+                }
+            }
+        }
+        assert_eq!(tight, cells);
+        for p in [
+            c(lo.x - 0.01, lo.y),
+            c(hi.x + 0.01, hi.y),
+            c(lo.x, hi.y + 0.01),
+            c(f64::NAN, 20.0),
+        ] {
+            assert_eq!(grid.limit_at(p), f64::INFINITY, "{p:?}");
+        }
+        // The far edges belong to the last cells.
+        assert!(grid.limit_at(hi).is_finite());
     }
 
     proptest! {
