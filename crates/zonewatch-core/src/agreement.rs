@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use crate::{Rule, RuleKind, Unit, Zone, ZoneProblem};
+use crate::{Rule, RuleKind, Unit, ValidZone, Zone, ZoneProblem};
 
 /// A problem with the agreement as a whole. Every problem is reported, not only the first.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -81,13 +81,36 @@ impl Agreement {
     /// Validates zones, rules and units together, returning every problem found.
     pub fn new(
         zones: Vec<Zone>,
+        rules: Vec<Rule>,
+        units: Vec<Unit>,
+    ) -> Result<Agreement, Vec<AgreementError>> {
+        // Zones are validated in parallel (big zones dominate), reported in zone order.
+        let problems: Vec<Vec<ZoneProblem>> = zones.par_iter().map(Zone::problems).collect();
+        Self::assemble(zones, problems, rules, units)
+    }
+
+    /// Like [`new`](Self::new), for zones whose geometry is known valid (a reader that
+    /// validated each zone as it read it, to place its problems in the file): the
+    /// geometry is not checked again; ids, rules and units are.
+    pub fn from_valid_zones(
+        zones: Vec<ValidZone>,
+        rules: Vec<Rule>,
+        units: Vec<Unit>,
+    ) -> Result<Agreement, Vec<AgreementError>> {
+        let problems = vec![Vec::new(); zones.len()];
+        let zones = zones.into_iter().map(ValidZone::into_zone).collect();
+        Self::assemble(zones, problems, rules, units)
+    }
+
+    /// The agreement, or every problem: `problems[i]` are zone `i`'s own.
+    fn assemble(
+        zones: Vec<Zone>,
+        problems: Vec<Vec<ZoneProblem>>,
         mut rules: Vec<Rule>,
         units: Vec<Unit>,
     ) -> Result<Agreement, Vec<AgreementError>> {
         let mut errors = Vec::new();
         let mut zone_ids = HashSet::new();
-        // Zones are validated in parallel (big zones dominate), reported in zone order.
-        let problems: Vec<Vec<ZoneProblem>> = zones.par_iter().map(Zone::problems).collect();
         for (zone, problems) in zones.iter().zip(problems) {
             if !zone_ids.insert(zone.id.as_str()) {
                 errors.push(AgreementError::DuplicateZone(zone.id.clone()));
@@ -192,5 +215,97 @@ impl Agreement {
             .enumerate()
             .map(|(i, z)| (z.id.as_str(), i))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use geo::{LineString, MultiPolygon, Polygon};
+
+    use super::*;
+    use crate::{Coord, Shape, UnitFilter};
+
+    fn square(id: &str, x: f64) -> Zone {
+        let ring: Vec<(f64, f64)> = vec![(x, 0.0), (x + 1.0, 0.0), (x + 1.0, 1.0), (x, 1.0)];
+        Zone {
+            id: id.to_string(),
+            name: None,
+            shape: Shape::Area {
+                polygons: MultiPolygon(vec![Polygon::new(LineString::from(ring), vec![])]),
+                buffer_m: 0.0,
+            },
+        }
+    }
+
+    fn keep_out(id: &str, zones: &[&str]) -> Rule {
+        Rule {
+            id: id.to_string(),
+            kind: RuleKind::KeepOut {
+                zones: zones.iter().map(|z| z.to_string()).collect(),
+                margin_m: 0.0,
+            },
+            from: None,
+            until: None,
+            who: UnitFilter::default(),
+            except: None,
+            options: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_crossing_ring_is_not_a_valid_zone() {
+        let mut bowtie = square("bowtie", 0.0);
+        if let Shape::Area { polygons, .. } = &mut bowtie.shape {
+            let ring = vec![(0.0, 0.0), (1.0, 1.0), (1.0, 0.0), (0.0, 1.0)];
+            polygons.0[0] = Polygon::new(LineString::from(ring), vec![]);
+        }
+        let problems = bowtie.problems();
+        assert!(!problems.is_empty());
+        let (back, found) = bowtie.clone().validated().unwrap_err();
+        assert_eq!((back, found), (bowtie, problems));
+        let camp = Zone {
+            id: "camp".to_string(),
+            name: None,
+            shape: Shape::Circle {
+                centre: Coord { x: 16.6, y: 31.0 },
+                radius_m: 3000.0,
+            },
+        };
+        assert_eq!(camp.clone().validated().unwrap().into_zone(), camp);
+    }
+
+    /// Valid zones skip only the geometry: ids, rules and units are checked as `new`
+    /// checks them, and the same agreement comes out.
+    #[test]
+    fn valid_zones_make_the_agreement_new_makes() {
+        let zones = vec![square("b", 0.0), square("a", 2.0)];
+        let rules = vec![keep_out("z", &["a"]), keep_out("y", &["a", "b"])];
+        let valid = |zones: &[Zone]| -> Vec<ValidZone> {
+            zones
+                .iter()
+                .map(|z| z.clone().validated().unwrap())
+                .collect()
+        };
+        let made = Agreement::from_valid_zones(valid(&zones), rules.clone(), vec![]).unwrap();
+        let checked = Agreement::new(zones.clone(), rules, vec![]).unwrap();
+        assert_eq!(made.zones(), checked.zones());
+        assert_eq!(made.rules(), checked.rules());
+        assert_eq!(made.rules()[0].id, "y");
+
+        let twice = vec![square("a", 0.0), square("a", 2.0)];
+        let bad_rules = vec![keep_out("r", &["nowhere"])];
+        let expected = vec![
+            AgreementError::DuplicateZone("a".to_string()),
+            AgreementError::UnknownRuleZone {
+                rule: "r".to_string(),
+                zone: "nowhere".to_string(),
+            },
+        ];
+        let err = Agreement::from_valid_zones(valid(&twice), bad_rules.clone(), vec![]);
+        assert_eq!(err.unwrap_err(), expected);
+        assert_eq!(
+            Agreement::new(twice, bad_rules, vec![]).unwrap_err(),
+            expected
+        );
     }
 }

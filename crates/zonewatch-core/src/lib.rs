@@ -97,7 +97,7 @@ pub use track::{
 };
 pub use unit::{AttributeView, Unit, UnitAttributes};
 pub use violation::{Confidence, RuleIndex, Violation, ZoneRef};
-pub use zone::{GeometryPath, Shape, Zone, ZoneProblem};
+pub use zone::{GeometryPath, Shape, ValidZone, Zone, ZoneProblem};
 pub use zone_index::{LookAhead, Predicate, ZoneHits, ZoneIndex};
 
 /// A lon/lat position in degrees: `x` = longitude, `y` = latitude (WGS84, GeoJSON order).

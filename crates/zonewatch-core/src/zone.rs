@@ -174,6 +174,25 @@ pub enum ZoneProblem {
     },
 }
 
+/// A zone that [`Zone::validated`] found valid: an
+/// [`Agreement::from_valid_zones`](crate::Agreement::from_valid_zones) is made of such
+/// zones without checking their geometry again (on a large zones file, checking twice
+/// cost ~0.1 s).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidZone(Zone);
+
+impl ValidZone {
+    /// The zone.
+    pub fn zone(&self) -> &Zone {
+        &self.0
+    }
+
+    /// The zone, owned.
+    pub fn into_zone(self) -> Zone {
+        self.0
+    }
+}
+
 impl Zone {
     /// Checks the zone's geometry and distances, returning every problem found.
     ///
@@ -183,6 +202,17 @@ impl Zone {
     /// are allowed.
     pub fn problems(&self) -> Vec<ZoneProblem> {
         crate::zone_validation::problems(&self.shape)
+    }
+
+    /// The zone as a [`ValidZone`] when [`problems`](Self::problems) finds none; else the
+    /// zone back, with its problems.
+    pub fn validated(self) -> Result<ValidZone, (Zone, Vec<ZoneProblem>)> {
+        let problems = self.problems();
+        if problems.is_empty() {
+            Ok(ValidZone(self))
+        } else {
+            Err((self, problems))
+        }
     }
 
     /// The zone's bounding box in lon/lat, before growing by its distance.

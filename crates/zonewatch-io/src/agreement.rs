@@ -61,7 +61,7 @@ pub fn load_agreement(
         zone_index: parsed_zones
             .zones
             .iter()
-            .map(|z| (z.zone.id.clone(), z.index))
+            .map(|z| (z.zone.zone().id.clone(), z.index))
             .collect(),
         rules: located_rules
             .iter()
@@ -95,8 +95,9 @@ pub fn load_agreement(
             "no units (the file has no rows): list the units, or leave the units file out",
         ));
     }
-    let result = Agreement::new(
-        parsed_zones.zones.iter().map(|z| z.zone.clone()).collect(),
+    // Each zone was validated as it was read (its problems are placed in the file).
+    let result = Agreement::from_valid_zones(
+        parsed_zones.zones.into_iter().map(|z| z.zone).collect(),
         located_rules.iter().map(|r| r.rule.clone()).collect(),
         located_units.iter().map(|u| u.unit.clone()).collect(),
     );

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use zonewatch_core::{GeometryPath, Shape, Zone, ZoneProblem};
+use zonewatch_core::{GeometryPath, Shape, ValidZone, Zone, ZoneProblem};
 
 use crate::error::{ErrorKind, InputError, InputErrors, Location, all_or_errors};
 use crate::text_position::{json_error_message, json_error_position, strip_bom};
@@ -42,14 +42,18 @@ use crate::zone_geometry::{
 pub fn read_zones(text: &str, source: &str) -> Result<Vec<Zone>, InputErrors> {
     let parsed = parse_zones(text, source);
     all_or_errors(
-        parsed.zones.into_iter().map(|z| z.zone).collect(),
+        parsed
+            .zones
+            .into_iter()
+            .map(|z| z.zone.into_zone())
+            .collect(),
         parsed.errors,
     )
 }
 
-/// A zone and the feature it came from.
+/// A zone (validated as it was read) and the feature it came from.
 pub(crate) struct LocatedZone {
-    pub(crate) zone: Zone,
+    pub(crate) zone: ValidZone,
     pub(crate) index: usize,
 }
 
@@ -183,7 +187,7 @@ pub(crate) fn parse_zones(text: &str, source: &str) -> ParsedZones {
     // Features are read (parsed and validated) independently, in parallel — the big
     // zones' coordinates and validation are most of the load — then merged in feature
     // order, so that zones and errors come out exactly as from one serial pass.
-    let read: Vec<(Option<Zone>, Option<String>, Vec<InputError>)> = features
+    let read: Vec<(Option<ValidZone>, Option<String>, Vec<InputError>)> = features
         .par_iter()
         .enumerate()
         .map(|(index, raw)| {
@@ -265,7 +269,7 @@ impl FeatureReader<'_, '_> {
     }
 
     /// The zone, or `None` when the feature has problems (all recorded).
-    fn read(&mut self, raw: &RawValue) -> Option<Zone> {
+    fn read(&mut self, raw: &RawValue) -> Option<ValidZone> {
         // (serde would also take an array for a struct: check for objects first.)
         let feature: FeatureIn = match object(raw).map(|raw| serde_json::from_str(raw.get())) {
             Some(Ok(f)) => f,
@@ -362,7 +366,11 @@ impl FeatureReader<'_, '_> {
                 ErrorKind::Zone(ZoneProblem::UnclosedRing { at: *path }),
             );
         }
-        for problem in zone.problems() {
+        let (zone, problems) = match zone.validated() {
+            Ok(valid) => (Some(valid), Vec::new()),
+            Err((_, problems)) => (None, problems),
+        };
+        for problem in problems {
             let field = if matches!(problem, ZoneProblem::BadDistance { .. }) {
                 "properties"
             } else {
@@ -380,7 +388,7 @@ impl FeatureReader<'_, '_> {
             };
             self.error(field, ErrorKind::Zone(problem));
         }
-        (self.errors.len() == ok_before).then_some(zone)
+        zone.filter(|_| self.errors.len() == ok_before)
     }
 
     fn id_from(&mut self, raw: &RawValue, field: &str) -> Option<String> {
