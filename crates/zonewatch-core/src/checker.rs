@@ -177,8 +177,22 @@ impl Checker {
             }
         }
         let index = ZoneIndex::build_with_reach(agreement.zones(), &reach);
-        // Every check may need distances: build them now, not at some report.
-        index.build_skeletons();
+        // A check may need the distances to the zones a rule names, and to the units'
+        // homes under a `stay_in "home"` rule: build them now, not at some report. No
+        // check asks for the others' (a zone no rule names is never placed), which keeps
+        // their memory (~100 bytes a vertex) and time.
+        let mut wanted: Vec<bool> = keep_out_by_zone.iter().map(|k| !k.is_empty()).collect();
+        for s in &stay_in {
+            for z in &s.zones {
+                wanted[z.0 as usize] = true;
+            }
+        }
+        if stay_in.iter().any(|s| s.home) {
+            for home in agreement.units().iter().filter_map(|u| u.home.as_deref()) {
+                wanted[zref(home).0 as usize] = true;
+            }
+        }
+        index.build_skeletons(&wanted);
         let unit_by_id: UnitIds = agreement
             .units()
             .iter()
@@ -593,6 +607,54 @@ mod tests {
     fn stay_in(id: &str, zones: &[&str]) -> Rule {
         let zones = names(zones);
         rule(id, RuleKind::StayIn { zones, home: false })
+    }
+
+    /// The checker builds the distances (skeletons) of the zones its rules can ask about
+    /// up front, and only those: named by a keep_out or stay_in rule, or a unit's home
+    /// under a `stay_in "home"` rule.
+    #[test]
+    fn only_the_zones_rules_name_have_their_distances_built_up_front() {
+        let square = |id: &str, x: f64| {
+            area(
+                id,
+                &[
+                    (x, 30.0),
+                    (x + 0.1, 30.0),
+                    (x + 0.1, 30.1),
+                    (x, 30.1),
+                    (x, 30.0),
+                ],
+            )
+        };
+        let zones = vec![
+            square("out", 16.0),
+            square("in", 16.2),
+            square("none", 16.4),
+            square("home", 16.6),
+        ];
+        let keep_out = RuleKind::KeepOut {
+            zones: names(&["out"]),
+            margin_m: 0.0,
+        };
+        let home = RuleKind::StayIn {
+            zones: names(&["in"]),
+            home: true,
+        };
+        let unit = crate::Unit {
+            id: "U".into(),
+            attributes: Default::default(),
+            home: Some("home".into()),
+        };
+        let built = |rules: Vec<Rule>, units: Vec<crate::Unit>| -> Vec<bool> {
+            let checker = Checker::new(Agreement::new(zones.clone(), rules, units).unwrap());
+            (0..zones.len())
+                .map(|i| checker.index.zone(ZoneRef(i as u32)).skeleton_built())
+                .collect()
+        };
+        let rules = vec![rule("k", keep_out.clone()), rule("h", home)];
+        assert_eq!(built(rules, vec![unit.clone()]), [true, true, false, true]);
+        let rules = vec![rule("k", keep_out), stay_in("s", &["in"])];
+        assert_eq!(built(rules, vec![unit]), [true, true, false, false]);
     }
 
     /// Outside every allowed zone, the nearest is found whatever the order its lower

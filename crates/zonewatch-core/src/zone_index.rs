@@ -90,6 +90,12 @@ impl PreparedZone {
     }
 
     /// The skeleton, built now if this is its first use (see the field).
+    /// Whether the skeleton has been built.
+    #[cfg(test)]
+    pub(crate) fn skeleton_built(&self) -> bool {
+        self.skeleton.get().is_some()
+    }
+
     pub(crate) fn skeleton(&self) -> &SegmentSet {
         self.skeleton.get_or_init(|| {
             let area = self
@@ -487,13 +493,17 @@ impl ZoneIndex {
         }
     }
 
-    /// Builds every zone's skeleton now (in parallel) rather than at its first distance:
-    /// for a caller that will ask distances of most zones and wants no query to pay for
-    /// one (`Checker::new`).
-    pub(crate) fn build_skeletons(&self) {
-        self.zones.par_iter().for_each(|z| {
-            z.skeleton();
-        });
+    /// Builds the skeletons of the zones `wanted` names now (in parallel) rather than at
+    /// their first distance: for a caller that will ask distances of those zones and wants
+    /// no query to pay for one (`Checker::new`). The others stay lazy.
+    pub(crate) fn build_skeletons(&self, wanted: &[bool]) {
+        self.zones
+            .par_iter()
+            .zip(wanted)
+            .filter(|(_, w)| **w)
+            .for_each(|(z, _)| {
+                z.skeleton();
+            });
     }
 
     /// The number of positions in all the zones' shapes (polygon and line vertices,
