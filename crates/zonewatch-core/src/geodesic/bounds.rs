@@ -142,17 +142,24 @@ impl PreparedBox {
     }
 }
 
-/// A parallel radius N cos φ no larger than the one at any latitude of absolute value up
-/// to `lat_abs` (in [0, 90)): the one at the next whole degree, from a table (the radius
-/// shrinks poleward). The table's rounding (an ulp or two) is far inside the relative
-/// padding its callers add.
-fn parallel_radius_at_most(lat_abs: f64) -> f64 {
-    static BY_DEGREE: LazyLock<[f64; 91]> =
-        LazyLock::new(|| std::array::from_fn(|k| A * (1.0 - sin2_reduced(k as f64)).sqrt()));
-    // Rounded up by hand: `f64::ceil` is a call into libm on baseline x86-64.
-    let whole = lat_abs as usize;
-    let up = whole + usize::from((whole as f64) < lat_abs);
-    BY_DEGREE[up.min(90)]
+/// The inverse of a parallel radius N cos φ no larger than the one at any latitude of
+/// absolute value up to `lat_abs` (in [0, 90)): the one at the next whole degree, from a
+/// table (the radius shrinks poleward). The table's rounding (an ulp or two) is far
+/// inside the relative padding its callers add; an inverse makes their quotient a
+/// product.
+fn inverse_parallel_radius(lat_abs: f64) -> f64 {
+    static BY_DEGREE: LazyLock<[f64; 91]> = LazyLock::new(|| {
+        std::array::from_fn(|k| 1.0 / (A * (1.0 - sin2_reduced(k as f64)).sqrt()))
+    });
+    BY_DEGREE[whole_degree_up(lat_abs)]
+}
+
+/// The next whole degree up from `lat_abs` (in [0, 90]), at most 90. By hand: `f64::ceil`
+/// is a call into libm on baseline x86-64.
+fn whole_degree_up(lat_abs: f64) -> usize {
+    let whole = lat_abs as u32;
+    let up = whole + u32::from(f64::from(whole) < lat_abs);
+    up.min(90) as usize
 }
 
 /// A lon/lat box that contains every point within `d_m` metres of the box `[min, max]`
@@ -190,7 +197,9 @@ pub fn box_grown_by_m(min: Coord, max: Coord, d_m: f64) -> (Coord, Coord) {
     // Relative and absolute padding outlast the rounding of the divisions and additions
     // (1e-12° ≈ 0.1 µm is still far above an ulp of 180°).
     let pad = |deg: f64| deg * (1.0 + 1e-9) + 1e-12;
-    let dlat = pad((d_m / RHO_MIN).to_degrees());
+    // Products, not quotients (the padding covers the inverses' rounding).
+    const INVERSE_RHO_MIN: f64 = 1.0 / RHO_MIN;
+    let dlat = pad((d_m * INVERSE_RHO_MIN).to_degrees());
     let lat_lo = min.y - dlat;
     let lat_hi = max.y + dlat;
     if lat_lo <= -90.0 || lat_hi >= 90.0 {
@@ -205,8 +214,9 @@ pub fn box_grown_by_m(min: Coord, max: Coord, d_m: f64) -> (Coord, Coord) {
             },
         );
     }
-    let c = parallel_radius_at_most(lat_lo.abs().max(lat_hi.abs()));
-    let dlon = pad((d_m / c).to_degrees());
+    // Over the parallel radius at the next whole degree poleward.
+    let inverse = inverse_parallel_radius(lat_lo.abs().max(lat_hi.abs()));
+    let dlon = pad((d_m * inverse).to_degrees());
     let (lon_lo, lon_hi) = (min.x - dlon, max.x + dlon);
     if lon_lo < -180.0 || lon_hi > 180.0 {
         return (
@@ -361,17 +371,16 @@ mod tests {
     }
 
     #[test]
-    fn the_tabled_parallel_radius_is_never_above_the_true_one() {
+    fn the_tabled_inverse_parallel_radius_is_never_below_the_true_one() {
         for i in 0..=8_999 {
             let lat = i as f64 / 100.0;
             let exact = A * (1.0 - sin2_reduced(lat)).sqrt();
-            let tabled = parallel_radius_at_most(lat);
-            assert!(tabled <= exact, "{lat}: {tabled} > {exact}");
+            // At least the true inverse, but for rounding far inside the callers'
+            // padding (1e-9).
+            let ratio = inverse_parallel_radius(lat) * exact;
+            assert!(ratio >= 1.0 - 1e-12, "{lat}: {ratio} < 1");
             // A degree poleward costs tan φ · 1° of the radius: ~2 % at 45°.
-            assert!(
-                lat > 45.0 || tabled > 0.98 * exact,
-                "{lat}: {tabled} ≪ {exact}"
-            );
+            assert!(lat > 45.0 || ratio < 1.0 / 0.98, "{lat}: {ratio} ≫ 1");
         }
     }
 
