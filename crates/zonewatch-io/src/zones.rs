@@ -16,6 +16,7 @@ use crate::text_position::{json_error_message, json_error_position, strip_bom};
 use crate::zone_geometry::{
     GeometryType, RawGeometry, to_multi_line_string, to_multi_polygon, unclosed_rings,
 };
+use split::split_collection;
 
 /// Reads zones from a GeoJSON FeatureCollection.
 ///
@@ -102,21 +103,29 @@ struct GeometryIn<'a> {
 }
 
 pub(crate) fn parse_zones(text: &str, source: &str) -> ParsedZones {
+    parse_zones_with(text, source, true)
+}
+
+/// [`parse_zones`], splitting the features by a byte scan first when `split` (tests read
+/// files both ways).
+fn parse_zones_with(text: &str, source: &str, split: bool) -> ParsedZones {
     let text = strip_bom(text);
     let mut out = ParsedZones {
         zones: Vec::new(),
         broken_ids: HashSet::new(),
         errors: Vec::new(),
     };
-    // One pass over a well-formed collection. Anything else is read again the careful
-    // way, for its exact error (a syntax error's line, a value that is no object); that
-    // way ends in this same parse of the same text, so what parses here is what it would
-    // give. Only `{` is tried: serde reads a struct from an array too, which the careful
-    // way refuses.
-    let direct = match text.trim_start().as_bytes().first() {
+    // A well-formed collection is split into its features by a byte scan and each
+    // feature checked by serde on every core (`split`); failing that, one serde pass over
+    // it. Anything else is read again the careful way, for its exact error (a syntax
+    // error's line, a value that is no object); that way ends in this same parse of the
+    // same text, so what parses here is what it would give. Only `{` is tried: serde
+    // reads a struct from an array too, which the careful way refuses.
+    let direct = split.then(|| split_features(text)).flatten();
+    let direct = direct.or_else(|| match text.trim_start().as_bytes().first() {
         Some(b'{') => serde_json::from_str::<CollectionIn>(text).ok(),
         _ => None,
-    };
+    });
     let collection: CollectionIn = if let Some(c) = direct {
         c
     } else {
@@ -226,6 +235,23 @@ pub(crate) fn parse_zones(text: &str, source: &str) -> ParsedZones {
         }
     }
     out
+}
+
+/// The collection as serde's one pass would read it, from [`split_collection`] and serde's
+/// check of each member and feature (in parallel); `None` when either is unsure or fails.
+fn split_features(text: &str) -> Option<CollectionIn<'_>> {
+    let split = split_collection(text)?;
+    let kind = split.check()?;
+    let features = match split.features {
+        None => None,
+        Some(features) => Some(
+            features
+                .par_iter()
+                .map(|f| serde_json::from_str::<&RawValue>(f).ok())
+                .collect::<Option<Vec<_>>>()?,
+        ),
+    };
+    Some(CollectionIn { kind, features })
 }
 
 fn feature_at(index: usize, id: Option<&str>) -> Location {
@@ -566,5 +592,6 @@ fn describe(raw: &RawValue) -> String {
     }
 }
 
+mod split;
 #[cfg(test)]
 mod tests;
