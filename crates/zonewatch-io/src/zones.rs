@@ -70,6 +70,29 @@ struct CollectionIn<'a> {
     features: Option<Vec<&'a RawValue>>,
 }
 
+/// A collection's `type` and features, however they were found.
+struct Collection<'a> {
+    kind: Option<String>,
+    features: Option<Vec<FeatureText<'a>>>,
+}
+
+/// A feature of the collection: well-formed JSON, or already read as a Feature object.
+enum FeatureText<'a> {
+    Raw(&'a RawValue),
+    Object(FeatureIn<'a>),
+}
+
+impl<'a> CollectionIn<'a> {
+    fn into_features(self) -> Collection<'a> {
+        Collection {
+            kind: self.kind,
+            features: self
+                .features
+                .map(|f| f.into_iter().map(FeatureText::Raw).collect()),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct FeatureIn<'a> {
     #[serde(rename = "type", borrow, default)]
@@ -123,10 +146,12 @@ fn parse_zones_with(text: &str, source: &str, split: bool) -> ParsedZones {
     // reads a struct from an array too, which the careful way refuses.
     let direct = split.then(|| split_features(text)).flatten();
     let direct = direct.or_else(|| match text.trim_start().as_bytes().first() {
-        Some(b'{') => serde_json::from_str::<CollectionIn>(text).ok(),
+        Some(b'{') => serde_json::from_str::<CollectionIn>(text)
+            .ok()
+            .map(CollectionIn::into_features),
         _ => None,
     });
-    let collection: CollectionIn = if let Some(c) = direct {
+    let collection = if let Some(c) = direct {
         c
     } else {
         match serde_json::from_str::<&RawValue>(text) {
@@ -137,8 +162,8 @@ fn parse_zones_with(text: &str, source: &str, split: bool) -> ParsedZones {
                     .push(InputError::invalid(source, Location::None, None, message));
                 return out;
             }
-            Ok(raw) => match serde_json::from_str(raw.get()) {
-                Ok(c) => c,
+            Ok(raw) => match serde_json::from_str::<CollectionIn>(raw.get()) {
+                Ok(c) => c.into_features(),
                 Err(e) => {
                     let message = format!(
                         "not a GeoJSON FeatureCollection: {}",
@@ -193,9 +218,9 @@ fn parse_zones_with(text: &str, source: &str, split: bool) -> ParsedZones {
     // zones' coordinates and validation are most of the load — then merged in feature
     // order, so that zones and errors come out exactly as from one serial pass.
     let read: Vec<(Option<Zone>, Option<String>, Vec<InputError>)> = features
-        .par_iter()
+        .into_par_iter()
         .enumerate()
-        .map(|(index, raw)| {
+        .map(|(index, f)| {
             let mut errors = Vec::new();
             let mut feature = FeatureReader {
                 text,
@@ -204,7 +229,10 @@ fn parse_zones_with(text: &str, source: &str, split: bool) -> ParsedZones {
                 id: None,
                 errors: &mut errors,
             };
-            let zone = feature.read(raw);
+            let zone = match f {
+                FeatureText::Raw(raw) => feature.read(raw),
+                FeatureText::Object(f) => feature.read_feature(f),
+            };
             let id = feature.id;
             (zone, id, errors)
         })
@@ -239,7 +267,10 @@ fn parse_zones_with(text: &str, source: &str, split: bool) -> ParsedZones {
 
 /// The collection as serde's one pass would read it, from [`split_collection`] and serde's
 /// check of each member and feature (in parallel); `None` when either is unsure or fails.
-fn split_features(text: &str) -> Option<CollectionIn<'_>> {
+/// A feature that serde reads as a Feature object is kept so: a successful typed read
+/// checks every byte of it (members as raw values, others ignored, both checked), so it
+/// is well-formed JSON; any other is checked as a raw value.
+fn split_features(text: &str) -> Option<Collection<'_>> {
     let split = split_collection(text)?;
     let kind = split.check()?;
     let features = match split.features {
@@ -247,11 +278,16 @@ fn split_features(text: &str) -> Option<CollectionIn<'_>> {
         Some(features) => Some(
             features
                 .par_iter()
-                .map(|f| serde_json::from_str::<&RawValue>(f).ok())
+                .map(|&f| match serde_json::from_str::<FeatureIn>(f) {
+                    Ok(feature) if f.starts_with('{') => Some(FeatureText::Object(feature)),
+                    _ => serde_json::from_str::<&RawValue>(f)
+                        .ok()
+                        .map(FeatureText::Raw),
+                })
                 .collect::<Option<Vec<_>>>()?,
         ),
     };
-    Some(CollectionIn { kind, features })
+    Some(Collection { kind, features })
 }
 
 fn feature_at(index: usize, id: Option<&str>) -> Location {
@@ -310,6 +346,11 @@ impl FeatureReader<'_, '_> {
                 return None;
             }
         };
+        self.read_feature(feature)
+    }
+
+    /// [`read`](Self::read) of a feature read as a Feature object.
+    fn read_feature(&mut self, feature: FeatureIn) -> Option<Zone> {
         let properties = match feature.properties {
             None => PropertiesIn::default(),
             Some(p) => match object(p).map(|p| serde_json::from_str::<PropertiesIn>(p.get())) {
