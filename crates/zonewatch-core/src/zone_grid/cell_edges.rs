@@ -957,11 +957,17 @@ impl ZoneGrid {
         let mut sub_recs: Vec<[f64; 4]> = Vec::new();
         let mut sub_edges: Vec<RingEdges> = Vec::new();
         let n_table = (s * s).div_ceil(8);
-        let centre = |sub: usize| {
+        // Each sub-cell's centre, when it maps back into the sub-cell (asked several times
+        // per sub-cell below: computed once).
+        let centres: [Option<Coord>; MAX_SPLIT * MAX_SPLIT] = std::array::from_fn(|sub| {
+            if sub >= s * s {
+                return None;
+            }
             let (fc, fr) = (fc0 + sub % s, fr0 + sub / s);
             let at = self.fine_ref(fc, fr, s);
             (self.fine_col(at.x, s) == fc && self.fine_row(at.y, s) == fr).then_some(at)
-        };
+        });
+        let centre = |sub: usize| centres[sub];
         // Every sub-cell centre's status in each ring follows from the cell centre's
         // (`base`, when it lies in the cell and on no ring), walking: the first sub-cell
         // from the base, across the crossings of the segment between them with the ring's
