@@ -8,8 +8,9 @@
 //! `type` or `features` given twice, nesting deeper than [`MAX_DEPTH`], bytes that are not
 //! JSON's whitespace between tokens, a trailing comma, anything after the closing brace.
 //! What it accepts is the layout `serde_json::from_str::<CollectionIn>` accepts, each
-//! member value and feature then being checked by serde itself ([`check`]): a well-formed
-//! value has one extent, so the features found are the ones serde would find.
+//! member value ([`SplitCollection::check`]) and each feature (by the caller, in parallel)
+//! then being checked by serde itself: a well-formed value has one extent, so the
+//! features found are the ones serde would find.
 
 use serde::de::IgnoredAny;
 
