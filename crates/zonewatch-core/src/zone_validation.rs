@@ -459,9 +459,20 @@ fn on_segment(a: Coord, b: Coord, p: Coord) -> bool {
         && p.y <= a.y.max(b.y)
 }
 
+/// `f` lies strictly on one side of `e`'s line (orientations `o1`, `o2` of its ends,
+/// exact in sign): then the segments share no point — no end of either lies on the other,
+/// and they do not cross — so neither [`touches`] nor [`crosses_or_overlaps`] need the
+/// other two orientations.
+fn one_side(o1: f64, o2: f64) -> bool {
+    (o1 > 0.0 && o2 > 0.0) || (o1 < 0.0 && o2 < 0.0)
+}
+
 /// The segments share at least one point.
 fn touches(e: &Edge, f: &Edge) -> bool {
     let (o1, o2) = (orient(e.a, e.b, f.a), orient(e.a, e.b, f.b));
+    if one_side(o1, o2) {
+        return false;
+    }
     let (o3, o4) = (orient(f.a, f.b, e.a), orient(f.a, f.b, e.b));
     if o1 * o2 < 0.0 && o3 * o4 < 0.0 {
         return true;
@@ -496,6 +507,9 @@ fn meeting_point(e: &Edge, f: &Edge) -> Coord {
 /// Segments of different rings cross properly, or overlap along a stretch.
 fn crosses_or_overlaps(e: &Edge, f: &Edge) -> bool {
     let (o1, o2) = (orient(e.a, e.b, f.a), orient(e.a, e.b, f.b));
+    if one_side(o1, o2) {
+        return false;
+    }
     let (o3, o4) = (orient(f.a, f.b, e.a), orient(f.a, f.b, e.b));
     if o1 * o2 < 0.0 && o3 * o4 < 0.0 {
         return true;
@@ -837,6 +851,78 @@ mod sweep_tests {
                     prop_assert_eq!(&problems, &want, "{:?}", how);
                 }
             }
+        }
+    }
+}
+
+/// The pair predicates against an independent oracle: on small integer coordinates every
+/// quantity below is an exact integer, so whether two segments share a point, cross
+/// properly or overlap along a stretch is decided by solving for the meeting point.
+#[cfg(test)]
+mod predicate_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn edge(a: (i64, i64), b: (i64, i64)) -> Edge {
+        let c = |p: (i64, i64)| Coord {
+            x: p.0 as f64,
+            y: p.1 as f64,
+        };
+        Edge {
+            ring: 0,
+            index: 0,
+            a: c(a),
+            b: c(b),
+        }
+    }
+
+    /// (share a point, cross at a point inside both, overlap along a stretch) for
+    /// segments p0–p1 and q0–q1 (each of positive length).
+    fn oracle(p0: (i64, i64), p1: (i64, i64), q0: (i64, i64), q1: (i64, i64)) -> [bool; 3] {
+        let (r, s) = ((p1.0 - p0.0, p1.1 - p0.1), (q1.0 - q0.0, q1.1 - q0.1));
+        let cross = |u: (i64, i64), v: (i64, i64)| u.0 * v.1 - u.1 * v.0;
+        let qp = (q0.0 - p0.0, q0.1 - p0.1);
+        let den = cross(r, s);
+        if den != 0 {
+            // p0 + t·r = q0 + u·s with t = t_num / den, u = u_num / den.
+            let (t_num, u_num) = (cross(qp, s), cross(qp, r));
+            let within = |n: i64, strict: bool| {
+                let (n, d) = if den < 0 { (-n, -den) } else { (n, den) };
+                if strict {
+                    0 < n && n < d
+                } else {
+                    0 <= n && n <= d
+                }
+            };
+            let meet = within(t_num, false) && within(u_num, false);
+            let proper = within(t_num, true) && within(u_num, true);
+            return [meet, proper, false];
+        }
+        if cross(qp, r) != 0 {
+            return [false, false, false]; // parallel lines apart
+        }
+        // Collinear: compare positions along r.
+        let at = |p: (i64, i64)| (p.0 - p0.0) * r.0 + (p.1 - p0.1) * r.1;
+        let (lo, hi) = (0, at(p1));
+        let (a, b) = (at(q0).min(at(q1)), at(q0).max(at(q1)));
+        let (start, end) = (lo.max(a), hi.min(b));
+        [start <= end, false, start < end]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20000))]
+        #[test]
+        fn touches_and_crossings_agree_with_exact_arithmetic(
+            p0 in (0i64..6, 0i64..6), p1 in (0i64..6, 0i64..6),
+            q0 in (0i64..6, 0i64..6), q1 in (0i64..6, 0i64..6),
+        ) {
+            if p0 == p1 || q0 == q1 {
+                return Ok(()); // edges have two distinct ends
+            }
+            let (e, f) = (edge(p0, p1), edge(q0, q1));
+            let [meet, proper, overlap] = oracle(p0, p1, q0, q1);
+            prop_assert_eq!(touches(&e, &f), meet);
+            prop_assert_eq!(crosses_or_overlaps(&e, &f), proper || overlap);
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::text_position::{json_error_message, json_error_position, strip_bom};
 use crate::zone_geometry::{
     GeometryType, RawGeometry, to_multi_line_string, to_multi_polygon, unclosed_rings,
 };
+use split::split_collection;
 
 /// Reads zones from a GeoJSON FeatureCollection.
 ///
@@ -73,6 +74,29 @@ struct CollectionIn<'a> {
     features: Option<Vec<&'a RawValue>>,
 }
 
+/// A collection's `type` and features, however they were found.
+struct Collection<'a> {
+    kind: Option<String>,
+    features: Option<Vec<FeatureText<'a>>>,
+}
+
+/// A feature of the collection: well-formed JSON, or already read as a Feature object.
+enum FeatureText<'a> {
+    Raw(&'a RawValue),
+    Object(FeatureIn<'a>),
+}
+
+impl<'a> CollectionIn<'a> {
+    fn into_features(self) -> Collection<'a> {
+        Collection {
+            kind: self.kind,
+            features: self
+                .features
+                .map(|f| f.into_iter().map(FeatureText::Raw).collect()),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct FeatureIn<'a> {
     #[serde(rename = "type", borrow, default)]
@@ -106,22 +130,32 @@ struct GeometryIn<'a> {
 }
 
 pub(crate) fn parse_zones(text: &str, source: &str) -> ParsedZones {
+    parse_zones_with(text, source, true)
+}
+
+/// [`parse_zones`], splitting the features by a byte scan first when `split` (tests read
+/// files both ways).
+fn parse_zones_with(text: &str, source: &str, split: bool) -> ParsedZones {
     let text = strip_bom(text);
     let mut out = ParsedZones {
         zones: Vec::new(),
         broken_ids: HashSet::new(),
         errors: Vec::new(),
     };
-    // One pass over a well-formed collection. Anything else is read again the careful
-    // way, for its exact error (a syntax error's line, a value that is no object); that
-    // way ends in this same parse of the same text, so what parses here is what it would
-    // give. Only `{` is tried: serde reads a struct from an array too, which the careful
-    // way refuses.
-    let direct = match text.trim_start().as_bytes().first() {
-        Some(b'{') => serde_json::from_str::<CollectionIn>(text).ok(),
+    // A well-formed collection is split into its features by a byte scan and each
+    // feature checked by serde on every core (`split`); failing that, one serde pass over
+    // it. Anything else is read again the careful way, for its exact error (a syntax
+    // error's line, a value that is no object); that way ends in this same parse of the
+    // same text, so what parses here is what it would give. Only `{` is tried: serde
+    // reads a struct from an array too, which the careful way refuses.
+    let direct = split.then(|| split_features(text)).flatten();
+    let direct = direct.or_else(|| match text.trim_start().as_bytes().first() {
+        Some(b'{') => serde_json::from_str::<CollectionIn>(text)
+            .ok()
+            .map(CollectionIn::into_features),
         _ => None,
-    };
-    let collection: CollectionIn = if let Some(c) = direct {
+    });
+    let collection = if let Some(c) = direct {
         c
     } else {
         match serde_json::from_str::<&RawValue>(text) {
@@ -132,8 +166,8 @@ pub(crate) fn parse_zones(text: &str, source: &str) -> ParsedZones {
                     .push(InputError::invalid(source, Location::None, None, message));
                 return out;
             }
-            Ok(raw) => match serde_json::from_str(raw.get()) {
-                Ok(c) => c,
+            Ok(raw) => match serde_json::from_str::<CollectionIn>(raw.get()) {
+                Ok(c) => c.into_features(),
                 Err(e) => {
                     let message = format!(
                         "not a GeoJSON FeatureCollection: {}",
@@ -188,9 +222,9 @@ pub(crate) fn parse_zones(text: &str, source: &str) -> ParsedZones {
     // zones' coordinates and validation are most of the load — then merged in feature
     // order, so that zones and errors come out exactly as from one serial pass.
     let read: Vec<(Option<ValidZone>, Option<String>, Vec<InputError>)> = features
-        .par_iter()
+        .into_par_iter()
         .enumerate()
-        .map(|(index, raw)| {
+        .map(|(index, f)| {
             let mut errors = Vec::new();
             let mut feature = FeatureReader {
                 text,
@@ -199,7 +233,10 @@ pub(crate) fn parse_zones(text: &str, source: &str) -> ParsedZones {
                 id: None,
                 errors: &mut errors,
             };
-            let zone = feature.read(raw);
+            let zone = match f {
+                FeatureText::Raw(raw) => feature.read(raw),
+                FeatureText::Object(f) => feature.read_feature(f),
+            };
             let id = feature.id;
             (zone, id, errors)
         })
@@ -230,6 +267,31 @@ pub(crate) fn parse_zones(text: &str, source: &str) -> ParsedZones {
         }
     }
     out
+}
+
+/// The collection as serde's one pass would read it, from [`split_collection`] and serde's
+/// check of each member and feature (in parallel); `None` when either is unsure or fails.
+/// A feature that serde reads as a Feature object is kept so: a successful typed read
+/// checks every byte of it (members as raw values, others ignored, both checked), so it
+/// is well-formed JSON; any other is checked as a raw value.
+fn split_features(text: &str) -> Option<Collection<'_>> {
+    let split = split_collection(text)?;
+    let kind = split.check()?;
+    let features = match split.features {
+        None => None,
+        Some(features) => Some(
+            features
+                .par_iter()
+                .map(|&f| match serde_json::from_str::<FeatureIn>(f) {
+                    Ok(feature) if f.starts_with('{') => Some(FeatureText::Object(feature)),
+                    _ => serde_json::from_str::<&RawValue>(f)
+                        .ok()
+                        .map(FeatureText::Raw),
+                })
+                .collect::<Option<Vec<_>>>()?,
+        ),
+    };
+    Some(Collection { kind, features })
 }
 
 fn feature_at(index: usize, id: Option<&str>) -> Location {
@@ -288,6 +350,11 @@ impl FeatureReader<'_, '_> {
                 return None;
             }
         };
+        self.read_feature(feature)
+    }
+
+    /// [`read`](Self::read) of a feature read as a Feature object.
+    fn read_feature(&mut self, feature: FeatureIn) -> Option<ValidZone> {
         let properties = match feature.properties {
             None => PropertiesIn::default(),
             Some(p) => match object(p).map(|p| serde_json::from_str::<PropertiesIn>(p.get())) {
@@ -574,5 +641,6 @@ fn describe(raw: &RawValue) -> String {
     }
 }
 
+mod split;
 #[cfg(test)]
 mod tests;

@@ -865,25 +865,60 @@ impl ZoneGrid {
                 } else {
                     (1, pieces) // not expected: the edge meets the cell
                 };
-                // The sub-cells the edge's pieces mark, as bits: each once, in order.
+                // The sub-cells the edge's pieces mark, as bits: each once, in order. A
+                // piece p–q marks the sub-cells of its widened box, whose first column is
+                // `fine_col(min(p.x, q.x) − margin)`, the lesser of the two points' own
+                // (`fine_col` and the subtraction are monotone), and so on: each cut point's
+                // four bounds are computed once, for the two pieces it ends.
                 let mut marked = 0u16;
-                let mut p = at(j0 - 1);
-                for j in j0..=j1 {
-                    let q = at(j);
-                    let c0 = self.fine_col(p.x.min(q.x) - PIECE_MARGIN_DEG, s).max(fc0);
-                    let c1 = self
-                        .fine_col(p.x.max(q.x) + PIECE_MARGIN_DEG, s)
-                        .min(fc0 + s - 1);
-                    let r0 = self.fine_row(p.y.min(q.y) - PIECE_MARGIN_DEG, s).max(fr0);
-                    let r1 = self
-                        .fine_row(p.y.max(q.y) + PIECE_MARGIN_DEG, s)
-                        .min(fr0 + s - 1);
-                    for fr in r0..=r1 {
-                        for fc in c0..=c1 {
-                            marked |= 1 << ((fr - fr0) * s + (fc - fc0));
+                if j0 <= j1 {
+                    let mut mark = |[c0, c1, r0, r1]: [usize; 4]| {
+                        let (c0, c1) = (c0.max(fc0), c1.min(fc0 + s - 1));
+                        let (r0, r1) = (r0.max(fr0), r1.min(fr0 + s - 1));
+                        if c0 <= c1 {
+                            // Columns c0..=c1 of a sub-row, then each sub-row in r0..=r1.
+                            let cols = ((1u16 << (c1 - c0 + 1)) - 1) << (c0 - fc0);
+                            for fr in r0..=r1 {
+                                marked |= cols << ((fr - fr0) * s);
+                            }
+                        }
+                    };
+                    let widened = |p: Coord| {
+                        [
+                            self.fine_col(p.x - PIECE_MARGIN_DEG, s),
+                            self.fine_col(p.x + PIECE_MARGIN_DEG, s),
+                            self.fine_row(p.y - PIECE_MARGIN_DEG, s),
+                            self.fine_row(p.y + PIECE_MARGIN_DEG, s),
+                        ]
+                    };
+                    let union = |u: [usize; 4], v: [usize; 4]| {
+                        [
+                            u[0].min(v[0]),
+                            u[1].max(v[1]),
+                            u[2].min(v[2]),
+                            u[3].max(v[3]),
+                        ]
+                    };
+                    if a.x == b.x || a.y == b.y {
+                        // Along an axis every cut point has the same column (row) bounds,
+                        // so the pieces' boxes, which overlap where they meet, mark one
+                        // rectangle: from the lowest cut point's bounds to the highest's.
+                        // The cut points before the last are monotone along the edge
+                        // (`j / pieces`, the product and the sum round monotonically), so
+                        // those are the ends of the run, and `b` when it is in it.
+                        let mut u = union(widened(at(j0 - 1)), widened(at(j1.min(pieces - 1))));
+                        if j1 == pieces {
+                            u = union(u, widened(b));
+                        }
+                        mark(u);
+                    } else {
+                        let mut p = widened(at(j0 - 1));
+                        for j in j0..=j1 {
+                            let q = widened(at(j));
+                            mark(union(p, q));
+                            p = q;
                         }
                     }
-                    p = q;
                 }
                 while marked != 0 {
                     let sub = marked.trailing_zeros();
@@ -922,11 +957,17 @@ impl ZoneGrid {
         let mut sub_recs: Vec<[f64; 4]> = Vec::new();
         let mut sub_edges: Vec<RingEdges> = Vec::new();
         let n_table = (s * s).div_ceil(8);
-        let centre = |sub: usize| {
+        // Each sub-cell's centre, when it maps back into the sub-cell (asked several times
+        // per sub-cell below: computed once).
+        let centres: [Option<Coord>; MAX_SPLIT * MAX_SPLIT] = std::array::from_fn(|sub| {
+            if sub >= s * s {
+                return None;
+            }
             let (fc, fr) = (fc0 + sub % s, fr0 + sub / s);
             let at = self.fine_ref(fc, fr, s);
             (self.fine_col(at.x, s) == fc && self.fine_row(at.y, s) == fr).then_some(at)
-        };
+        });
+        let centre = |sub: usize| centres[sub];
         // Every sub-cell centre's status in each ring follows from the cell centre's
         // (`base`, when it lies in the cell and on no ring), walking: the first sub-cell
         // from the base, across the crossings of the segment between them with the ring's

@@ -205,3 +205,94 @@ fn an_empty_collection_has_no_zones() {
         vec![]
     );
 }
+
+/// What reading a file gave, comparable: the zones with their feature index, the broken
+/// ids (sorted), the errors as shown.
+type ReadAs = (Vec<(usize, Zone)>, Vec<String>, Vec<String>);
+
+/// [`ReadAs`] split by the scan, then the careful way.
+fn read_both_ways(text: &str) -> [ReadAs; 2] {
+    [true, false].map(|split| {
+        let parsed = parse_zones_with(text, "zones.geojson", split);
+        let mut broken: Vec<String> = parsed.broken_ids.into_iter().collect();
+        broken.sort();
+        (
+            parsed
+                .zones
+                .into_iter()
+                .map(|z| (z.index, z.zone.into_zone()))
+                .collect(),
+            broken,
+            parsed.errors.iter().map(|e| e.to_string()).collect(),
+        )
+    })
+}
+
+/// The byte scan that splits the features (`split.rs`) reads what serde's pass over the
+/// whole collection reads, or gives up: the same zones and the same errors, on a valid
+/// file with its layout varied and on every one-byte change of a small one (each byte
+/// deleted, or replaced by one of the bytes the scan looks for).
+#[test]
+fn features_split_by_the_scan_read_as_serde_reads_them() {
+    let feature = |id: &str| {
+        format!(
+            r#"{{"type":"Feature","id":"{id}","properties":{{"name":"a \"q\" \\ ]}}"}},"geometry":{{"type":"Polygon","coordinates":[{SQUARE}]}}}}"#
+        )
+    };
+    let (a, b) = (feature("a"), feature("b"));
+    let texts = [
+        collection(&[&a, &b]),
+        collection(&[]),
+        format!("\u{feff} \r\n{{\"features\":[{a}],\"type\":\"FeatureCollection\"}} \n"),
+        format!(
+            r#"{{"bbox":[0,0,4,4],"type":"FeatureCollection","crs":{{"a":[{{}}]}},"features":[ {a} , {b} ]}}"#
+        ),
+        format!(r#"{{"type":"FeatureCollection","features":[{a},{a}]}}"#),
+        format!(r#"{{"type":"FeatureCollection","features":[{a},]}}"#),
+        format!(r#"{{"type":"FeatureCollection","features":[{a}]}} x"#),
+        format!(r#"{{"type":"FeatureCollection","type":"FeatureCollection","features":[{a}]}}"#),
+        format!(r#"{{"type":"FeatureCollection","features":[{a}],"features":[{b}]}}"#),
+        format!(r#"{{"typ\u0065":"FeatureCollection","features":[{a}]}}"#),
+        r#"{"type":"FeatureCollection","features":null}"#.to_string(),
+        r#"{"type":null,"features":[]}"#.to_string(),
+        r#"{"type":7,"features":[]}"#.to_string(),
+        r#"{"type":"FeatureCollection","features":[1,"x",null,[],{}]}"#.to_string(),
+        r#"{"type":"FeatureCollection","features":{}}"#.to_string(),
+        r#"{"type":"FeatureCollection","features":[]"#.to_string(),
+        r#"{"type":"FeatureCollection","features":[],"x":tru}"#.to_string(),
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}{}]}}"#,
+            "[".repeat(130),
+            "]".repeat(130)
+        ),
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}{}]}}"#,
+            "[".repeat(99),
+            "]".repeat(99)
+        ),
+        "[]".to_string(),
+        String::new(),
+    ];
+    for text in &texts {
+        let [split, careful] = read_both_ways(text);
+        assert_eq!(split, careful, "{text}");
+    }
+    // Every one-byte change of a small file.
+    let small = r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"a\"","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}, {"id":2}]}"#;
+    let bytes = small.as_bytes();
+    for i in 0..bytes.len() {
+        let mut changed: Vec<Vec<u8>> = vec![[&bytes[..i], &bytes[i + 1..]].concat()];
+        for &c in b"\"\\{}[],: \tnx1" {
+            let mut v = bytes.to_vec();
+            v[i] = c;
+            changed.push(v);
+        }
+        for v in changed {
+            let Ok(text) = String::from_utf8(v) else {
+                continue;
+            };
+            let [split, careful] = read_both_ways(&text);
+            assert_eq!(split, careful, "{text}");
+        }
+    }
+}
