@@ -14,7 +14,7 @@
 //! bounding box; segments use the chord bound, which leaves only the segments within a
 //! few millimetres of the best distance to be solved exactly.
 
-use super::bounds::{lon_gap_deg, norm, slacken};
+use super::bounds::{greater, lesser, lon_gap_deg, norm, slacken};
 use super::ellipsoid::{
     SLACK_M, bulge_factor, chord_sag_m, ecef, meridian_arc_m, parallel_radius_floor, sin2_reduced,
 };
@@ -678,7 +678,7 @@ impl Search {
 
     /// Nothing farther than this matters.
     fn limit(&self) -> f64 {
-        self.cap.min(self.found)
+        lesser(self.cap, self.found)
     }
 
     /// Recomputes T for the current limit. T is set a hair above the limit so that a
@@ -718,16 +718,17 @@ impl Search {
         if cartesian > limit {
             return cartesian;
         }
-        cartesian.max(self.lonlat_bound(cell))
+        greater(cartesian, self.lonlat_bound(cell))
     }
 
     /// The distance from p to the cell's Cartesian box, less the slack.
     fn cartesian_bound(&self, cell: &Cell) -> f64 {
         let mut gap2 = 0.0;
         for k in 0..3 {
-            let g = (cell.q_min[k] - self.q[k])
-                .max(self.q[k] - cell.q_max[k])
-                .max(0.0);
+            let g = greater(
+                greater(cell.q_min[k] - self.q[k], self.q[k] - cell.q_max[k]),
+                0.0,
+            );
             gap2 += g * g;
         }
         slacken(gap2.sqrt())
@@ -735,14 +736,14 @@ impl Search {
 
     /// The lon/lat bound of `bounds.rs` for the cell, capped at the horizon.
     fn lonlat_bound(&self, cell: &Cell) -> f64 {
-        let dy = (cell.y_min - self.yp).max(self.yp - cell.y_max).max(0.0);
+        let dy = greater(greater(cell.y_min - self.yp, self.yp - cell.y_max), 0.0);
         let dlon = lon_gap_deg(self.p.x, cell.lon_min, cell.lon_max).to_radians();
         if dlon == 0.0 {
             slacken(dy)
         } else {
-            let c = parallel_radius_floor(self.s2p.max(cell.s2), self.bulge);
+            let c = parallel_radius_floor(greater(self.s2p, cell.s2), self.bulge);
             // The horizon is exact (no slack): a bound equal to it proves "beyond the limit".
-            slacken(norm(dy, c * dlon)).min(self.horizon)
+            lesser(slacken(norm(dy, c * dlon)), self.horizon)
         }
     }
 
@@ -759,12 +760,12 @@ impl Search {
         let len2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
         let dot = a[0] * d[0] + a[1] * d[1] + a[2] * d[2];
         let t = if len2 > 0.0 {
-            (dot / len2).clamp(0.0, 1.0)
+            lesser(greater(dot / len2, 0.0), 1.0)
         } else {
             0.0
         };
         let gap2: f64 = (0..3).map(|k| (a[k] - t * d[k]).powi(2)).sum();
-        (gap2.sqrt() - sag).max(0.0)
+        greater(gap2.sqrt() - sag, 0.0)
     }
 
     /// Pushes the boxes whose bound is within the limit, nearest on top.
@@ -789,8 +790,16 @@ impl Search {
             }
         }
         let buf = &mut buf[..n];
-        // Farthest first onto the stack, so the nearest is popped first.
-        buf.sort_unstable_by(|x, y| y.bound.total_cmp(&x.bound));
+        // Farthest first onto the stack, so the nearest is popped first. At most 8, by a
+        // plain `>` (bounds are never NaN): an insertion sort costs less than the
+        // library's sort by `total_cmp`.
+        for k in 1..n {
+            let mut m = k;
+            while m > 0 && buf[m].bound > buf[m - 1].bound {
+                buf.swap(m, m - 1);
+                m -= 1;
+            }
+        }
         stack[*len..*len + n].copy_from_slice(buf);
         *len += n;
     }
