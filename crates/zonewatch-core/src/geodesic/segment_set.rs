@@ -75,8 +75,10 @@ const FIRST_HORIZON_M: f64 = 2.0e6;
 #[derive(Clone, Debug)]
 pub struct SegmentSet {
     pieces: Vec<Piece>,
+    /// The pieces' chords, [`RUN`] pieces a block (a tree leaf's pieces are one block).
+    chords: Vec<ChordBlock>,
     /// The parts of the long pieces, each piece's consecutive.
-    parts: Vec<Part>,
+    parts: Vec<Chord>,
     /// levels[0]: one box per run of `run` pieces; levels[i + 1]: one per FANOUT boxes of
     /// levels[i]; the last level has at most FANOUT boxes (a set of long pieces: leaves
     /// only).
@@ -91,29 +93,87 @@ pub struct SegmentSet {
     bounds: (Coord, Coord),
 }
 
-/// A segment, or a point when `a == b`, with its chord in space.
+/// A segment, or a point when `a == b` (its chord is in `SegmentSet::chords`).
 #[derive(Clone, Copy, Debug)]
 struct Piece {
     a: Coord,
     b: Coord,
-    /// Cartesian ends.
-    qa: [f64; 3],
-    qb: [f64; 3],
-    /// How far the segment can stray from its chord, plus the slack, metres.
-    sag: f64,
     /// Its parts in `SegmentSet::parts` (first, count; no parts: count 0).
     parts: (u32, u32),
 }
 
-/// One of k equal parts in t of a long segment: the chord of lerp(a, b, t) over
-/// [i/k, (i + 1)/k] with its own (smaller) sag. Only bounds use it; the segment is
-/// solved whole.
+/// A chord in space with its sag: a piece's (while the set is built; then in a
+/// [`ChordBlock`]), or a part's, one of k equal parts in t of a long segment: the chord
+/// of lerp(a, b, t) over [i/k, (i + 1)/k] with its own (smaller) sag. Parts only bound;
+/// the segment is solved whole.
 #[derive(Clone, Copy, Debug)]
-struct Part {
+struct Chord {
     qa: [f64; 3],
     qb: [f64; 3],
-    /// How far the part can stray from its chord, plus the slack, metres.
+    /// How far the segment or part can stray from its chord, plus the slack, metres.
     sag: f64,
+}
+
+/// The chords of [`RUN`] consecutive pieces, axis by axis, for a leaf's bound pass: its
+/// 16 chord bounds read 1 KiB of consecutive arrays and are computed two at a time
+/// (`chord_bounds`), where they were 16 pieces' scattered fields, one at a time.
+#[derive(Clone, Debug)]
+struct ChordBlock {
+    /// The first end, Cartesian, by axis.
+    qa: [[f64; RUN]; 3],
+    /// The chord qb − qa, by axis.
+    d: [[f64; RUN]; 3],
+    /// 1 / |qb − qa|², 0 for a point.
+    inv_len2: [f64; RUN],
+    /// The sag plus the slack, metres; −∞ past the set's last piece (a bound of +∞).
+    sag: [f64; RUN],
+}
+
+impl ChordBlock {
+    fn new(chords: &[Chord]) -> ChordBlock {
+        let mut block = ChordBlock {
+            qa: [[0.0; RUN]; 3],
+            d: [[0.0; RUN]; 3],
+            inv_len2: [0.0; RUN],
+            sag: [f64::NEG_INFINITY; RUN],
+        };
+        for (k, ch) in chords.iter().enumerate() {
+            let d: [f64; 3] = std::array::from_fn(|j| ch.qb[j] - ch.qa[j]);
+            let len2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+            for (j, &dj) in d.iter().enumerate() {
+                block.qa[j][k] = ch.qa[j];
+                block.d[j][k] = dj;
+            }
+            block.inv_len2[k] = if len2 > 0.0 { 1.0 / len2 } else { 0.0 };
+            block.sag[k] = ch.sag;
+        }
+        block
+    }
+
+    /// The distance from `q` to chord `k`, less its sag, at least 0: the chord bound of
+    /// [`Search::chord_bound`], with t = dot / |d|² taken as dot × (1 / |d|²) (a point of
+    /// the chord as near q up to rounding, which the slack covers).
+    #[inline(always)]
+    fn bound(&self, q: &[f64; 3], k: usize) -> f64 {
+        let a: [f64; 3] = std::array::from_fn(|j| q[j] - self.qa[j][k]);
+        let dot = a[0] * self.d[0][k] + a[1] * self.d[1][k] + a[2] * self.d[2][k];
+        let t = lesser(greater(dot * self.inv_len2[k], 0.0), 1.0);
+        let g: [f64; 3] = std::array::from_fn(|j| a[j] - t * self.d[j][k]);
+        greater(
+            (g[0] * g[0] + g[1] * g[1] + g[2] * g[2]).sqrt() - self.sag[k],
+            0.0,
+        )
+    }
+
+    /// Every chord's [`bound`](Self::bound) (+∞ past the last piece), branch-free so that
+    /// the compiler computes two a time.
+    fn bounds(&self, q: &[f64; 3]) -> [f64; RUN] {
+        let mut out = [0.0; RUN];
+        for (k, o) in out.iter_mut().enumerate() {
+            *o = self.bound(q, k);
+        }
+        out
+    }
 }
 
 /// A box over some pieces: lon/lat (latitudes as meridian arcs) and Cartesian.
@@ -143,7 +203,7 @@ impl Cell {
         }
     }
 
-    fn of_piece(pc: &Piece) -> Cell {
+    fn of_piece(pc: &Piece, ch: &Chord) -> Cell {
         let (ya, yb) = (meridian_arc_m(pc.a.y), meridian_arc_m(pc.b.y));
         Cell {
             lon_min: pc.a.x.min(pc.b.x),
@@ -151,8 +211,8 @@ impl Cell {
             y_min: ya.min(yb),
             y_max: ya.max(yb),
             s2: sin2_reduced(pc.a.y.abs().max(pc.b.y.abs())),
-            q_min: std::array::from_fn(|k| pc.qa[k].min(pc.qb[k]) - pc.sag),
-            q_max: std::array::from_fn(|k| pc.qa[k].max(pc.qb[k]) + pc.sag),
+            q_min: std::array::from_fn(|k| ch.qa[k].min(ch.qb[k]) - ch.sag),
+            q_max: std::array::from_fn(|k| ch.qa[k].max(ch.qb[k]) + ch.sag),
         }
     }
 
@@ -165,9 +225,9 @@ impl Cell {
 }
 
 impl Piece {
-    /// The segment `a`–`b`, with its parts appended to `parts` when its sag exceeds
-    /// [`PART_SAG_M`] (k parts: the sag shrinks like 1/k²).
-    fn new(a: Coord, b: Coord, parts: &mut Vec<Part>) -> Piece {
+    /// The segment `a`–`b` and its chord, with its parts appended to `parts` when its
+    /// sag exceeds [`PART_SAG_M`] (k parts: the sag shrinks like 1/k²).
+    fn new(a: Coord, b: Coord, parts: &mut Vec<Chord>) -> (Piece, Chord) {
         let sag = chord_sag_m(a, b);
         let k = if sag > PART_SAG_M {
             ((sag / PART_SAG_M).sqrt().ceil() as usize).min(MAX_PARTS)
@@ -193,21 +253,24 @@ impl Piece {
             };
             parts.extend((0..k).map(|i| {
                 let (pa, pb) = (at(i), at(i + 1));
-                Part {
+                Chord {
                     qa: ecef(pa),
                     qb: ecef(pb),
                     sag: chord_sag_m(pa, pb) + SLACK_M,
                 }
             }));
         }
-        Piece {
+        let piece = Piece {
             a,
             b,
+            parts: (first, if k > 1 { k as u32 } else { 0 }),
+        };
+        let chord = Chord {
             qa: ecef(a),
             qb: ecef(b),
             sag: sag + SLACK_M,
-            parts: (first, if k > 1 { k as u32 } else { 0 }),
-        }
+        };
+        (piece, chord)
     }
 }
 
@@ -218,15 +281,19 @@ impl SegmentSet {
     /// Repeated positions are fine (zero-length segments are dropped; a path of only
     /// repeats is its point); empty paths are ignored. Positions must not be NaN.
     pub fn new<'a>(paths: impl IntoIterator<Item = &'a [Coord]>) -> Self {
-        let (mut pieces, mut parts) = (Vec::new(), Vec::new());
+        let (mut pieces, mut chords, mut parts) = (Vec::new(), Vec::new(), Vec::new());
         for path in paths {
             let before = pieces.len();
             for w in path.windows(2).filter(|w| w[0] != w[1]) {
-                pieces.push(Piece::new(w[0], w[1], &mut parts));
+                let (pc, ch) = Piece::new(w[0], w[1], &mut parts);
+                pieces.push(pc);
+                chords.push(ch);
             }
             if pieces.len() == before {
                 if let Some(&p) = path.first() {
-                    pieces.push(Piece::new(p, p, &mut parts));
+                    let (pc, ch) = Piece::new(p, p, &mut parts);
+                    pieces.push(pc);
+                    chords.push(ch);
                 }
             }
         }
@@ -238,7 +305,11 @@ impl SegmentSet {
         };
         let mut levels: Vec<Vec<Cell>> = Vec::new();
         if !pieces.is_empty() {
-            let piece_cells: Vec<Cell> = pieces.iter().map(Cell::of_piece).collect();
+            let piece_cells: Vec<Cell> = pieces
+                .iter()
+                .zip(&chords)
+                .map(|(pc, ch)| Cell::of_piece(pc, ch))
+                .collect();
             levels.push(piece_cells.chunks(run).map(Cell::of_run).collect());
             // The leaves-first search of a set of long pieces needs no boxes above them.
             while let Some(below) = levels.last().filter(|l| run == RUN && l.len() > FANOUT) {
@@ -255,8 +326,10 @@ impl SegmentSet {
         } else {
             Vec::new()
         };
+        let chords = chords.chunks(RUN).map(ChordBlock::new).collect();
         let mut set = SegmentSet {
             pieces,
+            chords,
             parts,
             levels,
             run,
@@ -445,7 +518,7 @@ impl SegmentSet {
                     if (start + i) as u32 == s.seed {
                         continue;
                     }
-                    let lb = s.piece_bound(pc);
+                    let lb = self.piece_bound(s, start + i);
                     if lb <= s.limit() {
                         bound[n] = lb;
                         piece[n] = ((start + i) as u8, pc.parts.1 == 0);
@@ -479,8 +552,10 @@ impl SegmentSet {
     /// bounded again by its parts (the tighter bound, taken lazily: only for pieces that
     /// would otherwise be solved).
     fn solve_leaf(&self, s: &mut Search, run: usize) {
-        let start = run * self.run;
-        let pieces = &self.pieces[start..(start + self.run).min(self.pieces.len())];
+        // The tree's leaves are its chord blocks (`RUN` pieces each).
+        let start = run * RUN;
+        let pieces = &self.pieces[start..(start + RUN).min(self.pieces.len())];
+        let bounds = self.chords[run].bounds(&s.q);
         // (bound, index, whether the bound is final)
         let mut cand = [(0.0f64, 0u32, false); RUN];
         let mut n = 0;
@@ -488,7 +563,7 @@ impl SegmentSet {
             if (start + i) as u32 == s.seed {
                 continue;
             }
-            let lb = s.piece_bound(pc);
+            let lb = bounds[i];
             if lb <= s.limit() {
                 cand[n] = (lb, i as u32, pc.parts.1 == 0);
                 n += 1;
@@ -521,6 +596,12 @@ impl SegmentSet {
     fn solve(&self, s: &mut Search, i: usize) -> f64 {
         let pc = &self.pieces[i];
         distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends, self.trig.get(i))
+    }
+
+    /// A rigorous lower bound on the distance to piece `i`: the distance from p to its
+    /// chord in space, less the sag (and slack).
+    fn piece_bound(&self, s: &Search, i: usize) -> f64 {
+        self.chords[i / RUN].bound(&s.q, i % RUN)
     }
 
     /// A rigorous lower bound on the distance to a piece with parts: the smallest of its
@@ -745,12 +826,6 @@ impl Search {
             // The horizon is exact (no slack): a bound equal to it proves "beyond the limit".
             lesser(slacken(norm(dy, c * dlon)), self.horizon)
         }
-    }
-
-    /// A rigorous lower bound on the distance to one piece: the distance from p to the
-    /// piece's chord in space, less the sag (and slack).
-    fn piece_bound(&self, pc: &Piece) -> f64 {
-        self.chord_bound(&pc.qa, &pc.qb, pc.sag)
     }
 
     /// The distance from p to the chord `qa`–`qb`, less `sag`, at least 0.
@@ -1014,18 +1089,21 @@ mod tests {
                         s
                     })
                     .collect();
-                for pc in set.pieces.iter().take(200) {
+                for (i, pc) in set.pieces.iter().enumerate().take(200) {
                     let d = distance_to_segment_m(p, pc.a, pc.b);
                     let lo = c(pc.a.x.min(pc.b.x), pc.a.y.min(pc.b.y));
                     let hi = c(pc.a.x.max(pc.b.x), pc.a.y.max(pc.b.y));
                     prop_assert!(lower_bound_to_box_m(p, lo, hi) <= d);
                     for s in &searches {
-                        prop_assert!(s.piece_bound(pc) <= d, "{:?} {:?}", p, pc);
+                        prop_assert!(set.piece_bound(s, i) <= d, "{:?} {:?}", p, pc);
+                        let block = set.chords[i / RUN].bounds(&s.q);
+                        prop_assert!(block[i % RUN] <= d, "{:?} {:?}", p, pc);
                         if pc.parts.1 > 0 {
                             let whole = distance_to_segment_m(p, pc.a, pc.b);
                             prop_assert!(set.parts_bound(s, pc) <= whole, "{:?} {:?}", p, pc);
                         }
-                        prop_assert!(s.cell_bound(&Cell::of_piece(pc)) <= d);
+                        let ch = Chord { qa: ecef(pc.a), qb: ecef(pc.b), sag: chord_sag_m(pc.a, pc.b) + SLACK_M };
+                        prop_assert!(s.cell_bound(&Cell::of_piece(pc, &ch)) <= d);
                     }
                 }
             }
@@ -1071,14 +1149,14 @@ mod long_segments {
         let path = [c(16.61162, 31.18218), c(18.02109, 30.76357)];
         let set = SegmentSet::new([&path[..]]);
         let (first, count) = set.pieces[0].parts;
-        assert!(set.pieces[0].sag > 100.0 && count > 4, "{count}");
+        assert!(set.chords[0].sag[0] > 100.0 && count > 4, "{count}");
         for pt in &set.parts[first as usize..(first + count) as usize] {
             assert!(pt.sag <= PART_SAG_M + SLACK_M, "{}", pt.sag);
         }
         // Parts cover the segment end to end.
         let parts = &set.parts[first as usize..(first + count) as usize];
-        assert_eq!(parts[0].qa, set.pieces[0].qa);
-        assert_eq!(parts[parts.len() - 1].qb, set.pieces[0].qb);
+        assert_eq!(parts[0].qa, ecef(path[0]));
+        assert_eq!(parts[parts.len() - 1].qb, ecef(path[1]));
         for w in parts.windows(2) {
             assert_eq!(w[0].qb, w[1].qa);
         }
