@@ -20,6 +20,7 @@ use super::ellipsoid::{
 };
 use super::query_point::QueryPoint;
 use super::segment::{Ends, SegmentTrig, distance_to_segment_with};
+use super::short::{Place, SHORT_MAX_LAT, short_distance_between_m};
 use crate::Coord;
 
 /// Consecutive pieces per leaf box: small enough that a leaf's box is tight, large enough
@@ -352,13 +353,14 @@ impl SegmentSet {
         self.search_uncapped(&QueryPoint::new(p), &mut Seed::default())
     }
 
-    /// [`distance_m`](Self::distance_m) from a prepared query point, solving the piece `seed` names first (one near
-    /// a recent query point: the previous report's nearest, in locality order), so that
-    /// the search starts with its exact distance as the limit; `seed` then names the
-    /// piece that gave the answer. The same value whatever the seed: the answer is the
-    /// minimum of the same exact per-piece solutions, and the seed only decides which
-    /// pieces are solved (none whose lower bound exceeds the seed's distance).
-    /// [`Seed::NONE`] is a cold start.
+    /// [`distance_m`](Self::distance_m) from a prepared query point, capped from the
+    /// start by an upper bound on the distance to the piece `seed` names (one near a
+    /// recent query point: the previous report's nearest, in locality order; the bound is
+    /// the short distance to its first end, `seed_ceiling`); `seed` then names the piece
+    /// that gave the answer. The same value whatever the seed: the answer is the minimum
+    /// of the same exact per-piece solutions, and the seed only decides which pieces are
+    /// solved (none whose lower bound exceeds that upper bound, which the answer's does
+    /// not). [`Seed::NONE`] is a cold start.
     pub(crate) fn distance_seeded_at(&self, q: &QueryPoint, seed: &mut Seed) -> f64 {
         self.search_uncapped(q, seed)
     }
@@ -409,21 +411,23 @@ impl SegmentSet {
         if self.pieces.is_empty() {
             return f64::INFINITY;
         }
+        // Any upper bound on the minimum may serve as the cap (what it prunes lies beyond
+        // the answer, and the answer's piece is still solved): the seed piece's first end,
+        // one short distance instead of the piece's whole solution. It lets the descent
+        // prune at once what a cold start would first visit.
+        let cap = match self.pieces.get(seed.0 as usize) {
+            Some(pc) => lesser(cap, seed_ceiling(q, pc.a).unwrap_or(f64::INFINITY)),
+            None => cap,
+        };
         let mut s = Search::new(q, cap);
-        // Any piece's exact distance bounds the minimum from above: as the first limit,
-        // the seed's lets the descent prune at once what a cold start would first visit.
-        // The seed is then left out of the search (its solution is offered already).
-        if (seed.0 as usize) < self.pieces.len() {
-            let d = self.solve(&mut s, seed.0 as usize);
-            s.seed = seed.0;
-            s.offer(d, seed.0);
-        }
-        // A stack of FANOUT entries a level suffices (module notes on STACK); small sets
-        // (up to 1 024 pieces: two levels) skip zero-filling the full 2 KiB one.
+        // A stack of FANOUT entries a level suffices (module notes on STACK); sets of up to
+        // 1 024 pieces (two levels) or 65 536 (four) skip zero-filling the full 2 KiB one.
         if self.run == LONG_RUN {
             self.search_long(&mut s);
         } else if self.levels.len() <= 2 {
             self.search_with(&mut s, &mut [Entry::default(); 2 * FANOUT]);
+        } else if self.levels.len() <= 4 {
+            self.search_with(&mut s, &mut [Entry::default(); 4 * FANOUT]);
         } else {
             self.search_with(&mut s, &mut [Entry::default(); STACK]);
         }
@@ -515,9 +519,6 @@ impl SegmentSet {
                 let start = leaf as usize * self.run;
                 let end = (start + self.run).min(self.pieces.len());
                 for (i, pc) in self.pieces[start..end].iter().enumerate() {
-                    if (start + i) as u32 == s.seed {
-                        continue;
-                    }
                     let lb = self.piece_bound(s, start + i);
                     if lb <= s.limit() {
                         bound[n] = lb;
@@ -548,9 +549,9 @@ impl SegmentSet {
     }
 
     /// Solves exactly, in order of their lower bounds, the pieces of one leaf run that may
-    /// beat the best so far. A long piece that comes up while a limit is known is first
-    /// bounded again by its parts (the tighter bound, taken lazily: only for pieces that
-    /// would otherwise be solved).
+    /// beat the best so far. A long piece that comes up once some piece has been solved is
+    /// first bounded again by its parts (the tighter bound, taken lazily: only for pieces
+    /// that would otherwise be solved).
     fn solve_leaf(&self, s: &mut Search, run: usize) {
         // The tree's leaves are its chord blocks (`RUN` pieces each).
         let start = run * RUN;
@@ -560,9 +561,6 @@ impl SegmentSet {
         let mut cand = [(0.0f64, 0u32, false); RUN];
         let mut n = 0;
         for (i, pc) in pieces.iter().enumerate() {
-            if (start + i) as u32 == s.seed {
-                continue;
-            }
             let lb = bounds[i];
             if lb <= s.limit() {
                 cand[n] = (lb, i as u32, pc.parts.1 == 0);
@@ -581,7 +579,9 @@ impl SegmentSet {
                 break;
             }
             let pc = &pieces[i as usize];
-            if !fine && s.limit().is_finite() {
+            // Parts only once a piece is solved (as in `search_long`): under a cap alone
+            // they would be computed for the answer's piece.
+            if !fine && s.found.is_finite() {
                 cand[j] = (lb.max(self.parts_bound(s, pc)), i, true);
                 continue;
             }
@@ -615,9 +615,10 @@ impl SegmentSet {
     }
 }
 
-/// A piece of one [`SegmentSet`] remembered as near a recent query point, solved first
-/// by the next search of that set (`distance_seeded_at`). Any value is safe: one that
-/// names no piece of the set is ignored, and a far piece costs only its solution.
+/// A piece of one [`SegmentSet`] remembered as near a recent query point, whose first
+/// end's distance caps the next search of that set (`distance_seeded_at`). Any value is
+/// safe: one that names no piece of the set is ignored, and a far piece costs only one
+/// short distance (beyond the short formula's reach, nothing: a cold start).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Seed(pub(crate) u32);
 
@@ -705,6 +706,17 @@ impl LimitGrid {
     }
 }
 
+/// A rigorous upper bound on the distance from `q` to `a`, metres: the short formula's
+/// distance grown by far more than its error (5 µm to 600 km); `None` beyond its reach.
+fn seed_ceiling(q: &QueryPoint, a: Coord) -> Option<f64> {
+    let p = q.at();
+    if p.y.abs() > SHORT_MAX_LAT || a.y.abs() > SHORT_MAX_LAT {
+        return None;
+    }
+    let d = short_distance_between_m(&q.trig().place, &Place::new(a.y, a.x))?;
+    Some(d * (1.0 + 1e-9) + 1e-6)
+}
+
 /// One stacked box: its lower bound, level and index within the level.
 #[derive(Clone, Copy, Default)]
 struct Entry {
@@ -726,8 +738,6 @@ struct Search {
     /// (`Seed::NONE`'s index before any).
     found: f64,
     nearest: u32,
-    /// The seed's piece, solved before the search (`Seed::NONE`'s index if none).
-    seed: u32,
     /// Solutions at segment ends, shared by neighbouring segments.
     ends: Ends,
     /// The threshold T the lon/lat bounds are computed for, with its bulge factor: such a
@@ -748,7 +758,6 @@ impl Search {
             cap,
             found: f64::INFINITY,
             nearest: Seed::NONE.0,
-            seed: Seed::NONE.0,
             ends: Ends::at(p, t.place, t.radii),
             horizon: 0.0,
             bulge: None,
@@ -970,6 +979,26 @@ mod tests {
         ];
         let set = SegmentSet::new([&line[..]]);
         assert_eq!(set.distance_m(p), brute_force(&[line.to_vec()], p));
+    }
+
+    /// The seed's ceiling is above the distance to the seed's end (Karney's, from
+    /// geographiclib), from metres to 600 km at any latitude the short formula takes, and
+    /// within a millimetre of it; beyond its reach there is none.
+    #[test]
+    fn seed_ceiling_is_above_the_distance() {
+        use crate::geodesic::ellipsoid::GEOD;
+        use geographiclib_rs::InverseGeodesic;
+        let mut rng = XorShift(0x5eed);
+        for _ in 0..20_000 {
+            let a = c(-180.0 + 360.0 * rng.next(), -88.99 + 177.98 * rng.next());
+            let r = 700_000.0 * rng.next().powi(3);
+            let p = shoot(a, 360.0 * rng.next(), r);
+            let want: f64 = GEOD.inverse(p.y, p.x, a.y, a.x);
+            match seed_ceiling(&QueryPoint::new(p), a) {
+                Some(u) => assert!(u >= want && u <= want + 1e-3, "{p:?} {a:?}: {u} {want}"),
+                None => assert!(r > 590_000.0 || p.y.abs() > SHORT_MAX_LAT, "{p:?} {a:?}"),
+            }
+        }
     }
 
     #[test]
