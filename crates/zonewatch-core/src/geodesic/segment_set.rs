@@ -16,7 +16,8 @@
 
 use super::bounds::{greater, lesser, lon_gap_deg, norm, slacken};
 use super::ellipsoid::{
-    SLACK_M, bulge_factor, chord_sag_m, ecef, meridian_arc_m, parallel_radius_floor, sin2_reduced,
+    E2, SLACK_M, bulge_factor, chord_sag_m, ecef, meridian_arc_m, parallel_radius_floor,
+    sin2_reduced,
 };
 use super::query_point::QueryPoint;
 use super::segment::{Ends, SegmentTrig, distance_to_segment_with};
@@ -416,7 +417,11 @@ impl SegmentSet {
         // one short distance instead of the piece's whole solution. It lets the descent
         // prune at once what a cold start would first visit.
         let cap = match self.pieces.get(seed.0 as usize) {
-            Some(pc) => lesser(cap, seed_ceiling(q, pc.a).unwrap_or(f64::INFINITY)),
+            Some(pc) => {
+                let (block, k) = (&self.chords[seed.0 as usize / RUN], seed.0 as usize % RUN);
+                let x = std::array::from_fn(|j| block.qa[j][k]);
+                lesser(cap, seed_ceiling(q, pc.a, x).unwrap_or(f64::INFINITY))
+            }
             None => cap,
         };
         let mut s = Search::new(q, cap);
@@ -706,14 +711,23 @@ impl LimitGrid {
     }
 }
 
-/// A rigorous upper bound on the distance from `q` to `a`, metres: the short formula's
-/// distance grown by far more than its error (5 µm to 600 km); `None` beyond its reach.
-fn seed_ceiling(q: &QueryPoint, a: Coord) -> Option<f64> {
+/// A rigorous upper bound on the distance from `q` to `a`, whose Cartesian position is
+/// `x` (`ecef(a)`), metres: the short formula's distance grown by far more than its error
+/// (5 µm to 600 km) and the rounding of the normal; `None` beyond its reach. The normal
+/// at `a` is taken from `x` (∝ (x, y, z / (1 − e²))), not from `a`'s sines and cosines:
+/// a square root instead of two `sin_cos`.
+fn seed_ceiling(q: &QueryPoint, a: Coord, x: [f64; 3]) -> Option<f64> {
     let p = q.at();
     if p.y.abs() > SHORT_MAX_LAT || a.y.abs() > SHORT_MAX_LAT {
         return None;
     }
-    let d = short_distance_between_m(&q.trig().place, &Place::new(a.y, a.x))?;
+    let m = [x[0], x[1], x[2] / (1.0 - E2)];
+    let inv = 1.0 / (m[0] * m[0] + m[1] * m[1] + m[2] * m[2]).sqrt();
+    let place = Place {
+        x,
+        n: [m[0] * inv, m[1] * inv, m[2] * inv],
+    };
+    let d = short_distance_between_m(&q.trig().place, &place)?;
     Some(d * (1.0 + 1e-9) + 1e-6)
 }
 
@@ -994,7 +1008,7 @@ mod tests {
             let r = 700_000.0 * rng.next().powi(3);
             let p = shoot(a, 360.0 * rng.next(), r);
             let want: f64 = GEOD.inverse(p.y, p.x, a.y, a.x);
-            match seed_ceiling(&QueryPoint::new(p), a) {
+            match seed_ceiling(&QueryPoint::new(p), a, ecef(a)) {
                 Some(u) => assert!(u >= want && u <= want + 1e-3, "{p:?} {a:?}: {u} {want}"),
                 None => assert!(r > 590_000.0 || p.y.abs() > SHORT_MAX_LAT, "{p:?} {a:?}"),
             }
