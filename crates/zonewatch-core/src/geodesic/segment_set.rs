@@ -64,8 +64,9 @@ const FIRST_HORIZON_M: f64 = 2.0e6;
 /// Layout: the segments (and single points) in input order, in leaf runs of 16 under a
 /// tree of boxes with fan-out 8. A query descends nearest-box-first, orders each leaf's
 /// segments by a tight lower bound (distance to the segment's chord in space, less its
-/// sag), solves exactly only the segments whose bound is below the best distance so far,
-/// and stops when no box can beat it. Bounds are rigorous, so the answer is the
+/// sag; a leaf's 16 chords are stored axis by axis and bounded together), solves exactly
+/// only the segments whose bound is below the best distance so far, and stops when no
+/// box can beat it. Bounds are rigorous, so the answer is the
 /// brute-force minimum over all segments. A small set of long segments (at most 64, half
 /// of them long enough to be bounded in parts: a country outline) has leaf runs of 4
 /// instead, taken in order of their bounds with no tree above (`search_long`).
