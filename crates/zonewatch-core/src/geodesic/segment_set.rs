@@ -358,7 +358,7 @@ impl SegmentSet {
     /// [`distance_m`](Self::distance_m) from a prepared query point, capped from the
     /// start by an upper bound on the distance to the piece `seed` names (one near a
     /// recent query point: the previous report's nearest, in locality order; the bound is
-    /// the short distance to its first end, `seed_ceiling`); `seed` then names the piece
+    /// the short distance to its nearer end, `seed_ceiling`); `seed` then names the piece
     /// that gave the answer. The same value whatever the seed: the answer is the minimum
     /// of the same exact per-piece solutions, and the seed only decides which pieces are
     /// solved (none whose lower bound exceeds that upper bound, which the answer's does
@@ -414,14 +414,19 @@ impl SegmentSet {
             return f64::INFINITY;
         }
         // Any upper bound on the minimum may serve as the cap (what it prunes lies beyond
-        // the answer, and the answer's piece is still solved): the seed piece's first end,
-        // one short distance instead of the piece's whole solution. It lets the descent
+        // the answer, and the answer's piece is still solved): the nearer of the seed
+        // piece's ends, two short distances instead of the piece's whole solution. It lets the descent
         // prune at once what a cold start would first visit.
         let cap = match self.pieces.get(seed.0 as usize) {
             Some(pc) => {
+                // Both ends' Cartesian positions from the block (the second as qa + (qb −
+                // qa): within an ulp of qb, which the ceiling's margin covers).
                 let (block, k) = (&self.chords[seed.0 as usize / RUN], seed.0 as usize % RUN);
                 let x = std::array::from_fn(|j| block.qa[j][k]);
-                lesser(cap, seed_ceiling(q, pc.a, x).unwrap_or(f64::INFINITY))
+                let y = std::array::from_fn(|j| block.qa[j][k] + block.d[j][k]);
+                let ca = seed_ceiling(q, pc.a, x).unwrap_or(f64::INFINITY);
+                let cb = seed_ceiling(q, pc.b, y).unwrap_or(f64::INFINITY);
+                lesser(cap, lesser(ca, cb))
             }
             None => cap,
         };
@@ -621,10 +626,10 @@ impl SegmentSet {
     }
 }
 
-/// A piece of one [`SegmentSet`] remembered as near a recent query point, whose first
+/// A piece of one [`SegmentSet`] remembered as near a recent query point, whose nearer
 /// end's distance caps the next search of that set (`distance_seeded_at`). Any value is
-/// safe: one that names no piece of the set is ignored, and a far piece costs only one
-/// short distance (beyond the short formula's reach, nothing: a cold start).
+/// safe: one that names no piece of the set is ignored, and a far piece costs only two
+/// short distances (beyond the short formula's reach, nothing: a cold start).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Seed(pub(crate) u32);
 
@@ -1009,9 +1014,15 @@ mod tests {
             let r = 700_000.0 * rng.next().powi(3);
             let p = shoot(a, 360.0 * rng.next(), r);
             let want: f64 = GEOD.inverse(p.y, p.x, a.y, a.x);
-            match seed_ceiling(&QueryPoint::new(p), a, ecef(a)) {
-                Some(u) => assert!(u >= want && u <= want + 1e-3, "{p:?} {a:?}: {u} {want}"),
-                None => assert!(r > 590_000.0 || p.y.abs() > SHORT_MAX_LAT, "{p:?} {a:?}"),
+            // As the search passes a piece's second end: qa + (qb − qa), from another point.
+            let o = ecef(shoot(a, 360.0 * rng.next(), 50_000.0 * rng.next()));
+            let (qa, qb) = (ecef(a), o);
+            let via: [f64; 3] = std::array::from_fn(|j| qb[j] + (qa[j] - qb[j]));
+            for x in [qa, via] {
+                match seed_ceiling(&QueryPoint::new(p), a, x) {
+                    Some(u) => assert!(u >= want && u <= want + 1e-3, "{p:?} {a:?}: {u} {want}"),
+                    None => assert!(r > 590_000.0 || p.y.abs() > SHORT_MAX_LAT, "{p:?} {a:?}"),
+                }
             }
         }
     }
