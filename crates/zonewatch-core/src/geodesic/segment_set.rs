@@ -14,12 +14,14 @@
 //! bounding box; segments use the chord bound, which leaves only the segments within a
 //! few millimetres of the best distance to be solved exactly.
 
-use super::bounds::{lon_gap_deg, norm, slacken};
+use super::bounds::{greater, lesser, lon_gap_deg, norm, slacken};
 use super::ellipsoid::{
-    SLACK_M, bulge_factor, chord_sag_m, ecef, meridian_arc_m, parallel_radius_floor, sin2_reduced,
+    E2, SLACK_M, bulge_factor, chord_sag_m, ecef, meridian_arc_m, parallel_radius_floor,
+    sin2_reduced,
 };
 use super::query_point::QueryPoint;
 use super::segment::{Ends, SegmentTrig, distance_to_segment_with};
+use super::short::{Place, SHORT_MAX_LAT, short_distance_between_m};
 use crate::Coord;
 
 /// Consecutive pieces per leaf box: small enough that a leaf's box is tight, large enough
@@ -62,8 +64,9 @@ const FIRST_HORIZON_M: f64 = 2.0e6;
 /// Layout: the segments (and single points) in input order, in leaf runs of 16 under a
 /// tree of boxes with fan-out 8. A query descends nearest-box-first, orders each leaf's
 /// segments by a tight lower bound (distance to the segment's chord in space, less its
-/// sag), solves exactly only the segments whose bound is below the best distance so far,
-/// and stops when no box can beat it. Bounds are rigorous, so the answer is the
+/// sag; a leaf's 16 chords are stored axis by axis and bounded together), solves exactly
+/// only the segments whose bound is below the best distance so far, and stops when no
+/// box can beat it. Bounds are rigorous, so the answer is the
 /// brute-force minimum over all segments. A small set of long segments (at most 64, half
 /// of them long enough to be bounded in parts: a country outline) has leaf runs of 4
 /// instead, taken in order of their bounds with no tree above (`search_long`).
@@ -75,8 +78,10 @@ const FIRST_HORIZON_M: f64 = 2.0e6;
 #[derive(Clone, Debug)]
 pub struct SegmentSet {
     pieces: Vec<Piece>,
+    /// The pieces' chords, [`RUN`] pieces a block (a tree leaf's pieces are one block).
+    chords: Vec<ChordBlock>,
     /// The parts of the long pieces, each piece's consecutive.
-    parts: Vec<Part>,
+    parts: Vec<Chord>,
     /// levels[0]: one box per run of `run` pieces; levels[i + 1]: one per FANOUT boxes of
     /// levels[i]; the last level has at most FANOUT boxes (a set of long pieces: leaves
     /// only).
@@ -91,29 +96,87 @@ pub struct SegmentSet {
     bounds: (Coord, Coord),
 }
 
-/// A segment, or a point when `a == b`, with its chord in space.
+/// A segment, or a point when `a == b` (its chord is in `SegmentSet::chords`).
 #[derive(Clone, Copy, Debug)]
 struct Piece {
     a: Coord,
     b: Coord,
-    /// Cartesian ends.
-    qa: [f64; 3],
-    qb: [f64; 3],
-    /// How far the segment can stray from its chord, plus the slack, metres.
-    sag: f64,
     /// Its parts in `SegmentSet::parts` (first, count; no parts: count 0).
     parts: (u32, u32),
 }
 
-/// One of k equal parts in t of a long segment: the chord of lerp(a, b, t) over
-/// [i/k, (i + 1)/k] with its own (smaller) sag. Only bounds use it; the segment is
-/// solved whole.
+/// A chord in space with its sag: a piece's (while the set is built; then in a
+/// [`ChordBlock`]), or a part's, one of k equal parts in t of a long segment: the chord
+/// of lerp(a, b, t) over [i/k, (i + 1)/k] with its own (smaller) sag. Parts only bound;
+/// the segment is solved whole.
 #[derive(Clone, Copy, Debug)]
-struct Part {
+struct Chord {
     qa: [f64; 3],
     qb: [f64; 3],
-    /// How far the part can stray from its chord, plus the slack, metres.
+    /// How far the segment or part can stray from its chord, plus the slack, metres.
     sag: f64,
+}
+
+/// The chords of [`RUN`] consecutive pieces, axis by axis, for a leaf's bound pass: its
+/// 16 chord bounds read 1 KiB of consecutive arrays and are computed two at a time
+/// (`chord_bounds`), where they were 16 pieces' scattered fields, one at a time.
+#[derive(Clone, Debug)]
+struct ChordBlock {
+    /// The first end, Cartesian, by axis.
+    qa: [[f64; RUN]; 3],
+    /// The chord qb − qa, by axis.
+    d: [[f64; RUN]; 3],
+    /// 1 / |qb − qa|², 0 for a point.
+    inv_len2: [f64; RUN],
+    /// The sag plus the slack, metres; −∞ past the set's last piece (a bound of +∞).
+    sag: [f64; RUN],
+}
+
+impl ChordBlock {
+    fn new(chords: &[Chord]) -> ChordBlock {
+        let mut block = ChordBlock {
+            qa: [[0.0; RUN]; 3],
+            d: [[0.0; RUN]; 3],
+            inv_len2: [0.0; RUN],
+            sag: [f64::NEG_INFINITY; RUN],
+        };
+        for (k, ch) in chords.iter().enumerate() {
+            let d: [f64; 3] = std::array::from_fn(|j| ch.qb[j] - ch.qa[j]);
+            let len2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+            for (j, &dj) in d.iter().enumerate() {
+                block.qa[j][k] = ch.qa[j];
+                block.d[j][k] = dj;
+            }
+            block.inv_len2[k] = if len2 > 0.0 { 1.0 / len2 } else { 0.0 };
+            block.sag[k] = ch.sag;
+        }
+        block
+    }
+
+    /// The distance from `q` to chord `k`, less its sag, at least 0: the chord bound of
+    /// [`Search::chord_bound`], with t = dot / |d|² taken as dot × (1 / |d|²) (a point of
+    /// the chord as near q up to rounding, which the slack covers).
+    #[inline(always)]
+    fn bound(&self, q: &[f64; 3], k: usize) -> f64 {
+        let a: [f64; 3] = std::array::from_fn(|j| q[j] - self.qa[j][k]);
+        let dot = a[0] * self.d[0][k] + a[1] * self.d[1][k] + a[2] * self.d[2][k];
+        let t = lesser(greater(dot * self.inv_len2[k], 0.0), 1.0);
+        let g: [f64; 3] = std::array::from_fn(|j| a[j] - t * self.d[j][k]);
+        greater(
+            (g[0] * g[0] + g[1] * g[1] + g[2] * g[2]).sqrt() - self.sag[k],
+            0.0,
+        )
+    }
+
+    /// Every chord's [`bound`](Self::bound) (+∞ past the last piece), branch-free so that
+    /// the compiler computes two a time.
+    fn bounds(&self, q: &[f64; 3]) -> [f64; RUN] {
+        let mut out = [0.0; RUN];
+        for (k, o) in out.iter_mut().enumerate() {
+            *o = self.bound(q, k);
+        }
+        out
+    }
 }
 
 /// A box over some pieces: lon/lat (latitudes as meridian arcs) and Cartesian.
@@ -143,7 +206,7 @@ impl Cell {
         }
     }
 
-    fn of_piece(pc: &Piece) -> Cell {
+    fn of_piece(pc: &Piece, ch: &Chord) -> Cell {
         let (ya, yb) = (meridian_arc_m(pc.a.y), meridian_arc_m(pc.b.y));
         Cell {
             lon_min: pc.a.x.min(pc.b.x),
@@ -151,8 +214,8 @@ impl Cell {
             y_min: ya.min(yb),
             y_max: ya.max(yb),
             s2: sin2_reduced(pc.a.y.abs().max(pc.b.y.abs())),
-            q_min: std::array::from_fn(|k| pc.qa[k].min(pc.qb[k]) - pc.sag),
-            q_max: std::array::from_fn(|k| pc.qa[k].max(pc.qb[k]) + pc.sag),
+            q_min: std::array::from_fn(|k| ch.qa[k].min(ch.qb[k]) - ch.sag),
+            q_max: std::array::from_fn(|k| ch.qa[k].max(ch.qb[k]) + ch.sag),
         }
     }
 
@@ -165,9 +228,9 @@ impl Cell {
 }
 
 impl Piece {
-    /// The segment `a`–`b`, with its parts appended to `parts` when its sag exceeds
-    /// [`PART_SAG_M`] (k parts: the sag shrinks like 1/k²).
-    fn new(a: Coord, b: Coord, parts: &mut Vec<Part>) -> Piece {
+    /// The segment `a`–`b` and its chord, with its parts appended to `parts` when its
+    /// sag exceeds [`PART_SAG_M`] (k parts: the sag shrinks like 1/k²).
+    fn new(a: Coord, b: Coord, parts: &mut Vec<Chord>) -> (Piece, Chord) {
         let sag = chord_sag_m(a, b);
         let k = if sag > PART_SAG_M {
             ((sag / PART_SAG_M).sqrt().ceil() as usize).min(MAX_PARTS)
@@ -193,21 +256,24 @@ impl Piece {
             };
             parts.extend((0..k).map(|i| {
                 let (pa, pb) = (at(i), at(i + 1));
-                Part {
+                Chord {
                     qa: ecef(pa),
                     qb: ecef(pb),
                     sag: chord_sag_m(pa, pb) + SLACK_M,
                 }
             }));
         }
-        Piece {
+        let piece = Piece {
             a,
             b,
+            parts: (first, if k > 1 { k as u32 } else { 0 }),
+        };
+        let chord = Chord {
             qa: ecef(a),
             qb: ecef(b),
             sag: sag + SLACK_M,
-            parts: (first, if k > 1 { k as u32 } else { 0 }),
-        }
+        };
+        (piece, chord)
     }
 }
 
@@ -218,15 +284,19 @@ impl SegmentSet {
     /// Repeated positions are fine (zero-length segments are dropped; a path of only
     /// repeats is its point); empty paths are ignored. Positions must not be NaN.
     pub fn new<'a>(paths: impl IntoIterator<Item = &'a [Coord]>) -> Self {
-        let (mut pieces, mut parts) = (Vec::new(), Vec::new());
+        let (mut pieces, mut chords, mut parts) = (Vec::new(), Vec::new(), Vec::new());
         for path in paths {
             let before = pieces.len();
             for w in path.windows(2).filter(|w| w[0] != w[1]) {
-                pieces.push(Piece::new(w[0], w[1], &mut parts));
+                let (pc, ch) = Piece::new(w[0], w[1], &mut parts);
+                pieces.push(pc);
+                chords.push(ch);
             }
             if pieces.len() == before {
                 if let Some(&p) = path.first() {
-                    pieces.push(Piece::new(p, p, &mut parts));
+                    let (pc, ch) = Piece::new(p, p, &mut parts);
+                    pieces.push(pc);
+                    chords.push(ch);
                 }
             }
         }
@@ -238,7 +308,11 @@ impl SegmentSet {
         };
         let mut levels: Vec<Vec<Cell>> = Vec::new();
         if !pieces.is_empty() {
-            let piece_cells: Vec<Cell> = pieces.iter().map(Cell::of_piece).collect();
+            let piece_cells: Vec<Cell> = pieces
+                .iter()
+                .zip(&chords)
+                .map(|(pc, ch)| Cell::of_piece(pc, ch))
+                .collect();
             levels.push(piece_cells.chunks(run).map(Cell::of_run).collect());
             // The leaves-first search of a set of long pieces needs no boxes above them.
             while let Some(below) = levels.last().filter(|l| run == RUN && l.len() > FANOUT) {
@@ -255,8 +329,10 @@ impl SegmentSet {
         } else {
             Vec::new()
         };
+        let chords = chords.chunks(RUN).map(ChordBlock::new).collect();
         let mut set = SegmentSet {
             pieces,
+            chords,
             parts,
             levels,
             run,
@@ -279,13 +355,14 @@ impl SegmentSet {
         self.search_uncapped(&QueryPoint::new(p), &mut Seed::default())
     }
 
-    /// [`distance_m`](Self::distance_m) from a prepared query point, solving the piece `seed` names first (one near
-    /// a recent query point: the previous report's nearest, in locality order), so that
-    /// the search starts with its exact distance as the limit; `seed` then names the
-    /// piece that gave the answer. The same value whatever the seed: the answer is the
-    /// minimum of the same exact per-piece solutions, and the seed only decides which
-    /// pieces are solved (none whose lower bound exceeds the seed's distance).
-    /// [`Seed::NONE`] is a cold start.
+    /// [`distance_m`](Self::distance_m) from a prepared query point, capped from the
+    /// start by an upper bound on the distance to the piece `seed` names (one near a
+    /// recent query point: the previous report's nearest, in locality order; the bound is
+    /// the short distance to its nearer end, `seed_ceiling`); `seed` then names the piece
+    /// that gave the answer. The same value whatever the seed: the answer is the minimum
+    /// of the same exact per-piece solutions, and the seed only decides which pieces are
+    /// solved (none whose lower bound exceeds that upper bound, which the answer's does
+    /// not). [`Seed::NONE`] is a cold start.
     pub(crate) fn distance_seeded_at(&self, q: &QueryPoint, seed: &mut Seed) -> f64 {
         self.search_uncapped(q, seed)
     }
@@ -336,21 +413,32 @@ impl SegmentSet {
         if self.pieces.is_empty() {
             return f64::INFINITY;
         }
+        // Any upper bound on the minimum may serve as the cap (what it prunes lies beyond
+        // the answer, and the answer's piece is still solved): the nearer of the seed
+        // piece's ends, two short distances instead of the piece's whole solution. It lets the descent
+        // prune at once what a cold start would first visit.
+        let cap = match self.pieces.get(seed.0 as usize) {
+            Some(pc) => {
+                // Both ends' Cartesian positions from the block (the second as qa + (qb −
+                // qa): within an ulp of qb, which the ceiling's margin covers).
+                let (block, k) = (&self.chords[seed.0 as usize / RUN], seed.0 as usize % RUN);
+                let x = std::array::from_fn(|j| block.qa[j][k]);
+                let y = std::array::from_fn(|j| block.qa[j][k] + block.d[j][k]);
+                let ca = seed_ceiling(q, pc.a, x).unwrap_or(f64::INFINITY);
+                let cb = seed_ceiling(q, pc.b, y).unwrap_or(f64::INFINITY);
+                lesser(cap, lesser(ca, cb))
+            }
+            None => cap,
+        };
         let mut s = Search::new(q, cap);
-        // Any piece's exact distance bounds the minimum from above: as the first limit,
-        // the seed's lets the descent prune at once what a cold start would first visit.
-        // The seed is then left out of the search (its solution is offered already).
-        if (seed.0 as usize) < self.pieces.len() {
-            let d = self.solve(&mut s, seed.0 as usize);
-            s.seed = seed.0;
-            s.offer(d, seed.0);
-        }
-        // A stack of FANOUT entries a level suffices (module notes on STACK); small sets
-        // (up to 1 024 pieces: two levels) skip zero-filling the full 2 KiB one.
+        // A stack of FANOUT entries a level suffices (module notes on STACK); sets of up to
+        // 1 024 pieces (two levels) or 65 536 (four) skip zero-filling the full 2 KiB one.
         if self.run == LONG_RUN {
             self.search_long(&mut s);
         } else if self.levels.len() <= 2 {
             self.search_with(&mut s, &mut [Entry::default(); 2 * FANOUT]);
+        } else if self.levels.len() <= 4 {
+            self.search_with(&mut s, &mut [Entry::default(); 4 * FANOUT]);
         } else {
             self.search_with(&mut s, &mut [Entry::default(); STACK]);
         }
@@ -442,10 +530,7 @@ impl SegmentSet {
                 let start = leaf as usize * self.run;
                 let end = (start + self.run).min(self.pieces.len());
                 for (i, pc) in self.pieces[start..end].iter().enumerate() {
-                    if (start + i) as u32 == s.seed {
-                        continue;
-                    }
-                    let lb = s.piece_bound(pc);
+                    let lb = self.piece_bound(s, start + i);
                     if lb <= s.limit() {
                         bound[n] = lb;
                         piece[n] = ((start + i) as u8, pc.parts.1 == 0);
@@ -475,20 +560,19 @@ impl SegmentSet {
     }
 
     /// Solves exactly, in order of their lower bounds, the pieces of one leaf run that may
-    /// beat the best so far. A long piece that comes up while a limit is known is first
-    /// bounded again by its parts (the tighter bound, taken lazily: only for pieces that
-    /// would otherwise be solved).
+    /// beat the best so far. A long piece that comes up once some piece has been solved is
+    /// first bounded again by its parts (the tighter bound, taken lazily: only for pieces
+    /// that would otherwise be solved).
     fn solve_leaf(&self, s: &mut Search, run: usize) {
-        let start = run * self.run;
-        let pieces = &self.pieces[start..(start + self.run).min(self.pieces.len())];
+        // The tree's leaves are its chord blocks (`RUN` pieces each).
+        let start = run * RUN;
+        let pieces = &self.pieces[start..(start + RUN).min(self.pieces.len())];
+        let bounds = self.chords[run].bounds(&s.q);
         // (bound, index, whether the bound is final)
         let mut cand = [(0.0f64, 0u32, false); RUN];
         let mut n = 0;
         for (i, pc) in pieces.iter().enumerate() {
-            if (start + i) as u32 == s.seed {
-                continue;
-            }
-            let lb = s.piece_bound(pc);
+            let lb = bounds[i];
             if lb <= s.limit() {
                 cand[n] = (lb, i as u32, pc.parts.1 == 0);
                 n += 1;
@@ -506,7 +590,9 @@ impl SegmentSet {
                 break;
             }
             let pc = &pieces[i as usize];
-            if !fine && s.limit().is_finite() {
+            // Parts only once a piece is solved (as in `search_long`): under a cap alone
+            // they would be computed for the answer's piece.
+            if !fine && s.found.is_finite() {
                 cand[j] = (lb.max(self.parts_bound(s, pc)), i, true);
                 continue;
             }
@@ -523,6 +609,12 @@ impl SegmentSet {
         distance_to_segment_with(s.p, pc.a, pc.b, &mut s.ends, self.trig.get(i))
     }
 
+    /// A rigorous lower bound on the distance to piece `i`: the distance from p to its
+    /// chord in space, less the sag (and slack).
+    fn piece_bound(&self, s: &Search, i: usize) -> f64 {
+        self.chords[i / RUN].bound(&s.q, i % RUN)
+    }
+
     /// A rigorous lower bound on the distance to a piece with parts: the smallest of its
     /// parts' chord bounds (the parts cover the segment).
     fn parts_bound(&self, s: &Search, pc: &Piece) -> f64 {
@@ -534,9 +626,10 @@ impl SegmentSet {
     }
 }
 
-/// A piece of one [`SegmentSet`] remembered as near a recent query point, solved first
-/// by the next search of that set (`distance_seeded_at`). Any value is safe: one that
-/// names no piece of the set is ignored, and a far piece costs only its solution.
+/// A piece of one [`SegmentSet`] remembered as near a recent query point, whose nearer
+/// end's distance caps the next search of that set (`distance_seeded_at`). Any value is
+/// safe: one that names no piece of the set is ignored, and a far piece costs only two
+/// short distances (beyond the short formula's reach, nothing: a cold start).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Seed(pub(crate) u32);
 
@@ -624,6 +717,26 @@ impl LimitGrid {
     }
 }
 
+/// A rigorous upper bound on the distance from `q` to `a`, whose Cartesian position is
+/// `x` (`ecef(a)`), metres: the short formula's distance grown by far more than its error
+/// (5 µm to 600 km) and the rounding of the normal; `None` beyond its reach. The normal
+/// at `a` is taken from `x` (∝ (x, y, z / (1 − e²))), not from `a`'s sines and cosines:
+/// a square root instead of two `sin_cos`.
+fn seed_ceiling(q: &QueryPoint, a: Coord, x: [f64; 3]) -> Option<f64> {
+    let p = q.at();
+    if p.y.abs() > SHORT_MAX_LAT || a.y.abs() > SHORT_MAX_LAT {
+        return None;
+    }
+    let m = [x[0], x[1], x[2] / (1.0 - E2)];
+    let inv = 1.0 / (m[0] * m[0] + m[1] * m[1] + m[2] * m[2]).sqrt();
+    let place = Place {
+        x,
+        n: [m[0] * inv, m[1] * inv, m[2] * inv],
+    };
+    let d = short_distance_between_m(&q.trig().place, &place)?;
+    Some(d * (1.0 + 1e-9) + 1e-6)
+}
+
 /// One stacked box: its lower bound, level and index within the level.
 #[derive(Clone, Copy, Default)]
 struct Entry {
@@ -645,8 +758,6 @@ struct Search {
     /// (`Seed::NONE`'s index before any).
     found: f64,
     nearest: u32,
-    /// The seed's piece, solved before the search (`Seed::NONE`'s index if none).
-    seed: u32,
     /// Solutions at segment ends, shared by neighbouring segments.
     ends: Ends,
     /// The threshold T the lon/lat bounds are computed for, with its bulge factor: such a
@@ -667,7 +778,6 @@ impl Search {
             cap,
             found: f64::INFINITY,
             nearest: Seed::NONE.0,
-            seed: Seed::NONE.0,
             ends: Ends::at(p, t.place, t.radii),
             horizon: 0.0,
             bulge: None,
@@ -678,7 +788,7 @@ impl Search {
 
     /// Nothing farther than this matters.
     fn limit(&self) -> f64 {
-        self.cap.min(self.found)
+        lesser(self.cap, self.found)
     }
 
     /// Recomputes T for the current limit. T is set a hair above the limit so that a
@@ -718,16 +828,17 @@ impl Search {
         if cartesian > limit {
             return cartesian;
         }
-        cartesian.max(self.lonlat_bound(cell))
+        greater(cartesian, self.lonlat_bound(cell))
     }
 
     /// The distance from p to the cell's Cartesian box, less the slack.
     fn cartesian_bound(&self, cell: &Cell) -> f64 {
         let mut gap2 = 0.0;
         for k in 0..3 {
-            let g = (cell.q_min[k] - self.q[k])
-                .max(self.q[k] - cell.q_max[k])
-                .max(0.0);
+            let g = greater(
+                greater(cell.q_min[k] - self.q[k], self.q[k] - cell.q_max[k]),
+                0.0,
+            );
             gap2 += g * g;
         }
         slacken(gap2.sqrt())
@@ -735,21 +846,15 @@ impl Search {
 
     /// The lon/lat bound of `bounds.rs` for the cell, capped at the horizon.
     fn lonlat_bound(&self, cell: &Cell) -> f64 {
-        let dy = (cell.y_min - self.yp).max(self.yp - cell.y_max).max(0.0);
+        let dy = greater(greater(cell.y_min - self.yp, self.yp - cell.y_max), 0.0);
         let dlon = lon_gap_deg(self.p.x, cell.lon_min, cell.lon_max).to_radians();
         if dlon == 0.0 {
             slacken(dy)
         } else {
-            let c = parallel_radius_floor(self.s2p.max(cell.s2), self.bulge);
+            let c = parallel_radius_floor(greater(self.s2p, cell.s2), self.bulge);
             // The horizon is exact (no slack): a bound equal to it proves "beyond the limit".
-            slacken(norm(dy, c * dlon)).min(self.horizon)
+            lesser(slacken(norm(dy, c * dlon)), self.horizon)
         }
-    }
-
-    /// A rigorous lower bound on the distance to one piece: the distance from p to the
-    /// piece's chord in space, less the sag (and slack).
-    fn piece_bound(&self, pc: &Piece) -> f64 {
-        self.chord_bound(&pc.qa, &pc.qb, pc.sag)
     }
 
     /// The distance from p to the chord `qa`–`qb`, less `sag`, at least 0.
@@ -759,12 +864,12 @@ impl Search {
         let len2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
         let dot = a[0] * d[0] + a[1] * d[1] + a[2] * d[2];
         let t = if len2 > 0.0 {
-            (dot / len2).clamp(0.0, 1.0)
+            lesser(greater(dot / len2, 0.0), 1.0)
         } else {
             0.0
         };
         let gap2: f64 = (0..3).map(|k| (a[k] - t * d[k]).powi(2)).sum();
-        (gap2.sqrt() - sag).max(0.0)
+        greater(gap2.sqrt() - sag, 0.0)
     }
 
     /// Pushes the boxes whose bound is within the limit, nearest on top.
@@ -789,8 +894,16 @@ impl Search {
             }
         }
         let buf = &mut buf[..n];
-        // Farthest first onto the stack, so the nearest is popped first.
-        buf.sort_unstable_by(|x, y| y.bound.total_cmp(&x.bound));
+        // Farthest first onto the stack, so the nearest is popped first. At most 8, by a
+        // plain `>` (bounds are never NaN): an insertion sort costs less than the
+        // library's sort by `total_cmp`.
+        for k in 1..n {
+            let mut m = k;
+            while m > 0 && buf[m].bound > buf[m - 1].bound {
+                buf.swap(m, m - 1);
+                m -= 1;
+            }
+        }
         stack[*len..*len + n].copy_from_slice(buf);
         *len += n;
     }
@@ -886,6 +999,32 @@ mod tests {
         ];
         let set = SegmentSet::new([&line[..]]);
         assert_eq!(set.distance_m(p), brute_force(&[line.to_vec()], p));
+    }
+
+    /// The seed's ceiling is above the distance to the seed's end (Karney's, from
+    /// geographiclib), from metres to 600 km at any latitude the short formula takes, and
+    /// within a millimetre of it; beyond its reach there is none.
+    #[test]
+    fn seed_ceiling_is_above_the_distance() {
+        use crate::geodesic::ellipsoid::GEOD;
+        use geographiclib_rs::InverseGeodesic;
+        let mut rng = XorShift(0x5eed);
+        for _ in 0..20_000 {
+            let a = c(-180.0 + 360.0 * rng.next(), -88.99 + 177.98 * rng.next());
+            let r = 700_000.0 * rng.next().powi(3);
+            let p = shoot(a, 360.0 * rng.next(), r);
+            let want: f64 = GEOD.inverse(p.y, p.x, a.y, a.x);
+            // As the search passes a piece's second end: qa + (qb − qa), from another point.
+            let o = ecef(shoot(a, 360.0 * rng.next(), 50_000.0 * rng.next()));
+            let (qa, qb) = (ecef(a), o);
+            let via: [f64; 3] = std::array::from_fn(|j| qb[j] + (qa[j] - qb[j]));
+            for x in [qa, via] {
+                match seed_ceiling(&QueryPoint::new(p), a, x) {
+                    Some(u) => assert!(u >= want && u <= want + 1e-3, "{p:?} {a:?}: {u} {want}"),
+                    None => assert!(r > 590_000.0 || p.y.abs() > SHORT_MAX_LAT, "{p:?} {a:?}"),
+                }
+            }
+        }
     }
 
     #[test]
@@ -1005,18 +1144,21 @@ mod tests {
                         s
                     })
                     .collect();
-                for pc in set.pieces.iter().take(200) {
+                for (i, pc) in set.pieces.iter().enumerate().take(200) {
                     let d = distance_to_segment_m(p, pc.a, pc.b);
                     let lo = c(pc.a.x.min(pc.b.x), pc.a.y.min(pc.b.y));
                     let hi = c(pc.a.x.max(pc.b.x), pc.a.y.max(pc.b.y));
                     prop_assert!(lower_bound_to_box_m(p, lo, hi) <= d);
                     for s in &searches {
-                        prop_assert!(s.piece_bound(pc) <= d, "{:?} {:?}", p, pc);
+                        prop_assert!(set.piece_bound(s, i) <= d, "{:?} {:?}", p, pc);
+                        let block = set.chords[i / RUN].bounds(&s.q);
+                        prop_assert!(block[i % RUN] <= d, "{:?} {:?}", p, pc);
                         if pc.parts.1 > 0 {
                             let whole = distance_to_segment_m(p, pc.a, pc.b);
                             prop_assert!(set.parts_bound(s, pc) <= whole, "{:?} {:?}", p, pc);
                         }
-                        prop_assert!(s.cell_bound(&Cell::of_piece(pc)) <= d);
+                        let ch = Chord { qa: ecef(pc.a), qb: ecef(pc.b), sag: chord_sag_m(pc.a, pc.b) + SLACK_M };
+                        prop_assert!(s.cell_bound(&Cell::of_piece(pc, &ch)) <= d);
                     }
                 }
             }
@@ -1062,14 +1204,14 @@ mod long_segments {
         let path = [c(16.61162, 31.18218), c(18.02109, 30.76357)];
         let set = SegmentSet::new([&path[..]]);
         let (first, count) = set.pieces[0].parts;
-        assert!(set.pieces[0].sag > 100.0 && count > 4, "{count}");
+        assert!(set.chords[0].sag[0] > 100.0 && count > 4, "{count}");
         for pt in &set.parts[first as usize..(first + count) as usize] {
             assert!(pt.sag <= PART_SAG_M + SLACK_M, "{}", pt.sag);
         }
         // Parts cover the segment end to end.
         let parts = &set.parts[first as usize..(first + count) as usize];
-        assert_eq!(parts[0].qa, set.pieces[0].qa);
-        assert_eq!(parts[parts.len() - 1].qb, set.pieces[0].qb);
+        assert_eq!(parts[0].qa, ecef(path[0]));
+        assert_eq!(parts[parts.len() - 1].qb, ecef(path[1]));
         for w in parts.windows(2) {
             assert_eq!(w[0].qb, w[1].qa);
         }
