@@ -8,8 +8,8 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use zonewatch_core::{CheckError, Checker, Coord, DepthHints, LookAhead, Report, Violation, hint};
 use zonewatch_io::{
-    OutputFormat, ParsedReports, Reject, RejectWriter, ReportBlock, ReportBlocks, ViolationRows,
-    ViolationWriter,
+    OutputFormat, ParsedReports, ParsedRows, Reject, RejectWriter, ReportBlock, ReportBlocks,
+    ReportRow, ViolationRows, ViolationWriter,
 };
 
 use crate::args::{self, CheckArgs};
@@ -148,23 +148,42 @@ fn check_input(
     // The last block's parsed pieces, whose strings the next block's reports reuse.
     let mut spent: Vec<ParsedReports> = Vec::new();
     pipeline::run(blocks, ReportBlocks::next_block, |block| {
-        // Parse: each piece of a block on its own core, into a spent piece of the block
-        // before (recycled there, on that core); a careful reader's chunk as is.
-        let mut parsed: Vec<ParsedReports> = match block {
-            ReportBlock::Lines(lines) => {
+        let (lines, mut parsed) = match block {
+            ReportBlock::Lines(lines) => (Some(lines), Vec::new()),
+            ReportBlock::Parsed(p) => (None, vec![p]),
+        };
+        // Parse: each piece of a block on its own core. CSV reports borrow their texts
+        // from the block unless tracks keep reports (as `Report`s, past the block); the
+        // others are parsed into a spent piece of the block before (recycled there, on
+        // that core). A careful reader's chunk comes parsed.
+        let mut borrowed: Vec<ParsedRows<'_>> = Vec::new();
+        if let Some(lines) = &lines {
+            if lines.has_report_rows() && !tracking.records() {
+                borrowed = (0..lines.pieces())
+                    .into_par_iter()
+                    .map(|i| {
+                        let mut p = ParsedRows::default();
+                        lines.read_rows(i, &mut p);
+                        p
+                    })
+                    .collect();
+            } else {
                 let mut pieces = std::mem::take(&mut spent);
                 pieces.resize_with(lines.pieces(), ParsedReports::default);
                 pieces.par_iter_mut().enumerate().for_each(|(i, p)| {
                     p.recycle();
                     lines.read_reports(i, p);
                 });
-                pieces
+                parsed = pieces;
             }
-            ReportBlock::Parsed(p) => vec![p],
-        };
+        }
         let mut bad: Vec<Reject> = Vec::new();
         for p in &mut parsed {
             tally.read += (p.reports.len() + p.rejects.len()) as u64;
+            bad.append(&mut p.rejects);
+        }
+        for p in &mut borrowed {
+            tally.read += (p.rows.len() + p.rejects.len()) as u64;
             bad.append(&mut p.rejects);
         }
         if args.input.strict
@@ -175,10 +194,25 @@ fn check_input(
         for p in &mut parsed {
             tally.duplicates += tracking.drop_duplicates(&mut p.reports, &mut p.lines);
         }
-        let block: Vec<(&Report, u64)> = parsed
+        // Owned reports as rows too (a reader's id is never empty: `with_id` keeps it).
+        let owned: Vec<ReportRow<'_>> = parsed
             .iter()
-            .flat_map(|p| p.reports.iter().zip(p.lines.iter().copied()))
+            .flat_map(|p| p.reports.iter().zip(&p.lines))
+            .map(|(r, &line)| ReportRow {
+                report: r.view(),
+                line,
+            })
             .collect();
+        let block: Vec<&ReportRow<'_>> = owned
+            .iter()
+            .chain(borrowed.iter().flat_map(|p| &p.rows))
+            .collect();
+        // Tracks take the `Report`s themselves (there are no borrowed rows then).
+        let reports: Vec<&Report> = if tracking.records() {
+            parsed.iter().flat_map(|p| &p.reports).collect()
+        } else {
+            Vec::new()
+        };
         // Check: runs of a few thousand reports, each on its own core; for zones with
         // many vertices, in the index's locality order (reports near each other one after
         // the other, so that the cells, edges and segment boxes they read stay in cache).
@@ -187,7 +221,7 @@ fn check_input(
         let order: Vec<u32> = if large_index {
             // On every core: each report's first read here is a cache miss (~2.4 % of a
             // light check, with the other core idle, when this thread read them alone).
-            let positions: Vec<Coord> = block.par_iter().map(|(r, _)| r.position).collect();
+            let positions: Vec<Coord> = block.par_iter().map(|r| r.report.position).collect();
             checker.zone_index().locality_order(&positions)
         } else {
             (0..block.len() as u32).collect()
@@ -223,7 +257,7 @@ fn check_input(
             tally.add(&a.counted);
         }
         if tracking.records() {
-            for ((report, _), &k) in block.iter().zip(&place) {
+            for (report, &k) in reports.iter().zip(&place) {
                 let k = k as usize;
                 // A refused report's reject is in its run's `refused`.
                 if let Ok(violations) = answered[k / CHECK_SLICE].of(k % CHECK_SLICE) {
@@ -244,6 +278,8 @@ fn check_input(
         // Kept for the next block: freeing the reports here (two or three strings each)
         // took ~7 % of a light check's time on this thread while the workers waited.
         drop(block);
+        drop(reports);
+        drop(owned);
         spent = parsed;
         Ok(())
     })
@@ -284,7 +320,7 @@ struct Answered {
 
 impl Answered {
     /// Checks the reports `run` names (indices into `block`), counting them in `counted`.
-    fn new(checker: &Checker, run: &[u32], block: &[(&Report, u64)], counted: Counted) -> Answered {
+    fn new(checker: &Checker, run: &[u32], block: &[&ReportRow], counted: Counted) -> Answered {
         let mut a = Answered {
             violations: Vec::new(),
             ends: Vec::with_capacity(run.len() + 1),
@@ -302,21 +338,21 @@ impl Answered {
             if let Some(entry) = ahead(AHEAD_ENTRY) {
                 hint::prefetch(entry);
             }
-            if let Some(&(report, _)) = ahead(AHEAD_REPORT) {
-                hint::prefetch_all(report);
+            if let Some(&row) = ahead(AHEAD_REPORT) {
+                hint::prefetch_all(row);
             }
-            if let Some(&(report, _)) = ahead(AHEAD_CELL) {
+            if let Some(row) = ahead(AHEAD_CELL) {
                 checker
                     .zone_index()
-                    .prefetch(report.position, LookAhead::Cell);
+                    .prefetch(row.report.position, LookAhead::Cell);
             }
-            if let Some(&(report, _)) = ahead(AHEAD_LIST) {
+            if let Some(row) = ahead(AHEAD_LIST) {
                 checker
                     .zone_index()
-                    .prefetch(report.position, LookAhead::List);
+                    .prefetch(row.report.position, LookAhead::List);
             }
             let start = a.violations.len();
-            let report = block[i as usize].0;
+            let report = block[i as usize].report;
             match checker.check_into_hinted(report, &mut a.violations, &mut hints) {
                 Ok(()) => a.counted.count(report.position, &a.violations[start..]),
                 Err(e) => {
@@ -351,7 +387,7 @@ impl Checked {
     /// reports with flags are read.
     fn gather(
         checker: &Checker,
-        run: &[(&Report, u64)],
+        run: &[&ReportRow],
         places: &[u32],
         answered: &[Answered],
         source: &str,
@@ -361,17 +397,18 @@ impl Checked {
             rows: ViolationRows::new(format),
             refused: Vec::new(),
         };
-        for ((report, line), &k) in run.iter().zip(places) {
+        for (row, &k) in run.iter().zip(places) {
             let k = k as usize;
             match answered[k / CHECK_SLICE].of(k % CHECK_SLICE) {
-                Ok(violations) => {
+                Ok([]) => {}
+                Ok(violations) => row.with_id(source, |report| {
                     for v in violations {
                         c.rows.push(report, v, checker);
                     }
-                }
+                }),
                 Err(e) => c.refused.push(Reject {
                     source: source.to_string(),
-                    line: *line,
+                    line: row.line,
                     field: check_error_field(e).map(str::to_string),
                     reason: e.to_string(),
                 }),

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use zonewatch_core::{
-    Agreement, Checker, Confidence, Report, RuleIndex, Timestamp, Violation, ZoneRef,
+    Agreement, Checker, Confidence, Report, ReportRef, RuleIndex, Timestamp, Violation, ZoneRef,
 };
 
 use crate::OutputFormat;
@@ -77,13 +77,13 @@ pub(crate) struct ViolationRow<'a> {
 
 impl<'a> ViolationRow<'a> {
     fn new<N: ViolationNames + ?Sized>(
-        report: &'a Report,
+        report: ReportRef<'a>,
         violation: &Violation,
         names: &'a N,
     ) -> Self {
         ViolationRow {
-            report_id: &report.id,
-            unit_id: &report.unit_id,
+            report_id: report.id,
+            unit_id: report.unit_id,
             time: report.time,
             lon: report.position.x,
             lat: report.position.y,
@@ -138,14 +138,14 @@ impl ViolationRows {
         }
     }
 
-    /// Formats one violation of `report`.
-    pub fn push<N: ViolationNames + ?Sized>(
+    /// Formats one violation of `report` (a [`Report`] or a [`ReportRef`]).
+    pub fn push<'r, N: ViolationNames + ?Sized>(
         &mut self,
-        report: &Report,
+        report: impl Into<ReportRef<'r>>,
         violation: &Violation,
         names: &N,
     ) {
-        let row = ViolationRow::new(report, violation, names);
+        let row = ViolationRow::new(report.into(), violation, names);
         self.scratch.format(&row);
         match self.format {
             OutputFormat::NdJson => {
@@ -310,7 +310,7 @@ impl<W: Write> ViolationWriter<W> {
         violation: &Violation,
         names: &N,
     ) -> io::Result<()> {
-        let row = ViolationRow::new(report, violation, names);
+        let row = ViolationRow::new(report.view(), violation, names);
         self.scratch.format(&row);
         match &mut self.sink {
             Sink::Csv(s) => s.write(&row, &self.scratch),
