@@ -183,9 +183,8 @@ impl Scratch {
     /// reads back as the same f64 (Rust's `{}`), depth with 2 decimals (`-0.00` is written
     /// `0.00`). A non-finite number is left empty (CSV) — the JSON sinks write `null`.
     pub(crate) fn format(&mut self, row: &ViolationRow<'_>) {
-        use std::fmt::Write as _;
         self.time.clear();
-        let _ = write!(self.time, "{}", row.time);
+        row.time.push_rfc3339(&mut self.time);
         for (buf, v) in [(&mut self.lon, row.lon), (&mut self.lat, row.lat)] {
             buf.clear();
             if v.is_finite() {

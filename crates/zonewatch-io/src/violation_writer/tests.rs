@@ -364,7 +364,13 @@ fn coordinates_are_written_as_the_formatter_writes_them_by_hand() {
         assert_eq!(shortest(v), text, "{v:e}");
         assert_eq!(format!("{v}"), text, "{v:e}");
     }
-    for v in [5e-324, f64::MAX, f64::MIN_POSITIVE, 999_999_999_999_999.9, 0.1] {
+    for v in [
+        5e-324,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        999_999_999_999_999.9,
+        0.1,
+    ] {
         assert_eq!(shortest(v), format!("{v}"), "{v:e}");
     }
 }
