@@ -8,8 +8,8 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use zonewatch_core::{CheckError, Checker, Coord, DepthHints, LookAhead, Report, Violation, hint};
 use zonewatch_io::{
-    OutputFormat, ParsedReports, Reject, RejectWriter, ReportBlock, ReportBlocks, ViolationRows,
-    ViolationWriter,
+    OutputFormat, ParsedReports, ParsedRows, Reject, RejectWriter, ReportBlock, ReportBlocks,
+    ReportRow, ViolationRows, ViolationWriter,
 };
 
 use crate::args::{self, CheckArgs};
@@ -148,23 +148,42 @@ fn check_input(
     // The last block's parsed pieces, whose strings the next block's reports reuse.
     let mut spent: Vec<ParsedReports> = Vec::new();
     pipeline::run(blocks, ReportBlocks::next_block, |block| {
-        // Parse: each piece of a block on its own core, into a spent piece of the block
-        // before (recycled there, on that core); a careful reader's chunk as is.
-        let mut parsed: Vec<ParsedReports> = match block {
-            ReportBlock::Lines(lines) => {
+        let (lines, mut parsed) = match block {
+            ReportBlock::Lines(lines) => (Some(lines), Vec::new()),
+            ReportBlock::Parsed(p) => (None, vec![p]),
+        };
+        // Parse: each piece of a block on its own core. CSV reports borrow their texts
+        // from the block unless tracks keep reports (as `Report`s, past the block); the
+        // others are parsed into a spent piece of the block before (recycled there, on
+        // that core). A careful reader's chunk comes parsed.
+        let mut borrowed: Vec<ParsedRows<'_>> = Vec::new();
+        if let Some(lines) = &lines {
+            if lines.has_report_rows() && !tracking.records() {
+                borrowed = (0..lines.pieces())
+                    .into_par_iter()
+                    .map(|i| {
+                        let mut p = ParsedRows::default();
+                        lines.read_rows(i, &mut p);
+                        p
+                    })
+                    .collect();
+            } else {
                 let mut pieces = std::mem::take(&mut spent);
                 pieces.resize_with(lines.pieces(), ParsedReports::default);
                 pieces.par_iter_mut().enumerate().for_each(|(i, p)| {
                     p.recycle();
                     lines.read_reports(i, p);
                 });
-                pieces
+                parsed = pieces;
             }
-            ReportBlock::Parsed(p) => vec![p],
-        };
+        }
         let mut bad: Vec<Reject> = Vec::new();
         for p in &mut parsed {
             tally.read += (p.reports.len() + p.rejects.len()) as u64;
+            bad.append(&mut p.rejects);
+        }
+        for p in &mut borrowed {
+            tally.read += (p.rows.len() + p.rejects.len()) as u64;
             bad.append(&mut p.rejects);
         }
         if args.input.strict
@@ -175,10 +194,25 @@ fn check_input(
         for p in &mut parsed {
             tally.duplicates += tracking.drop_duplicates(&mut p.reports, &mut p.lines);
         }
-        let block: Vec<(&Report, u64)> = parsed
+        // Owned reports as rows too (a reader's id is never empty: `with_id` keeps it).
+        let owned: Vec<ReportRow<'_>> = parsed
             .iter()
-            .flat_map(|p| p.reports.iter().zip(p.lines.iter().copied()))
+            .flat_map(|p| p.reports.iter().zip(&p.lines))
+            .map(|(r, &line)| ReportRow {
+                report: r.view(),
+                line,
+            })
             .collect();
+        let block: Vec<&ReportRow<'_>> = owned
+            .iter()
+            .chain(borrowed.iter().flat_map(|p| &p.rows))
+            .collect();
+        // Tracks take the `Report`s themselves (there are no borrowed rows then).
+        let reports: Vec<&Report> = if tracking.records() {
+            parsed.iter().flat_map(|p| &p.reports).collect()
+        } else {
+            Vec::new()
+        };
         // Check: runs of a few thousand reports, each on its own core; for zones with
         // many vertices, in the index's locality order (reports near each other one after
         // the other, so that the cells, edges and segment boxes they read stay in cache).
@@ -187,7 +221,7 @@ fn check_input(
         let order: Vec<u32> = if large_index {
             // On every core: each report's first read here is a cache miss (~2.4 % of a
             // light check, with the other core idle, when this thread read them alone).
-            let positions: Vec<Coord> = block.par_iter().map(|(r, _)| r.position).collect();
+            let positions: Vec<Coord> = block.par_iter().map(|r| r.report.position).collect();
             checker.zone_index().locality_order(&positions)
         } else {
             (0..block.len() as u32).collect()
@@ -196,18 +230,24 @@ fn check_input(
             .par_chunks(CHECK_SLICE)
             .map(|run| Answered::new(checker, run, &block, tally.counter()))
             .collect();
-        let mut place = vec![0u32; block.len()];
-        for (k, &i) in order.iter().enumerate() {
-            place[i as usize] = k as u32;
-        }
-        // Format: back in input order, runs of reports, each on its own core.
-        let mut checked: Vec<Checked> = block
-            .par_chunks(CHECK_SLICE)
+        // Format: the reports with flags or refusals (few, in a light check), back in
+        // input order, in runs each on its own core. (Reading every report's answer in
+        // input order, ~1.5 % of a light check, was a miss for most of them.)
+        let mut noted: Vec<(u32, u32)> = answered
+            .iter()
             .enumerate()
-            .map(|(s, run)| {
-                let places = &place[s * CHECK_SLICE..s * CHECK_SLICE + run.len()];
-                Checked::gather(checker, run, places, &answered, source, format)
+            .flat_map(|(s, a)| {
+                let order = &order;
+                a.noted.iter().map(move |&j| {
+                    let k = s * CHECK_SLICE + j as usize;
+                    (order[k], k as u32)
+                })
             })
+            .collect();
+        noted.sort_unstable();
+        let mut checked: Vec<Checked> = noted
+            .par_chunks(GATHER_SLICE)
+            .map(|run| Checked::gather(checker, run, &block, &answered, source, format))
             .collect();
         let mut refused: Vec<Reject> = checked
             .iter_mut()
@@ -223,7 +263,11 @@ fn check_input(
             tally.add(&a.counted);
         }
         if tracking.records() {
-            for ((report, _), &k) in block.iter().zip(&place) {
+            let mut place = vec![0u32; block.len()];
+            for (k, &i) in order.iter().enumerate() {
+                place[i as usize] = k as u32;
+            }
+            for (report, &k) in reports.iter().zip(&place) {
                 let k = k as usize;
                 // A refused report's reject is in its run's `refused`.
                 if let Ok(violations) = answered[k / CHECK_SLICE].of(k % CHECK_SLICE) {
@@ -244,6 +288,8 @@ fn check_input(
         // Kept for the next block: freeing the reports here (two or three strings each)
         // took ~7 % of a light check's time on this thread while the workers waited.
         drop(block);
+        drop(reports);
+        drop(owned);
         spent = parsed;
         Ok(())
     })
@@ -259,6 +305,8 @@ const LOCALITY_MIN_VERTICES: usize = 20_000;
 
 /// Reports checked per task.
 const CHECK_SLICE: usize = 4096;
+/// Reports with flags or refusals formatted per task.
+const GATHER_SLICE: usize = 512;
 /// How far ahead in a task's run each load is started (see [`Answered::new`]): a
 /// report's entry in the block, the report, its grid cell word, its cell's list. Each
 /// stage reads what the stage before loaded.
@@ -275,6 +323,8 @@ struct Answered {
     ends: Vec<u32>,
     /// `(j, why)` of the reports refused, in run order.
     errors: Vec<(u32, CheckError)>,
+    /// `j` of the reports flagged or refused, in run order: those with rows or rejects.
+    noted: Vec<u32>,
     /// What the run adds to the tallies: counted here, where each report is in cache
     /// (sums, so the order they are added in does not matter). Counted while the rows
     /// were formatted, in input order, it read every report again (~4 % of a light
@@ -284,11 +334,12 @@ struct Answered {
 
 impl Answered {
     /// Checks the reports `run` names (indices into `block`), counting them in `counted`.
-    fn new(checker: &Checker, run: &[u32], block: &[(&Report, u64)], counted: Counted) -> Answered {
+    fn new(checker: &Checker, run: &[u32], block: &[&ReportRow], counted: Counted) -> Answered {
         let mut a = Answered {
             violations: Vec::new(),
             ends: Vec::with_capacity(run.len() + 1),
             errors: Vec::new(),
+            noted: Vec::new(),
             counted,
         };
         a.ends.push(0);
@@ -302,26 +353,32 @@ impl Answered {
             if let Some(entry) = ahead(AHEAD_ENTRY) {
                 hint::prefetch(entry);
             }
-            if let Some(&(report, _)) = ahead(AHEAD_REPORT) {
-                hint::prefetch_all(report);
+            if let Some(&row) = ahead(AHEAD_REPORT) {
+                hint::prefetch_all(row);
             }
-            if let Some(&(report, _)) = ahead(AHEAD_CELL) {
+            if let Some(row) = ahead(AHEAD_CELL) {
                 checker
                     .zone_index()
-                    .prefetch(report.position, LookAhead::Cell);
+                    .prefetch(row.report.position, LookAhead::Cell);
             }
-            if let Some(&(report, _)) = ahead(AHEAD_LIST) {
+            if let Some(row) = ahead(AHEAD_LIST) {
                 checker
                     .zone_index()
-                    .prefetch(report.position, LookAhead::List);
+                    .prefetch(row.report.position, LookAhead::List);
             }
             let start = a.violations.len();
-            let report = block[i as usize].0;
+            let report = block[i as usize].report;
             match checker.check_into_hinted(report, &mut a.violations, &mut hints) {
-                Ok(()) => a.counted.count(report.position, &a.violations[start..]),
+                Ok(()) => {
+                    a.counted.count(report.position, &a.violations[start..]);
+                    if a.violations.len() > start {
+                        a.noted.push(j as u32);
+                    }
+                }
                 Err(e) => {
                     a.violations.truncate(start);
                     a.errors.push((j as u32, e));
+                    a.noted.push(j as u32);
                 }
             }
             a.ends.push(a.violations.len() as u32);
@@ -338,21 +395,21 @@ impl Answered {
     }
 }
 
-/// A run of a block's reports in input order, checked: their flags' rows, formatted,
-/// and the rejects the checker's refusals make.
+/// A run of the reports of a block with flags or refusals, in input order: their rows,
+/// formatted, and the rejects the refusals make.
 struct Checked {
     rows: ViolationRows,
     refused: Vec<Reject>,
 }
 
 impl Checked {
-    /// The rows and rejects of `run` (reports with their lines), whose places in the
-    /// locality order are `places`, from the runs `answered` in that order. Only the
-    /// reports with flags are read.
+    /// The rows and rejects of the reports `run` names: `(i, k)`, the report `block[i]`
+    /// at place `k` in the locality order, whose answer is in the runs `answered` in that
+    /// order.
     fn gather(
         checker: &Checker,
-        run: &[(&Report, u64)],
-        places: &[u32],
+        run: &[(u32, u32)],
+        block: &[&ReportRow],
         answered: &[Answered],
         source: &str,
         format: OutputFormat,
@@ -361,17 +418,17 @@ impl Checked {
             rows: ViolationRows::new(format),
             refused: Vec::new(),
         };
-        for ((report, line), &k) in run.iter().zip(places) {
-            let k = k as usize;
+        for &(i, k) in run {
+            let (row, k) = (block[i as usize], k as usize);
             match answered[k / CHECK_SLICE].of(k % CHECK_SLICE) {
-                Ok(violations) => {
+                Ok(violations) => row.with_id(source, |report| {
                     for v in violations {
                         c.rows.push(report, v, checker);
                     }
-                }
+                }),
                 Err(e) => c.refused.push(Reject {
                     source: source.to_string(),
-                    line: *line,
+                    line: row.line,
                     field: check_error_field(e).map(str::to_string),
                     reason: e.to_string(),
                 }),

@@ -8,7 +8,8 @@ use rayon::prelude::*;
 use crate::geodesic::{QueryPoint, Seed};
 use crate::zone_index::{Placement, ZoneIndex};
 use crate::{
-    Agreement, AttributeView, Confidence, Report, RuleIndex, RuleKind, Violation, ZoneRef,
+    Agreement, AttributeView, Confidence, Report, ReportRef, RuleIndex, RuleKind, Violation,
+    ZoneRef,
 };
 
 /// Why a report could not be checked. The report is rejected, counted, and reported with
@@ -250,7 +251,7 @@ impl Checker {
     /// Like [`check`](Self::check), appending to `out` (which it does not clear). On error
     /// nothing is appended.
     pub fn check_into(&self, report: &Report, out: &mut Vec<Violation>) -> Result<(), CheckError> {
-        self.check_with(report, out, None)
+        self.check_with(report.view(), out, None)
     }
 
     /// Like [`check_into`](Self::check_into), for a worker checking many reports one
@@ -259,18 +260,20 @@ impl Checker {
     /// (`hints`), whose exact distance lets the search prune at once. The violations are
     /// bit for bit those of `check_into`, whatever `hints` holds: a hint only decides
     /// which boundary pieces are solved, never the minimum over them.
-    pub fn check_into_hinted(
+    ///
+    /// `report` is a [`Report`] or a [`ReportRef`] (a reader's borrowed report).
+    pub fn check_into_hinted<'r>(
         &self,
-        report: &Report,
+        report: impl Into<ReportRef<'r>>,
         out: &mut Vec<Violation>,
         hints: &mut DepthHints,
     ) -> Result<(), CheckError> {
-        self.check_with(report, out, Some(hints))
+        self.check_with(report.into(), out, Some(hints))
     }
 
     fn check_with(
         &self,
-        report: &Report,
+        report: ReportRef<'_>,
         out: &mut Vec<Violation>,
         mut hints: Option<&mut DepthHints>,
     ) -> Result<(), CheckError> {
@@ -291,20 +294,20 @@ impl Checker {
         let unit = if self.unit_by_id.is_empty() {
             None
         } else {
-            match self.unit_by_id.get(report.unit_id.as_str()) {
+            match self.unit_by_id.get(report.unit_id) {
                 Some(&u) => Some(u),
-                None => return Err(CheckError::UnknownUnit(report.unit_id.clone())),
+                None => return Err(CheckError::UnknownUnit(report.unit_id.to_string())),
             }
         };
         let base = unit
             .map(|u| self.agreement.units()[u].attributes.view())
             .unwrap_or_default();
-        let attrs = base.overridden_by(report.attributes.view());
+        let attrs = base.overridden_by(report.attributes);
         let home = unit.and_then(|u| self.unit_home[u]);
         // Which rules cover the unit, known from the agreement when the report overrides
         // none of its attributes (the same question on the same attributes).
         let unit_rules = unit
-            .filter(|_| report.attributes.view() == AttributeView::default())
+            .filter(|_| report.attributes == AttributeView::default())
             .map(|u| self.unit_rules[u]);
         // Whether a rule applies, remembered for the first 64 rules: a rule is asked once
         // per zone it names and again by the stay_in validation and judgement.
@@ -317,7 +320,7 @@ impl Checker {
             let rule = &self.agreement.rules()[ri.0 as usize];
             let covers = match unit_rules {
                 Some(mask) if bit != 0 => mask & bit != 0,
-                _ => rule.covers_unit(&report.unit_id, attrs),
+                _ => rule.covers_unit(report.unit_id, attrs),
             };
             let yes = covers && rule.in_force(report.time);
             known.set(known.get() | bit);
@@ -332,7 +335,7 @@ impl Checker {
             if s.home && home.is_none() && applies(s.rule) {
                 return Err(CheckError::MissingHome {
                     rule: self.agreement.rules()[s.rule.0 as usize].id.clone(),
-                    unit: report.unit_id.clone(),
+                    unit: report.unit_id.to_string(),
                 });
             }
         }

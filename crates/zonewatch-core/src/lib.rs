@@ -88,7 +88,7 @@ pub use agreement::{Agreement, AgreementError};
 pub use area::{Area, Position, polygon_position, ring_position};
 pub use checker::{CheckError, Checker, DepthHints};
 pub use geo_types::Coord as GeoCoord;
-pub use report::Report;
+pub use report::{Report, ReportRef};
 pub use rule::{Rule, RuleKind, RuleOptions, UnitFilter};
 pub use time::Timestamp;
 pub use track::{

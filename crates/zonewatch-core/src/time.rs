@@ -55,6 +55,29 @@ impl Timestamp {
 /// stress check.
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.rfc3339_digits() {
+            Some((buf, n)) => f.write_str(std::str::from_utf8(&buf[..n]).expect("ASCII digits")),
+            None => self.fmt_general(f),
+        }
+    }
+}
+
+impl Timestamp {
+    /// Appends the text [`Display`](fmt::Display) writes (RFC 3339 in UTC) to `out`,
+    /// without the formatter's machinery (an output row formats one time each).
+    pub fn push_rfc3339(self, out: &mut String) {
+        match self.rfc3339_digits() {
+            Some((buf, n)) => out.push_str(std::str::from_utf8(&buf[..n]).expect("ASCII digits")),
+            None => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "{self}");
+            }
+        }
+    }
+
+    /// The RFC 3339 text of an instant of a 4-digit year, in a buffer; `None` for the
+    /// others, which go the general way.
+    fn rfc3339_digits(self) -> Option<([u8; 30], usize)> {
         let secs = self.0.div_euclid(1_000_000_000);
         let nanos = self.0.rem_euclid(1_000_000_000) as u32;
         let days = secs.div_euclid(86_400);
@@ -62,36 +85,43 @@ impl fmt::Display for Timestamp {
         let (y, m, d) = civil_from_days(days);
         // "YYYY-MM-DDTHH:MM:SS" + ".nnnnnnnnn" + "Z"; years of the range are 4 digits
         // (others, which no `Timestamp` of the io crate has, go the general way).
-        let Ok(y) = u32::try_from(y) else {
-            return write!(f, "{y:04}-{m:02}-{d:02}T{}Z", Hms(sod, nanos));
-        };
-        if y > 9999 {
-            return write!(f, "{y:04}-{m:02}-{d:02}T{}Z", Hms(sod, nanos));
-        }
+        let y = u32::try_from(y).ok().filter(|&y| y <= 9999)?;
         let mut buf = [0u8; 30];
-        let mut n = 0;
-        let mut put = |v: u32, digits: u32, sep: u8| {
-            for k in (0..digits).rev() {
-                buf[n] = b'0' + (v / 10u32.pow(k) % 10) as u8;
-                n += 1;
-            }
-            buf[n] = sep;
-            n += 1;
+        // Two digits and a separator at `at` (constant divisors: multiplications).
+        let mut two = |at: usize, v: u32, sep: u8| {
+            buf[at] = b'0' + (v / 10) as u8;
+            buf[at + 1] = b'0' + (v % 10) as u8;
+            buf[at + 2] = sep;
         };
-        put(y, 4, b'-');
-        put(m, 2, b'-');
-        put(d, 2, b'T');
-        put(sod / 3600, 2, b':');
-        put(sod / 60 % 60, 2, b':');
+        two(0, y / 100, 0);
+        two(2, y % 100, b'-');
+        two(5, m, b'-');
+        two(8, d, b'T');
+        two(11, sod / 3600, b':');
+        two(14, sod / 60 % 60, b':');
         if nanos == 0 {
-            put(sod % 60, 2, b'Z');
-        } else {
-            put(sod % 60, 2, b'.');
-            // Nine digits less the trailing zeros.
-            let kept = 9 - decimal_trailing_zeros(nanos);
-            put(nanos / 10u32.pow(9 - kept), kept, b'Z');
+            two(17, sod % 60, b'Z');
+            return Some((buf, 20));
         }
-        f.write_str(std::str::from_utf8(&buf[..n]).expect("ASCII digits"))
+        two(17, sod % 60, b'.');
+        // Nine digits less the trailing zeros, then Z.
+        let kept = 9 - decimal_trailing_zeros(nanos) as usize;
+        let mut rest = nanos / 10u32.pow(9 - kept as u32);
+        for at in (20..20 + kept).rev() {
+            buf[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        buf[20 + kept] = b'Z';
+        Some((buf, 21 + kept))
+    }
+
+    /// `Display` for any instant, through the formatter.
+    fn fmt_general(self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secs = self.0.div_euclid(1_000_000_000);
+        let nanos = self.0.rem_euclid(1_000_000_000) as u32;
+        let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+        let sod = secs.rem_euclid(86_400) as u32;
+        write!(f, "{y:04}-{m:02}-{d:02}T{}Z", Hms(sod, nanos))
     }
 }
 
@@ -139,6 +169,34 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `push_rfc3339` appends what `Display` writes, whatever the instant.
+    #[test]
+    fn pushed_times_are_the_displayed_ones() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut out = String::new();
+        for k in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let nanos = match k % 3 {
+                0 => x as i64,
+                1 => (x as i64 >> 20) * 1_000_000_000,
+                _ => (x as i64 >> 24) * 1_000_000 + (x % 1000) as i64,
+            };
+            let t = Timestamp::from_unix_nanos(nanos);
+            out.clear();
+            out.push('>');
+            t.push_rfc3339(&mut out);
+            assert_eq!(out, format!(">{t}"), "{nanos}");
+        }
+        for nanos in [i64::MIN, i64::MAX, 0, -1] {
+            let t = Timestamp::from_unix_nanos(nanos);
+            out.clear();
+            t.push_rfc3339(&mut out);
+            assert_eq!(out, t.to_string());
+        }
+    }
 
     #[test]
     fn formats_known_instants() {

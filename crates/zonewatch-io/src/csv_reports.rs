@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use zonewatch_core::{Report, UnitAttributes};
+use zonewatch_core::{AttributeView, Coord, Report, Timestamp, UnitAttributes};
 
 use crate::csv_records::{Cells, CsvRecords, Header};
 use crate::error::{InputError, Location};
@@ -147,15 +147,13 @@ impl ReportColumns {
         Ok(columns)
     }
 
-    /// The report in a row of `cells` on `line` of `source`.
+    /// The fields of a row of `cells`, checked, its texts borrowed from the cells; the
+    /// id is `None` when there is no `report_id` column or the cell is empty.
+    ///
+    /// # Errors
+    /// The first problem found, in the order of the fields below (the one reported).
     #[inline]
-    pub(crate) fn report<'c>(
-        &self,
-        r: &impl Cells<'c>,
-        source: &str,
-        line: u64,
-        strings: &mut StringPool,
-    ) -> Result<Report, RowProblem> {
+    pub(crate) fn fields<'c>(&self, r: &impl Cells<'c>) -> Result<RowFields<'c>, RowProblem> {
         let c = self;
         if r.count() != self.width {
             let reason = format!(
@@ -178,8 +176,6 @@ impl ReportColumns {
             None => 0.0,
             Some(f) => check_accuracy(parse_number(f, "accuracy_m")?)?,
         };
-        // Every field checked (in this order: the first problem is the one reported)
-        // before any string is taken from the pool.
         let id = optional(r, c.report_id, "report_id")?;
         let (side, class, role) = (
             optional(r, c.side, "side")?,
@@ -190,25 +186,64 @@ impl ReportColumns {
             Some(i) => parse_foreign(r.cell(i))?,
             None => None,
         };
-        let from = optional(r, c.source, "source")?;
-        let mut owned = |s: &str| strings.text(s);
-        Ok(Report {
-            id: id
-                .map(&mut owned)
-                .unwrap_or_else(|| generated_id(source, ':', line)),
-            unit_id: owned(unit_id),
+        let source = optional(r, c.source, "source")?;
+        Ok(RowFields {
+            id,
+            unit_id,
             time,
             position,
             accuracy_m,
-            source: from.map(&mut owned),
-            attributes: UnitAttributes {
-                side: side.map(&mut owned),
-                class: class.map(&mut owned),
-                role: role.map(&mut owned),
+            source,
+            attributes: AttributeView {
+                side,
+                class,
+                role,
                 foreign,
             },
         })
     }
+
+    /// The report in a row of `cells` on `line` of `source`.
+    #[inline]
+    pub(crate) fn report<'c>(
+        &self,
+        r: &impl Cells<'c>,
+        source: &str,
+        line: u64,
+        strings: &mut StringPool,
+    ) -> Result<Report, RowProblem> {
+        // Every field checked before any string is taken from the pool.
+        let f = self.fields(r)?;
+        let mut owned = |s: &str| strings.text(s);
+        Ok(Report {
+            id: f
+                .id
+                .map(&mut owned)
+                .unwrap_or_else(|| generated_id(source, ':', line)),
+            unit_id: owned(f.unit_id),
+            time: f.time,
+            position: f.position,
+            accuracy_m: f.accuracy_m,
+            source: f.source.map(&mut owned),
+            attributes: UnitAttributes {
+                side: f.attributes.side.map(&mut owned),
+                class: f.attributes.class.map(&mut owned),
+                role: f.attributes.role.map(&mut owned),
+                foreign: f.attributes.foreign,
+            },
+        })
+    }
+}
+
+/// A CSV row's fields, checked, its texts borrowed.
+pub(crate) struct RowFields<'c> {
+    pub(crate) id: Option<&'c str>,
+    pub(crate) unit_id: &'c str,
+    pub(crate) time: Timestamp,
+    pub(crate) position: Coord,
+    pub(crate) accuracy_m: f64,
+    pub(crate) source: Option<&'c str>,
+    pub(crate) attributes: AttributeView<'c>,
 }
 
 /// Reports from CSV.

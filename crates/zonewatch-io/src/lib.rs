@@ -140,7 +140,8 @@ pub use point_reader::{PointId, PointReader};
 pub use reject::Reject;
 pub use reject_writer::RejectWriter;
 pub use report_blocks::{
-    LineBlock, ParsedPoints, ParsedReports, PointBlock, PointBlocks, ReportBlock, ReportBlocks,
+    LineBlock, ParsedPoints, ParsedReports, ParsedRows, PointBlock, PointBlocks, ReportBlock,
+    ReportBlocks, ReportRow,
 };
 pub use report_format::{OutputFormat, ReportFormat, UnknownFormat};
 pub use report_reader::{Input, ReportReader};

@@ -21,6 +21,19 @@ fn input(bytes: &[u8]) -> Input {
 }
 
 fn careful_reports(bytes: &[u8], format: ReportFormat) -> Outcome {
+    careful_reports_shown(bytes, format, |r| format!("{r:?}"))
+}
+
+/// The careful reader's reports as the rows path sees them: borrowed (`Report::view`).
+fn careful_views(bytes: &[u8], format: ReportFormat) -> Outcome {
+    careful_reports_shown(bytes, format, |r| format!("{:?}", r.view()))
+}
+
+fn careful_reports_shown(
+    bytes: &[u8],
+    format: ReportFormat,
+    show: impl Fn(&Report) -> String,
+) -> Outcome {
     let mut out = Outcome {
         rows: Vec::new(),
         rejects: Vec::new(),
@@ -47,7 +60,7 @@ fn careful_reports(bytes: &[u8], format: ReportFormat) -> Outcome {
     out.rows = reports
         .iter()
         .zip(&lines)
-        .map(|(r, l)| format!("{l}: {r:?}"))
+        .map(|(r, l)| format!("{l}: {}", show(r)))
         .collect();
     out.rejects = rejects.iter().map(|r| r.to_string()).collect();
     out
@@ -99,6 +112,64 @@ fn block_reports(bytes: &[u8], format: ReportFormat, rows: usize) -> Outcome {
         .map(|(r, l)| format!("{l}: {r:?}"))
         .collect();
     out.rejects = all.rejects.iter().map(|r| r.to_string()).collect();
+    out
+}
+
+/// Blocks read as `check` reads them without tracks: CSV blocks as rows borrowing the
+/// block (their ids resolved by `with_id`), the others as reports, viewed.
+fn block_rows(bytes: &[u8], format: ReportFormat, rows: usize) -> Outcome {
+    let mut out = Outcome {
+        rows: Vec::new(),
+        rejects: Vec::new(),
+        error: None,
+    };
+    let mut blocks = match ReportBlocks::new(input(bytes), format, "r", rows) {
+        Ok(b) => b,
+        Err(e) => {
+            out.error = Some(e.to_string());
+            return out;
+        }
+    };
+    let mut shown = |report: ReportRef<'_>, line: u64| {
+        out.rows.push(format!("{line}: {report:?}"));
+    };
+    let mut rejects = Vec::new();
+    loop {
+        match blocks.next_block() {
+            Ok(Some(ReportBlock::Lines(b))) if b.has_report_rows() => {
+                for i in 0..b.pieces() {
+                    let mut piece = ParsedRows::default();
+                    b.read_rows(i, &mut piece);
+                    for row in &piece.rows {
+                        row.with_id("r", |report| shown(report, row.line));
+                    }
+                    rejects.extend(piece.rejects);
+                }
+            }
+            Ok(Some(ReportBlock::Lines(b))) => {
+                for i in 0..b.pieces() {
+                    let mut piece = ParsedReports::default();
+                    b.read_reports(i, &mut piece);
+                    for (r, &line) in piece.reports.iter().zip(&piece.lines) {
+                        shown(r.view(), line);
+                    }
+                    rejects.extend(piece.rejects);
+                }
+            }
+            Ok(Some(ReportBlock::Parsed(p))) => {
+                for (r, &line) in p.reports.iter().zip(&p.lines) {
+                    shown(r.view(), line);
+                }
+                rejects.extend(p.rejects);
+            }
+            Ok(None) => break,
+            Err(e) => {
+                out.error = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    out.rejects = rejects.iter().map(|r| r.to_string()).collect();
     out
 }
 
@@ -340,6 +411,7 @@ fn inputs() -> Vec<(String, Vec<u8>, ReportFormat)> {
 fn blocks_read_every_input_as_the_careful_readers_do() {
     for (name, bytes, format) in inputs() {
         let reports = careful_reports(&bytes, format);
+        let views = careful_views(&bytes, format);
         let points = careful_points(&bytes, format);
         let big = bytes.len() > 1 << 20;
         let sizes: &[usize] = if big {
@@ -352,6 +424,11 @@ fn blocks_read_every_input_as_the_careful_readers_do() {
                 block_reports(&bytes, format, rows),
                 reports,
                 "{name}: reports, blocks of {rows} rows"
+            );
+            assert_eq!(
+                block_rows(&bytes, format, rows),
+                views,
+                "{name}: rows, blocks of {rows} rows"
             );
             assert_eq!(
                 block_points(&bytes, format, rows),
@@ -442,8 +519,10 @@ proptest::proptest! {
             1..30,
         ),
         chunk in 1usize..6,
+        header in proptest::sample::select(vec!["id", "report_id"]),
     ) {
-        let mut text = String::from("id,lon,lat,unit_id,time\n");
+        // Under `report_id`, an empty id is generated from the line, as without one.
+        let mut text = format!("{header},lon,lat,unit_id,time\n");
         for (id, lon, lat, odd) in rows {
             match odd {
                 0 => text.push('\n'),
@@ -454,6 +533,7 @@ proptest::proptest! {
         let bytes = text.as_bytes();
         let format = ReportFormat::Csv;
         proptest::prop_assert_eq!(block_reports(bytes, format, chunk), careful_reports(bytes, format));
+        proptest::prop_assert_eq!(block_rows(bytes, format, chunk), careful_views(bytes, format));
         proptest::prop_assert_eq!(block_points(bytes, format, chunk), careful_points(bytes, format));
     }
 }

@@ -338,3 +338,67 @@ proptest::proptest! {
         }
     }
 }
+
+fn shortest(v: f64) -> String {
+    let mut out = String::new();
+    push_shortest(&mut out, v);
+    out
+}
+
+#[test]
+fn coordinates_are_written_as_the_formatter_writes_them_by_hand() {
+    for (v, text) in [
+        (0.0, "0"),
+        (-0.0, "-0"),
+        (50.0, "50"),
+        (-180.0, "-180"),
+        (16.59, "16.59"),
+        (18.3250591, "18.3250591"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (1e-7, "0.0000001"),
+        (1.234567e-7, "0.0000001234567"),
+        (123_456_789_012_345.0, "123456789012345"),
+        (1e15, "1000000000000000"),
+        (19.20384979248047, "19.20384979248047"),
+    ] {
+        assert_eq!(shortest(v), text, "{v:e}");
+        assert_eq!(format!("{v}"), text, "{v:e}");
+    }
+    for v in [
+        5e-324,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        999_999_999_999_999.9,
+        0.1,
+    ] {
+        assert_eq!(shortest(v), format!("{v}"), "{v:e}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+    /// Whatever the number, the short way writes what the formatter writes: decimals as
+    /// coordinates are written (0 to 17 places, so that some need 16 or 17 digits), a few
+    /// ulps from them, values over many magnitudes, and any bits.
+    #[test]
+    fn coordinates_are_written_as_the_formatter_writes_them(
+        whole in -180i64..=180,
+        digits in 0u64..100_000_000_000_000_000,
+        places in 0usize..=17,
+        ulps in -3i64..=3,
+        mantissa in -1.0f64..1.0,
+        exponent in -30i32..30,
+        bits in proptest::prelude::any::<u64>(),
+    ) {
+        let fraction = format!("{digits:017}");
+        let v: f64 = format!("{whole}.{}", &fraction[..places.max(1)]).parse().unwrap();
+        let near = f64::from_bits((v.to_bits() as i64 + ulps) as u64);
+        let scaled = mantissa * 10f64.powi(exponent);
+        for v in [v, near, scaled, f64::from_bits(bits)] {
+            if v.is_finite() {
+                proptest::prop_assert_eq!(shortest(v), format!("{v}"), "{:e}", v);
+            }
+        }
+    }
+}
