@@ -357,14 +357,10 @@ impl Answered {
                 hint::prefetch_all(row);
             }
             if let Some(row) = ahead(AHEAD_CELL) {
-                checker
-                    .zone_index()
-                    .prefetch(row.report.position, LookAhead::Cell);
+                checker.prefetch(row.report.position, LookAhead::Cell);
             }
             if let Some(row) = ahead(AHEAD_LIST) {
-                checker
-                    .zone_index()
-                    .prefetch(row.report.position, LookAhead::List);
+                checker.prefetch(row.report.position, LookAhead::List);
             }
             let start = a.violations.len();
             let report = block[i as usize].report;

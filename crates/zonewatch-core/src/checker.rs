@@ -5,10 +5,10 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::geodesic::{QueryPoint, Seed};
-use crate::zone_index::{Placement, ZoneIndex};
+use crate::geodesic::{self, QueryPoint, Seed};
+use crate::zone_index::{LookAhead, Placement, ZoneIndex};
 use crate::{
-    Agreement, AttributeView, Confidence, Report, ReportRef, RuleIndex, RuleKind, Violation,
+    Agreement, AttributeView, Confidence, Coord, Report, ReportRef, RuleIndex, RuleKind, Violation,
     ZoneRef,
 };
 
@@ -128,6 +128,10 @@ struct StayIn {
     home: bool,
 }
 
+/// Up to this many zones named by `keep_out` rules, a report is first tested against
+/// their boxes (a scan of a few boxes costs less than the grid's cell and its list).
+const FEW_KEEP_OUT: usize = 16;
+
 /// An [`Agreement`] prepared for checking: zones in a [`ZoneIndex`], rules resolved to
 /// zone handles, units by id. Preparation is paid once; [`check`](Checker::check) is then
 /// cheap and allocation-free apart from the violations it returns, and
@@ -140,6 +144,14 @@ pub struct Checker {
     keep_out_by_zone: Vec<Vec<(RuleIndex, f64)>>,
     /// The largest `keep_out` margin of any rule.
     max_margin_m: f64,
+    /// While few zones are named by `keep_out` rules (up to [`FEW_KEEP_OUT`]): each one's
+    /// index box, grown by its largest margin. A report whose accuracy disc meets none of
+    /// them is within reach of no keep-out zone, and the grid is not asked.
+    keep_out_boxes: Option<Box<[(Coord, Coord)]>>,
+    /// Where a report may ask the grid: everywhere, or (no `stay_in` rule, few keep-out
+    /// zones) only within reach of a keep-out box; `Some` holds the box around them all
+    /// (inverted when there are none), for [`prefetch`](Self::prefetch).
+    grid_hull: Option<(Coord, Coord)>,
     stay_in: Vec<StayIn>,
     unit_by_id: UnitIds,
     unit_home: Vec<Option<ZoneRef>>,
@@ -178,6 +190,17 @@ impl Checker {
             }
         }
         let index = ZoneIndex::build_with_reach(agreement.zones(), &reach);
+        let named: Vec<usize> = (0..keep_out_by_zone.len())
+            .filter(|&z| !keep_out_by_zone[z].is_empty())
+            .collect();
+        // The same boxes as the index's own (the zone's bounds grown by its distance and
+        // margin, rounded outward).
+        let keep_out_boxes = (named.len() <= FEW_KEEP_OUT).then(|| {
+            named
+                .iter()
+                .map(|&z| index.zone(ZoneRef(z as u32)).reach(reach[z]))
+                .collect()
+        });
         // A check may need the distances to the zones a rule names, and to the units'
         // homes under a `stay_in "home"` rule: build them now, not at some report. No
         // check asks for the others' (a zone no rule names is never placed), which keeps
@@ -194,6 +217,33 @@ impl Checker {
             }
         }
         index.build_skeletons(&wanted);
+        let grid_hull = keep_out_boxes
+            .as_deref()
+            .filter(|_| stay_in.is_empty())
+            .map(|boxes: &[(Coord, Coord)]| {
+                let none = (
+                    Coord {
+                        x: f64::INFINITY,
+                        y: f64::INFINITY,
+                    },
+                    Coord {
+                        x: f64::NEG_INFINITY,
+                        y: f64::NEG_INFINITY,
+                    },
+                );
+                boxes.iter().fold(none, |(lo, hi), (zlo, zhi)| {
+                    (
+                        Coord {
+                            x: lo.x.min(zlo.x),
+                            y: lo.y.min(zlo.y),
+                        },
+                        Coord {
+                            x: hi.x.max(zhi.x),
+                            y: hi.y.max(zhi.y),
+                        },
+                    )
+                })
+            });
         let unit_by_id: UnitIds = agreement
             .units()
             .iter()
@@ -220,6 +270,8 @@ impl Checker {
             index,
             keep_out_by_zone,
             max_margin_m,
+            keep_out_boxes,
+            grid_hull,
             stay_in,
             unit_by_id,
             unit_home,
@@ -235,6 +287,21 @@ impl Checker {
     /// The prepared zones.
     pub fn zone_index(&self) -> &ZoneIndex {
         &self.index
+    }
+
+    /// Starts loading, a few reports ahead, what checking a report at `p` will read from
+    /// the zone index (see [`ZoneIndex::prefetch`]): nothing when the checker will not
+    /// ask the grid there. With no `stay_in` rule and few keep-out zones, only the reports
+    /// whose accuracy disc meets a keep-out zone's box do; those outside the box around
+    /// them all are not loaded for (a report just outside, with a wide disc, only misses
+    /// the head start). The answers do not depend on it.
+    pub fn prefetch(&self, p: Coord, stage: LookAhead) {
+        if let Some((lo, hi)) = self.grid_hull
+            && !(lo.x <= p.x && p.x <= hi.x && lo.y <= p.y && p.y <= hi.y)
+        {
+            return;
+        }
+        self.index.prefetch(p, stage);
     }
 
     /// Every violation of `report`, ordered by rule id then zone id.
@@ -344,43 +411,45 @@ impl Checker {
         // The position's trigonometry, computed at the first distance or bound that needs
         // it and shared by every zone and rule after.
         let q = QueryPoint::new(p);
-        self.index.for_each_keep_out_candidate(p, a, |z, cover| {
-            // Rules naming the zone with the same margin (e.g. "training crews out" and
-            // "foreign forces out" of one country) share one placement: the same call.
-            let mut last: Option<(f64, Option<Placement>)> = None;
-            for &(ri, margin) in &self.keep_out_by_zone[z.0 as usize] {
-                if !applies(ri) {
-                    continue;
-                }
-                let placed = match last {
-                    Some((m, placed)) if m == margin => placed,
-                    _ => {
-                        let mut cold = Seed::NONE;
-                        let seed = match hints.as_deref_mut() {
-                            Some(h) => h.seed(z),
-                            None => &mut cold,
-                        };
-                        let placed =
-                            self.index
-                                .place_near_in(z, &q, margin, a, cover.as_ref(), seed);
-                        last = Some((margin, placed));
-                        placed
+        if self.near_keep_out(p, a) {
+            self.index.for_each_keep_out_candidate(p, a, |z, cover| {
+                // Rules naming the zone with the same margin (e.g. "training crews out" and
+                // "foreign forces out" of one country) share one placement: the same call.
+                let mut last: Option<(f64, Option<Placement>)> = None;
+                for &(ri, margin) in &self.keep_out_by_zone[z.0 as usize] {
+                    if !applies(ri) {
+                        continue;
                     }
-                };
-                let Some(pl) = placed else {
-                    continue;
-                };
-                // keep_out: covered (the edge included) is the violating side.
-                if let Some(confidence) = Confidence::of(pl.covered, pl.edge_m, a) {
-                    out.push(Violation {
-                        rule: ri,
-                        zone: z,
-                        confidence,
-                        depth_m: signed_depth(pl.covered, pl.edge_m),
-                    });
+                    let placed = match last {
+                        Some((m, placed)) if m == margin => placed,
+                        _ => {
+                            let mut cold = Seed::NONE;
+                            let seed = match hints.as_deref_mut() {
+                                Some(h) => h.seed(z),
+                                None => &mut cold,
+                            };
+                            let placed =
+                                self.index
+                                    .place_near_in(z, &q, margin, a, cover.as_ref(), seed);
+                            last = Some((margin, placed));
+                            placed
+                        }
+                    };
+                    let Some(pl) = placed else {
+                        continue;
+                    };
+                    // keep_out: covered (the edge included) is the violating side.
+                    if let Some(confidence) = Confidence::of(pl.covered, pl.edge_m, a) {
+                        out.push(Violation {
+                            rule: ri,
+                            zone: z,
+                            confidence,
+                            depth_m: signed_depth(pl.covered, pl.edge_m),
+                        });
+                    }
                 }
-            }
-        });
+            });
+        }
         for s in &self.stay_in {
             if !applies(s.rule) {
                 continue;
@@ -396,6 +465,21 @@ impl Checker {
         }
         out[start..].sort_unstable_by_key(|v| (v.rule, self.index.rank(v.zone)));
         Ok(())
+    }
+
+    /// Whether some zone a `keep_out` rule names may lie within `a` of `p` (grown by its
+    /// largest margin): always, when there are many such zones; else whether the box
+    /// holding every point within `a` (+ 1 mm) of `p` meets one of their boxes. Both
+    /// boxes are rigorous (rounded outward), so a zone whose box is missed is farther than
+    /// `a` from `p`, and the grid would offer it for nothing: its placement is `None`.
+    fn near_keep_out(&self, p: Coord, a: f64) -> bool {
+        let Some(boxes) = self.keep_out_boxes.as_deref() else {
+            return true;
+        };
+        let (lo, hi) = geodesic::box_grown_by_m(p, p, a + 1e-3);
+        boxes
+            .iter()
+            .any(|(zlo, zhi)| lo.x <= zhi.x && zlo.x <= hi.x && lo.y <= zhi.y && zlo.y <= hi.y)
     }
 
     /// Judges one `stay_in` rule for a position that `covering` (never empty) covers:
@@ -658,6 +742,93 @@ mod tests {
         assert_eq!(built(rules, vec![unit.clone()]), [true, true, false, true]);
         let rules = vec![rule("k", keep_out), stay_in("s", &["in"])];
         assert_eq!(built(rules, vec![unit]), [true, true, false, false]);
+    }
+
+    /// The keep-out boxes' shortcut (few keep-out zones: a report whose accuracy disc
+    /// meets none of their boxes asks nothing else) gives the same violations as asking
+    /// the grid and the exact placement for every report, at points inside, on the
+    /// edges, and at every distance outside the zones, with accuracies from 0 to 20 km
+    /// and margins; and reports outside a zone's box are flagged only through their
+    /// disc, so a box not grown by the accuracy would lose them.
+    #[test]
+    fn keep_out_boxes_skip_only_reports_no_keep_out_zone_can_flag() {
+        let zones = vec![
+            area(
+                "tri",
+                &[(16.0, 30.0), (16.3, 30.05), (16.1, 30.4), (16.0, 30.0)],
+            ),
+            area(
+                "square",
+                &[
+                    (16.5, 30.5),
+                    (16.6, 30.5),
+                    (16.6, 30.6),
+                    (16.5, 30.6),
+                    (16.5, 30.5),
+                ],
+            ),
+            area(
+                "unnamed",
+                &[
+                    (16.2, 30.2),
+                    (16.7, 30.2),
+                    (16.7, 30.3),
+                    (16.2, 30.3),
+                    (16.2, 30.2),
+                ],
+            ),
+            circle("dmz", 16.9, 30.1, 3_000.0),
+        ];
+        let keep_out = |id: &str, named: &[&str], margin_m: f64| {
+            let zones = names(named);
+            rule(id, RuleKind::KeepOut { zones, margin_m })
+        };
+        let rules = vec![
+            keep_out("plain", &["tri", "square"], 0.0),
+            keep_out("wide", &["square", "dmz"], 800.0),
+        ];
+        let checker = Checker::new(Agreement::new(zones, rules, Vec::new()).unwrap());
+        assert!(checker.keep_out_boxes.is_some() && checker.grid_hull.is_some());
+        let mut plain = checker.clone();
+        plain.keep_out_boxes = None;
+        let centres = [(16.13, 30.15), (16.55, 30.55), (16.9, 30.1), (16.45, 30.25)];
+        let (mut checked, mut flagged_beyond_boxes) = (0, 0);
+        for &(cx, cy) in &centres {
+            for k in 0..48 {
+                let angle = f64::from(k) * std::f64::consts::TAU / 48.0;
+                for step in 0..40 {
+                    let r = 0.004 * f64::from(step) * f64::from(step);
+                    let position = Coord {
+                        x: cx + r * angle.cos(),
+                        y: cy + r * angle.sin(),
+                    };
+                    for accuracy_m in [0.0, 30.0, 400.0, 2_500.0, 20_000.0] {
+                        let report = Report {
+                            id: "r".into(),
+                            unit_id: "u".into(),
+                            time: Timestamp::from_unix_nanos(0),
+                            position,
+                            accuracy_m,
+                            source: None,
+                            attributes: Default::default(),
+                        };
+                        let expected = plain.check(&report).unwrap();
+                        assert_eq!(checker.check(&report).unwrap(), expected, "{report:?}");
+                        checked += 1;
+                        let in_box = |z: ZoneRef| {
+                            let (lo, hi) = checker.index.zone(z).reach(checker.max_margin_m);
+                            lo.x <= position.x
+                                && position.x <= hi.x
+                                && lo.y <= position.y
+                                && position.y <= hi.y
+                        };
+                        flagged_beyond_boxes += expected.iter().filter(|v| !in_box(v.zone)).count();
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 4 * 48 * 40 * 5);
+        assert!(flagged_beyond_boxes > 100, "{flagged_beyond_boxes}");
     }
 
     /// Outside every allowed zone, the nearest is found whatever the order its lower
