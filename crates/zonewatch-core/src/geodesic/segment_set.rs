@@ -422,19 +422,29 @@ impl SegmentSet {
             return s.found;
         }
         // Any upper bound on the minimum may serve as the cap (what it prunes lies beyond
-        // the answer, and the answer's piece is still solved): the nearer of the seed
-        // piece's ends, two short distances instead of the piece's whole solution. It lets the descent
-        // prune at once what a cold start would first visit.
+        // the answer, and the answer's piece is still solved): the short distance to the
+        // seed piece's end nearer in space (the other end's when that one is out of the
+        // short formula's reach), one short distance instead of the piece's whole
+        // solution. It lets the descent prune at once what a cold start would first visit.
         let cap = match self.pieces.get(seed.0 as usize) {
             Some(pc) => {
                 // Both ends' Cartesian positions from the block (the second as qa + (qb −
                 // qa): within an ulp of qb, which the ceiling's margin covers).
                 let (block, k) = (&self.chords[seed.0 as usize / RUN], seed.0 as usize % RUN);
-                let x = std::array::from_fn(|j| block.qa[j][k]);
-                let y = std::array::from_fn(|j| block.qa[j][k] + block.d[j][k]);
-                let ca = seed_ceiling(q, pc.a, x).unwrap_or(f64::INFINITY);
-                let cb = seed_ceiling(q, pc.b, y).unwrap_or(f64::INFINITY);
-                lesser(cap, lesser(ca, cb))
+                let x: [f64; 3] = std::array::from_fn(|j| block.qa[j][k]);
+                let y: [f64; 3] = std::array::from_fn(|j| block.qa[j][k] + block.d[j][k]);
+                let o = q.trig().place.x;
+                let gap2 =
+                    |e: &[f64; 3]| (0..3).map(|j| (e[j] - o[j]) * (e[j] - o[j])).sum::<f64>();
+                let (near, far) = if gap2(&y) < gap2(&x) {
+                    ((pc.b, y), (pc.a, x))
+                } else {
+                    ((pc.a, x), (pc.b, y))
+                };
+                let ceiling = seed_ceiling(q, near.0, near.1)
+                    .or_else(|| seed_ceiling(q, far.0, far.1))
+                    .unwrap_or(f64::INFINITY);
+                lesser(cap, ceiling)
             }
             None => cap,
         };
