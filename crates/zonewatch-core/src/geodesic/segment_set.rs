@@ -710,16 +710,16 @@ impl Default for Seed {
 /// points to the set, and the pieces that can be nearest to one of its points.
 ///
 /// The limit is the exact distance from the cell's centre (the set's own search, when the
-/// set is built: 256 searches, well under a millisecond for a country outline) plus an
-/// upper bound on how far a point of the cell is from its centre (the reach). A piece is
-/// a candidate unless its rigorous lower bound from the centre (chord, then parts) less
-/// the reach exceeds the limit: from any point of the cell it is then farther than the
-/// nearest piece, so the nearest is always among the candidates. A search from inside the
-/// box bounds and solves only those (a handful; from deep inside a country it otherwise
-/// bounds every leaf and the pieces of the nearest ones before its first solution gives
-/// it a limit). Unlike a seed it costs no solve: a seed that is not the answer's piece (two
-/// thirds of them for the Sirte reports, from a 64 × 64 grid) costs a whole solve more than
-/// the cold search.
+/// set is built: 1 024 searches, each capped by its neighbour's distance plus the step)
+/// plus an upper bound on how far a point of the cell is from its centre (the reach). A
+/// piece is a candidate unless its rigorous lower bound from the centre (chord, then
+/// parts) less the reach exceeds the limit: from any point of the cell it is then farther
+/// than the nearest piece, so the nearest is always among the candidates. A search from
+/// inside the box bounds and solves only those (a handful; from deep inside a country it
+/// otherwise bounds every leaf and the pieces of the nearest ones before its first
+/// solution gives it a limit). Unlike a seed it costs no solve: a seed that is not the
+/// answer's piece (two thirds of them for the Sirte reports, from a 64 × 64 grid) costs a
+/// whole solve more than the cold search.
 #[derive(Clone, Debug)]
 struct LimitGrid {
     lon0: f64,
@@ -749,6 +749,7 @@ impl LimitGrid {
         let mut starts = Vec::with_capacity(LIMIT_GRID * LIMIT_GRID + 1);
         let mut candidates = Vec::new();
         let mut listed: Vec<(f64, u8)> = Vec::with_capacity(set.pieces.len());
+        let mut centres: Vec<f64> = Vec::with_capacity(LIMIT_GRID * LIMIT_GRID);
         for k in 0..LIMIT_GRID * LIMIT_GRID {
             let (i, j) = (k % LIMIT_GRID, k / LIMIT_GRID);
             let centre = Coord {
@@ -756,15 +757,28 @@ impl LimitGrid {
                 y: lo.y + (j as f64 + 0.5) * h,
             };
             let q = QueryPoint::new(centre);
-            let d = set.search(&q, f64::INFINITY, &mut Seed::default());
+            // Capped by the previous centre's distance plus the step to this one (a
+            // parallel's or a meridian's arc, at most RADIUS_MAX_M × the angle): an upper
+            // bound, so the search is exact and prunes sooner.
+            let cap = if i > 0 {
+                (centres[k - 1] + RADIUS_MAX_M * w.to_radians()) * (1.0 + 1e-9) + SLACK_M
+            } else if j > 0 {
+                (centres[k - LIMIT_GRID] + RADIUS_MAX_M * h.to_radians()) * (1.0 + 1e-9) + SLACK_M
+            } else {
+                f64::INFINITY
+            };
+            let d = set.search(&q, cap, &mut Seed::default());
+            centres.push(d);
             // The centre's distance is within nanometres of the exact one; the slack
             // (1 mm) in `reach` covers that too.
             let limit = d * (1.0 + 1e-9) + reach;
             let s = Search::new(&q, f64::INFINITY);
             listed.clear();
             for (p, pc) in set.pieces.iter().enumerate() {
+                // The parts' bound (tighter, dearer) only where the chord's does not
+                // already rule the piece out.
                 let mut lb = set.piece_bound(&s, p);
-                if pc.parts.1 > 0 {
+                if pc.parts.1 > 0 && lb - reach <= limit {
                     lb = greater(lb, set.parts_bound(&s, pc));
                 }
                 if lb - reach <= limit {
