@@ -41,7 +41,7 @@ const LONG_PIECES: usize = 64;
 /// docs/decisions.md).
 const TRIG_PIECES: usize = 64;
 /// Cells a side of a small set of long pieces' limit grid (`LimitGrid`).
-const LIMIT_GRID: usize = 16;
+const LIMIT_GRID: usize = 32;
 /// Children per inner box.
 const FANOUT: usize = 8;
 /// A segment whose sag (how far it strays from its chord) exceeds this is also bounded
@@ -367,15 +367,10 @@ impl SegmentSet {
         self.search_uncapped(q, seed)
     }
 
-    /// [`search`](Self::search) with no cap, capped instead, for a set of long pieces and
-    /// a point in its box, by its cell's upper bound on the answer ([`LimitGrid`]): the
-    /// same value, since the answer is within that bound, and what it prunes lies beyond.
+    /// [`search`](Self::search) with no cap (a set of long pieces is still capped from its
+    /// [`LimitGrid`] there).
     fn search_uncapped(&self, q: &QueryPoint, seed: &mut Seed) -> f64 {
-        let cap = match &self.limits {
-            Some(grid) => grid.limit_at(q.at()),
-            None => f64::INFINITY,
-        };
-        self.search(q, cap, seed)
+        self.search(q, f64::INFINITY, seed)
     }
 
     /// [`distance_up_to_m`](Self::distance_up_to_m) from a prepared query point: the same
@@ -413,20 +408,43 @@ impl SegmentSet {
         if self.pieces.is_empty() {
             return f64::INFINITY;
         }
+        // A set of long pieces, from inside its grid: its cell's candidates under its
+        // cell's limit (the answer is within it, and its piece among them), no seed.
+        if let Some(grid) = &self.limits
+            && let Some(k) = grid.cell_of(p)
+        {
+            let (limit, listed) = grid.cell(k);
+            let mut s = Search::new(q, lesser(cap, limit));
+            self.search_listed(&mut s, listed);
+            if s.nearest != Seed::NONE.0 {
+                *seed = Seed(s.nearest);
+            }
+            return s.found;
+        }
         // Any upper bound on the minimum may serve as the cap (what it prunes lies beyond
-        // the answer, and the answer's piece is still solved): the nearer of the seed
-        // piece's ends, two short distances instead of the piece's whole solution. It lets the descent
-        // prune at once what a cold start would first visit.
+        // the answer, and the answer's piece is still solved): the short distance to the
+        // seed piece's end nearer in space (the other end's when that one is out of the
+        // short formula's reach), one short distance instead of the piece's whole
+        // solution. It lets the descent prune at once what a cold start would first visit.
         let cap = match self.pieces.get(seed.0 as usize) {
             Some(pc) => {
                 // Both ends' Cartesian positions from the block (the second as qa + (qb −
                 // qa): within an ulp of qb, which the ceiling's margin covers).
                 let (block, k) = (&self.chords[seed.0 as usize / RUN], seed.0 as usize % RUN);
-                let x = std::array::from_fn(|j| block.qa[j][k]);
-                let y = std::array::from_fn(|j| block.qa[j][k] + block.d[j][k]);
-                let ca = seed_ceiling(q, pc.a, x).unwrap_or(f64::INFINITY);
-                let cb = seed_ceiling(q, pc.b, y).unwrap_or(f64::INFINITY);
-                lesser(cap, lesser(ca, cb))
+                let x: [f64; 3] = std::array::from_fn(|j| block.qa[j][k]);
+                let y: [f64; 3] = std::array::from_fn(|j| block.qa[j][k] + block.d[j][k]);
+                let o = q.trig().place.x;
+                let gap2 =
+                    |e: &[f64; 3]| (0..3).map(|j| (e[j] - o[j]) * (e[j] - o[j])).sum::<f64>();
+                let (near, far) = if gap2(&y) < gap2(&x) {
+                    ((pc.b, y), (pc.a, x))
+                } else {
+                    ((pc.a, x), (pc.b, y))
+                };
+                let ceiling = seed_ceiling(q, near.0, near.1)
+                    .or_else(|| seed_ceiling(q, far.0, far.1))
+                    .unwrap_or(f64::INFINITY);
+                lesser(cap, ceiling)
             }
             None => cap,
         };
@@ -559,6 +577,48 @@ impl SegmentSet {
         }
     }
 
+    /// The search of a small set of long pieces among the candidates `listed` (some of
+    /// which hold the answer: `LimitGrid`): each bounded by its chord, then by its parts
+    /// once some piece has been solved (as in `search_long`), then solved, smallest bound
+    /// first, until no bound left is within the limit.
+    fn search_listed(&self, s: &mut Search, listed: &[u8]) {
+        let mut bound = [0.0f64; LONG_PIECES];
+        let mut piece = [(0u8, false); LONG_PIECES];
+        let mut n = 0;
+        for &i in listed {
+            let lb = self.piece_bound(s, i as usize);
+            if lb <= s.limit() {
+                bound[n] = lb;
+                piece[n] = (i, self.pieces[i as usize].parts.1 == 0);
+                n += 1;
+            }
+        }
+        while n > 0 {
+            let mut j = 0;
+            for k in 1..n {
+                if bound[k] < bound[j] {
+                    j = k;
+                }
+            }
+            let best = bound[j];
+            if best > s.limit() {
+                break;
+            }
+            let (i, fine) = piece[j];
+            let pc = &self.pieces[i as usize];
+            if !fine && s.found.is_finite() {
+                bound[j] = greater(best, self.parts_bound(s, pc));
+                piece[j].1 = true;
+                continue;
+            }
+            n -= 1;
+            bound[j] = bound[n];
+            piece[j] = piece[n];
+            let d = self.solve(s, i as usize);
+            s.offer(d, u32::from(i));
+        }
+    }
+
     /// Solves exactly, in order of their lower bounds, the pieces of one leaf run that may
     /// beat the best so far. A long piece that comes up once some piece has been solved is
     /// first bounded again by its parts (the tighter bound, taken lazily: only for pieces
@@ -645,15 +705,21 @@ impl Default for Seed {
     }
 }
 
-/// A small set of long pieces' first limits: over the set's lon/lat box, LIMIT_GRID²
-/// cells, each holding a rigorous upper bound on the distance from any of its points to
-/// the set: the exact distance from its centre (the set's own search, when the set is
-/// built: 256 searches, well under a millisecond for a country outline) plus an upper
-/// bound on how far a point of the cell is from its centre. A cold search from deep
-/// inside a country otherwise bounds every leaf and the pieces of the nearest ones before
-/// its first solution gives it a limit. Unlike a seed it costs no solve: a seed that is
-/// not the answer's piece (two thirds of them for the Sirte reports, from a 64 × 64 grid)
-/// costs a whole solve more than the cold search.
+/// A small set of long pieces' first limits and candidates: over the set's lon/lat box,
+/// LIMIT_GRID² cells, each holding a rigorous upper bound on the distance from any of its
+/// points to the set, and the pieces that can be nearest to one of its points.
+///
+/// The limit is the exact distance from the cell's centre (the set's own search, when the
+/// set is built: 1 024 searches, each capped by its neighbour's distance plus the step)
+/// plus an upper bound on how far a point of the cell is from its centre (the reach). A
+/// piece is a candidate unless its rigorous lower bound from the centre (chord, then
+/// parts) less the reach exceeds the limit: from any point of the cell it is then farther
+/// than the nearest piece, so the nearest is always among the candidates. A search from
+/// inside the box bounds and solves only those (a handful; from deep inside a country it
+/// otherwise bounds every leaf and the pieces of the nearest ones before its first
+/// solution gives it a limit). Unlike a seed it costs no solve: a seed that is not the
+/// answer's piece (two thirds of them for the Sirte reports, from a 64 × 64 grid) costs a
+/// whole solve more than the cold search.
 #[derive(Clone, Debug)]
 struct LimitGrid {
     lon0: f64,
@@ -663,6 +729,10 @@ struct LimitGrid {
     lat_scale: f64,
     /// Row-major from the south-west cell, metres.
     cells: Box<[f64]>,
+    /// Cell k's candidates are `candidates[starts[k]..starts[k + 1]]`, piece indices in
+    /// order of their bound from the cell's centre.
+    starts: Box<[u32]>,
+    candidates: Box<[u8]>,
 }
 
 impl LimitGrid {
@@ -675,45 +745,88 @@ impl LimitGrid {
         let n = LIMIT_GRID as f64;
         let (w, h) = ((hi.x - lo.x) / n, (hi.y - lo.y) / n);
         let reach = RADIUS_MAX_M * (0.5 * (w + h)).to_radians() * (1.0 + 1e-9) + SLACK_M;
-        let cells = (0..LIMIT_GRID * LIMIT_GRID)
-            .map(|k| {
-                let (i, j) = (k % LIMIT_GRID, k / LIMIT_GRID);
-                let centre = Coord {
-                    x: lo.x + (i as f64 + 0.5) * w,
-                    y: lo.y + (j as f64 + 0.5) * h,
-                };
-                let d = set.search(
-                    &QueryPoint::new(centre),
-                    f64::INFINITY,
-                    &mut Seed::default(),
-                );
-                // The centre's distance is within nanometres of the exact one; the slack
-                // (1 mm) in `reach` covers that too.
-                d * (1.0 + 1e-9) + reach
-            })
-            .collect();
+        let mut cells = Vec::with_capacity(LIMIT_GRID * LIMIT_GRID);
+        let mut starts = Vec::with_capacity(LIMIT_GRID * LIMIT_GRID + 1);
+        let mut candidates = Vec::new();
+        let mut listed: Vec<(f64, u8)> = Vec::with_capacity(set.pieces.len());
+        let mut centres: Vec<f64> = Vec::with_capacity(LIMIT_GRID * LIMIT_GRID);
+        for k in 0..LIMIT_GRID * LIMIT_GRID {
+            let (i, j) = (k % LIMIT_GRID, k / LIMIT_GRID);
+            let centre = Coord {
+                x: lo.x + (i as f64 + 0.5) * w,
+                y: lo.y + (j as f64 + 0.5) * h,
+            };
+            let q = QueryPoint::new(centre);
+            // Capped by the previous centre's distance plus the step to this one (a
+            // parallel's or a meridian's arc, at most RADIUS_MAX_M × the angle): an upper
+            // bound, so the search is exact and prunes sooner.
+            let cap = if i > 0 {
+                (centres[k - 1] + RADIUS_MAX_M * w.to_radians()) * (1.0 + 1e-9) + SLACK_M
+            } else if j > 0 {
+                (centres[k - LIMIT_GRID] + RADIUS_MAX_M * h.to_radians()) * (1.0 + 1e-9) + SLACK_M
+            } else {
+                f64::INFINITY
+            };
+            let d = set.search(&q, cap, &mut Seed::default());
+            centres.push(d);
+            // The centre's distance is within nanometres of the exact one; the slack
+            // (1 mm) in `reach` covers that too.
+            let limit = d * (1.0 + 1e-9) + reach;
+            let s = Search::new(&q, f64::INFINITY);
+            listed.clear();
+            for (p, pc) in set.pieces.iter().enumerate() {
+                // The parts' bound (tighter, dearer) only where the chord's does not
+                // already rule the piece out.
+                let mut lb = set.piece_bound(&s, p);
+                if pc.parts.1 > 0 && lb - reach <= limit {
+                    lb = greater(lb, set.parts_bound(&s, pc));
+                }
+                if lb - reach <= limit {
+                    listed.push((lb, p as u8));
+                }
+            }
+            listed.sort_by(|x, y| x.0.total_cmp(&y.0));
+            starts.push(candidates.len() as u32);
+            candidates.extend(listed.iter().map(|&(_, p)| p));
+            cells.push(limit);
+        }
+        starts.push(candidates.len() as u32);
         LimitGrid {
             lon0: lo.x,
             lat0: lo.y,
             lon_scale: if w > 0.0 { 1.0 / w } else { 0.0 },
             lat_scale: if h > 0.0 { 1.0 / h } else { 0.0 },
-            cells,
+            cells: cells.into(),
+            starts: starts.into(),
+            candidates: candidates.into(),
         }
     }
 
-    /// The limit of the cell holding `p`; ∞ outside the box (or for NaN).
-    fn limit_at(&self, p: Coord) -> f64 {
+    /// The cell holding `p` (row-major index); `None` outside the box (or for NaN).
+    fn cell_of(&self, p: Coord) -> Option<usize> {
         let (x, y) = (
             (p.x - self.lon0) * self.lon_scale,
             (p.y - self.lat0) * self.lat_scale,
         );
         // Inside the box (its far edges included: they belong to the last cells).
         if !(x >= 0.0 && y >= 0.0 && x <= LIMIT_GRID as f64 && y <= LIMIT_GRID as f64) {
-            return f64::INFINITY;
+            return None;
         }
         let last = LIMIT_GRID - 1;
         let (i, j) = ((x as usize).min(last), (y as usize).min(last));
-        self.cells[j * LIMIT_GRID + i]
+        Some(j * LIMIT_GRID + i)
+    }
+
+    /// The limit of the cell holding `p`; ∞ outside the box (or for NaN).
+    #[cfg(test)]
+    fn limit_at(&self, p: Coord) -> f64 {
+        self.cell_of(p).map_or(f64::INFINITY, |k| self.cells[k])
+    }
+
+    /// Cell `k`'s limit and candidates.
+    fn cell(&self, k: usize) -> (f64, &[u8]) {
+        let (a, b) = (self.starts[k] as usize, self.starts[k + 1] as usize);
+        (self.cells[k], &self.candidates[a..b])
     }
 }
 
@@ -1295,6 +1408,54 @@ mod long_segments {
         }
         // The far edges belong to the last cells.
         assert!(grid.limit_at(hi).is_finite());
+    }
+
+    /// Every cell's candidates hold a nearest piece of every point of the cell: the
+    /// minimum of the exact distances over the candidates alone is the brute-force minimum
+    /// over every piece, bit for bit, at points all over each cell (corners, edges,
+    /// inside); and the lists are short (not every piece listed everywhere).
+    #[test]
+    fn limit_grid_cells_list_a_nearest_piece_of_their_points() {
+        let centre = c(17.0, 27.0);
+        let radii: Vec<f64> = (0..56)
+            .map(|i| 250_000.0 + 150_000.0 * ((i * 7 % 11) as f64 / 11.0))
+            .collect();
+        let jitter: Vec<f64> = (0..56).map(|i| (i * 5 % 13) as f64 / 13.0).collect();
+        let path = outline(centre, &radii, &jitter);
+        let set = SegmentSet::new([path.as_slice()]);
+        let grid = set.limits.as_ref().expect("a limit grid");
+        let (lo, hi) = set.bounds;
+        let n = LIMIT_GRID as f64;
+        let (w, h) = ((hi.x - lo.x) / n, (hi.y - lo.y) / n);
+        let mut listed = 0;
+        for j in 0..LIMIT_GRID {
+            for i in 0..LIMIT_GRID {
+                let k = j * LIMIT_GRID + i;
+                let (_, list) = grid.cell(k);
+                listed += list.len();
+                for (u, v) in [(0.0, 0.0), (1.0, 1.0), (0.0, 1.0), (1.0, 0.0), (0.37, 0.71)] {
+                    let p = c(
+                        lo.x + (i as f64 + 0.999 * u + 1e-4) * w,
+                        lo.y + (j as f64 + 0.999 * v + 1e-4) * h,
+                    );
+                    assert_eq!(grid.cell_of(p), Some(k), "{p:?}");
+                    let want = brute_force(&path, p);
+                    let got = list
+                        .iter()
+                        .map(|&m| {
+                            let pc = &set.pieces[m as usize];
+                            distance_to_segment_m(p, pc.a, pc.b)
+                        })
+                        .fold(f64::INFINITY, f64::min);
+                    assert_eq!(got.to_bits(), want.to_bits(), "{p:?}: {got} vs {want}");
+                }
+            }
+        }
+        // Not vacuous: on average far fewer than all 56 pieces.
+        let mean = listed as f64 / (LIMIT_GRID * LIMIT_GRID) as f64;
+        assert!(mean < 12.0, "{mean}");
+        assert_eq!(grid.cell_of(c(lo.x - 0.01, lo.y)), None);
+        assert_eq!(grid.cell_of(c(f64::NAN, 20.0)), None);
     }
 
     proptest! {
