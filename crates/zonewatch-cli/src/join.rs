@@ -50,6 +50,10 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
             let blocks = PointBlocks::new(reader, input.format, &input.name, chunk_rows)?;
             // `PointId::Row` numbers count from the rows of the blocks before.
             let mut rows_before = 0u64;
+            // Kept from block to block, so that their memory is reused.
+            let (mut points, mut hits) = (Vec::new(), ZoneHits::default());
+            // The pieces' point lists of the block before, emptied, to parse into.
+            let mut spare: Vec<Vec<(PointId<'static>, Coord)>> = Vec::new();
             pipeline::run(blocks, PointBlocks::next_block, |block| {
                 let lines;
                 // Parse: each piece of a block on its own core; a careful reader's chunk
@@ -57,10 +61,16 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
                 let pieces: Vec<ParsedPoints<'_>> = match block {
                     PointBlock::Lines(l) => {
                         lines = l;
-                        (0..lines.pieces())
+                        let mut lists = std::mem::take(&mut spare);
+                        lists.resize_with(lines.pieces(), Vec::new);
+                        lists
                             .into_par_iter()
-                            .map(|i| {
-                                let mut parsed = ParsedPoints::default();
+                            .enumerate()
+                            .map(|(i, list)| {
+                                let mut parsed = ParsedPoints {
+                                    points: emptied(list),
+                                    ..ParsedPoints::default()
+                                };
                                 lines.read_points(i, &mut parsed);
                                 parsed
                             })
@@ -82,11 +92,9 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
                     bail!("{first} (--strict stops at the first bad row)");
                 }
                 // Join: the whole block at once, in the order of the index's cells.
-                let points: Vec<Coord> = pieces
-                    .iter()
-                    .flat_map(|piece| piece.points.iter().map(|(_, p)| *p))
-                    .collect();
-                let hits = index.zones_at_all(&points, predicate);
+                gather_points(&pieces, &mut points);
+                index.zones_at_all_into(&points, predicate, &mut hits);
+                let hits = &hits;
                 // Format: runs of points, each on its own core; then in order.
                 let mut runs = Vec::new();
                 let mut first = 0;
@@ -98,7 +106,7 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
                 }
                 let out: Vec<Vec<u8>> = runs
                     .par_iter()
-                    .map(|&(run, first, start)| rows(run, &hits, first, start, &zone_rows))
+                    .map(|&(run, first, start)| rows(run, hits, first, start, &zone_rows))
                     .collect();
                 pipeline::send(written, out)?;
                 pairs += hits.pairs() as u64;
@@ -110,6 +118,12 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
                     }
                 }
                 progress.update(read);
+                // Emptied on the cores, not on this thread while they wait: an id may own
+                // its text, so each point is looked at.
+                pieces
+                    .into_par_iter()
+                    .map(|piece| emptied(piece.points))
+                    .collect_into_vec(&mut spare);
                 Ok(())
             })?;
         }
@@ -132,6 +146,33 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
         eprintln!("points: {read} read = {joined} joined + {rejected} rejected\npairs: {pairs}");
     }
     Ok(Outcome::Done)
+}
+
+/// The coordinates of every piece's points, in order, into `points` (its old ones
+/// dropped), each piece copied on its own core.
+fn gather_points(pieces: &[ParsedPoints<'_>], points: &mut Vec<Coord>) {
+    let n = pieces.iter().map(|piece| piece.points.len()).sum();
+    // Every point is written below: only a longer list than the last block's is filled.
+    points.resize(n, Coord { x: 0.0, y: 0.0 });
+    let mut rest = &mut points[..];
+    let mut parts = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        let (part, tail) = std::mem::take(&mut rest).split_at_mut(piece.points.len());
+        parts.push((part, piece));
+        rest = tail;
+    }
+    parts.into_par_iter().for_each(|(part, piece)| {
+        for (to, (_, p)) in part.iter_mut().zip(&piece.points) {
+            *to = *p;
+        }
+    });
+}
+
+/// `list` emptied, its memory kept for points of another lifetime (collected in place:
+/// the element types have the same layout).
+fn emptied<'b>(mut list: Vec<(PointId<'_>, Coord)>) -> Vec<(PointId<'b>, Coord)> {
+    list.clear();
+    list.into_iter().map(|_| unreachable!("emptied")).collect()
 }
 
 /// Points whose rows one task formats.
