@@ -2,10 +2,11 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::SyncSender;
+use std::thread::ScopedJoinHandle;
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use zonewatch_core::{Coord, Predicate, ZoneHits, ZoneIndex};
+use zonewatch_core::{Coord, Predicate, Zone, ZoneHits, ZoneIndex};
 use zonewatch_io::{
     JoinRows, JoinWriter, ParsedPoints, PointBlock, PointBlocks, PointId, Reject, RejectWriter,
     read_zones,
@@ -24,7 +25,21 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
         .with_context(|| format!("cannot read {}", args.zones.display()))?;
     let zones = read_zones(&text, &args.zones.display().to_string())
         .map_err(|e| anyhow::anyhow!("{} problem(s) in the zones:\n{e}", e.0.len()))?;
-    let index = ZoneIndex::build(&zones);
+    // The index is built on a thread of its own while the first block is read and
+    // parsed, which need only the zones' ids: the build's last stretch runs on one core.
+    std::thread::scope(|scope| join_with(&args, &zones, scope.spawn(|| ZoneIndex::build(&zones))))
+}
+
+/// [`run`] once the zones are read, their index on its way from `building`.
+fn join_with<'s>(
+    args: &JoinArgs,
+    zones: &[Zone],
+    building: ScopedJoinHandle<'s, ZoneIndex>,
+) -> Result<Outcome> {
+    let mut index = Pending {
+        building: Some(building),
+        index: None,
+    };
     let predicate = match args.predicate {
         JoinPredicate::Covers => Predicate::Covers,
         JoinPredicate::Contains => Predicate::Contains,
@@ -93,7 +108,7 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
                 }
                 // Join: the whole block at once, in the order of the index's cells.
                 gather_points(&pieces, &mut points);
-                index.zones_at_all_into(&points, predicate, &mut hits);
+                index.get().zones_at_all_into(&points, predicate, &mut hits);
                 let hits = &hits;
                 // Format: runs of points, each on its own core; then in order.
                 let mut runs = Vec::new();
@@ -146,6 +161,24 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
         eprintln!("points: {read} read = {joined} joined + {rejected} rejected\npairs: {pairs}");
     }
     Ok(Outcome::Done)
+}
+
+/// The zone index, on its way from the thread that builds it until first asked for.
+struct Pending<'s> {
+    building: Option<ScopedJoinHandle<'s, ZoneIndex>>,
+    index: Option<ZoneIndex>,
+}
+
+impl Pending<'_> {
+    /// The index, waiting for its build the first time (a panic there is raised here).
+    fn get(&mut self) -> &ZoneIndex {
+        self.index.get_or_insert_with(|| {
+            let building = self.building.take().expect("the index is built once");
+            building
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
 }
 
 /// The coordinates of every piece's points, in order, into `points` (its old ones
