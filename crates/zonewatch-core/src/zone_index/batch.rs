@@ -40,8 +40,9 @@ pub enum LookAhead {
 /// Below this many points a batch is answered in input order: sorting would not pay.
 const SORT_MIN: usize = 2048;
 /// Points answered per task, in tile order: small enough that the two cores finish a
-/// block's tasks nearly together (a 4 MiB block of a join is ~70 000 points), large
-/// enough that each run's first queries, which have no look-ahead, are few.
+/// block's tasks nearly together (a 4 MiB block of a join is ~70 000 points). A task
+/// looks ahead into the next one's points, so its own first points' loads are on their
+/// way when the same thread answered the run before.
 const TASK: usize = 1024;
 /// Fewest points a part of the counting sort takes: each part counts every tile (~10 000
 /// for the stress set), which must stay small beside its points.
@@ -82,22 +83,24 @@ struct Run {
 }
 
 impl Run {
-    /// Answers `points` in their order into this run (its old answers dropped), each
-    /// query looking ahead in the run (module notes).
-    fn answer(&mut self, index: &ZoneIndex, points: &[Coord], predicate: Predicate) {
+    /// Answers the first `len` points of `ahead` in their order into this run (its old
+    /// answers dropped), each query looking ahead (module notes) in all of `ahead`, the
+    /// points from the run's first to the batch's last: a thread that answers the next
+    /// run after this one then finds its first points' loads on their way.
+    fn answer(&mut self, index: &ZoneIndex, ahead: &[Coord], len: usize, predicate: Predicate) {
         self.zones.clear();
         self.ends.clear();
         self.ends.push(0);
-        for (k, &p) in points.iter().enumerate() {
+        for (k, &p) in ahead[..len].iter().enumerate() {
             // Start loading what the queries a few points ahead will read, each stage
             // from what the stage before loaded (module notes).
-            if let Some(&q) = points.get(k + AHEAD_CELL) {
+            if let Some(&q) = ahead.get(k + AHEAD_CELL) {
                 index.prefetch(q, LookAhead::Cell);
             }
-            if let Some(&q) = points.get(k + AHEAD_LIST) {
+            if let Some(&q) = ahead.get(k + AHEAD_LIST) {
                 index.prefetch(q, LookAhead::List);
             }
-            if let Some(&q) = points.get(k + AHEAD_BLOCKS) {
+            if let Some(&q) = ahead.get(k + AHEAD_BLOCKS) {
                 index.prefetch(q, LookAhead::Edges);
             }
             index.zones_at(p, predicate, &mut self.zones);
@@ -270,8 +273,8 @@ impl ZoneIndex {
         if n < SORT_MIN {
             hits.in_order = true;
             hits.runs.resize_with(n.div_ceil(TASK), Run::default);
-            for (run, points) in hits.runs.iter_mut().zip(points.chunks(TASK)) {
-                run.answer(self, points, predicate);
+            for (t, run) in hits.runs.iter_mut().enumerate() {
+                run.answer(self, &points[t * TASK..], TASK.min(n - t * TASK), predicate);
             }
             hits.pairs = hits.runs.iter().map(|r| r.zones.len()).sum();
             return;
@@ -293,10 +296,10 @@ impl ZoneIndex {
         );
         // Answered in that order, a task per run of points, each into its own run.
         hits.runs.resize_with(n.div_ceil(TASK), Run::default);
-        hits.sorted[..n]
-            .par_chunks(TASK)
-            .zip(hits.runs.par_iter_mut())
-            .for_each(|(points, run)| run.answer(self, points, predicate));
+        let sorted = &hits.sorted[..n];
+        hits.runs.par_iter_mut().enumerate().for_each(|(t, run)| {
+            run.answer(self, &sorted[t * TASK..], TASK.min(n - t * TASK), predicate);
+        });
         hits.pairs = hits.runs.iter().map(|r| r.zones.len()).sum();
         to_u32(hits.pairs);
     }
