@@ -2,11 +2,10 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::SyncSender;
-use std::thread::ScopedJoinHandle;
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use zonewatch_core::{Coord, Predicate, Zone, ZoneHits, ZoneIndex};
+use zonewatch_core::{Coord, Predicate, ZoneHits, ZoneIndex};
 use zonewatch_io::{
     JoinRows, JoinWriter, ParsedPoints, PointBlock, PointBlocks, PointId, Reject, RejectWriter,
     read_zones,
@@ -25,21 +24,7 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
         .with_context(|| format!("cannot read {}", args.zones.display()))?;
     let zones = read_zones(&text, &args.zones.display().to_string())
         .map_err(|e| anyhow::anyhow!("{} problem(s) in the zones:\n{e}", e.0.len()))?;
-    // The index is built on a thread of its own while the first block is read and
-    // parsed, which need only the zones' ids: the build's last stretch runs on one core.
-    std::thread::scope(|scope| join_with(&args, &zones, scope.spawn(|| ZoneIndex::build(&zones))))
-}
-
-/// [`run`] once the zones are read, their index on its way from `building`.
-fn join_with<'s>(
-    args: &JoinArgs,
-    zones: &[Zone],
-    building: ScopedJoinHandle<'s, ZoneIndex>,
-) -> Result<Outcome> {
-    let mut index = Pending {
-        building: Some(building),
-        index: None,
-    };
+    let index = ZoneIndex::build(&zones);
     let predicate = match args.predicate {
         JoinPredicate::Covers => Predicate::Covers,
         JoinPredicate::Contains => Predicate::Contains,
@@ -65,10 +50,6 @@ fn join_with<'s>(
             let blocks = PointBlocks::new(reader, input.format, &input.name, chunk_rows)?;
             // `PointId::Row` numbers count from the rows of the blocks before.
             let mut rows_before = 0u64;
-            // Kept from block to block, so that their memory is reused.
-            let (mut points, mut hits) = (Vec::new(), ZoneHits::default());
-            // The pieces' point lists of the block before, emptied, to parse into.
-            let mut spare: Vec<Vec<(PointId<'static>, Coord)>> = Vec::new();
             pipeline::run(blocks, PointBlocks::next_block, |block| {
                 let lines;
                 // Parse: each piece of a block on its own core; a careful reader's chunk
@@ -76,16 +57,10 @@ fn join_with<'s>(
                 let pieces: Vec<ParsedPoints<'_>> = match block {
                     PointBlock::Lines(l) => {
                         lines = l;
-                        let mut lists = std::mem::take(&mut spare);
-                        lists.resize_with(lines.pieces(), Vec::new);
-                        lists
+                        (0..lines.pieces())
                             .into_par_iter()
-                            .enumerate()
-                            .map(|(i, list)| {
-                                let mut parsed = ParsedPoints {
-                                    points: emptied(list),
-                                    ..ParsedPoints::default()
-                                };
+                            .map(|i| {
+                                let mut parsed = ParsedPoints::default();
                                 lines.read_points(i, &mut parsed);
                                 parsed
                             })
@@ -107,9 +82,11 @@ fn join_with<'s>(
                     bail!("{first} (--strict stops at the first bad row)");
                 }
                 // Join: the whole block at once, in the order of the index's cells.
-                gather_points(&pieces, &mut points);
-                index.get().zones_at_all_into(&points, predicate, &mut hits);
-                let hits = &hits;
+                let points: Vec<Coord> = pieces
+                    .iter()
+                    .flat_map(|piece| piece.points.iter().map(|(_, p)| *p))
+                    .collect();
+                let hits = index.zones_at_all(&points, predicate);
                 // Format: runs of points, each on its own core; then in order.
                 let mut runs = Vec::new();
                 let mut first = 0;
@@ -121,7 +98,7 @@ fn join_with<'s>(
                 }
                 let out: Vec<Vec<u8>> = runs
                     .par_iter()
-                    .map(|&(run, first, start)| rows(run, hits, first, start, &zone_rows))
+                    .map(|&(run, first, start)| rows(run, &hits, first, start, &zone_rows))
                     .collect();
                 pipeline::send(written, out)?;
                 pairs += hits.pairs() as u64;
@@ -133,12 +110,6 @@ fn join_with<'s>(
                     }
                 }
                 progress.update(read);
-                // Emptied on the cores, not on this thread while they wait: an id may own
-                // its text, so each point is looked at.
-                pieces
-                    .into_par_iter()
-                    .map(|piece| emptied(piece.points))
-                    .collect_into_vec(&mut spare);
                 Ok(())
             })?;
         }
@@ -161,51 +132,6 @@ fn join_with<'s>(
         eprintln!("points: {read} read = {joined} joined + {rejected} rejected\npairs: {pairs}");
     }
     Ok(Outcome::Done)
-}
-
-/// The zone index, on its way from the thread that builds it until first asked for.
-struct Pending<'s> {
-    building: Option<ScopedJoinHandle<'s, ZoneIndex>>,
-    index: Option<ZoneIndex>,
-}
-
-impl Pending<'_> {
-    /// The index, waiting for its build the first time (a panic there is raised here).
-    fn get(&mut self) -> &ZoneIndex {
-        self.index.get_or_insert_with(|| {
-            let building = self.building.take().expect("the index is built once");
-            building
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
-    }
-}
-
-/// The coordinates of every piece's points, in order, into `points` (its old ones
-/// dropped), each piece copied on its own core.
-fn gather_points(pieces: &[ParsedPoints<'_>], points: &mut Vec<Coord>) {
-    let n = pieces.iter().map(|piece| piece.points.len()).sum();
-    // Every point is written below: only a longer list than the last block's is filled.
-    points.resize(n, Coord { x: 0.0, y: 0.0 });
-    let mut rest = &mut points[..];
-    let mut parts = Vec::with_capacity(pieces.len());
-    for piece in pieces {
-        let (part, tail) = std::mem::take(&mut rest).split_at_mut(piece.points.len());
-        parts.push((part, piece));
-        rest = tail;
-    }
-    parts.into_par_iter().for_each(|(part, piece)| {
-        for (to, (_, p)) in part.iter_mut().zip(&piece.points) {
-            *to = *p;
-        }
-    });
-}
-
-/// `list` emptied, its memory kept for points of another lifetime (collected in place:
-/// the element types have the same layout).
-fn emptied<'b>(mut list: Vec<(PointId<'_>, Coord)>) -> Vec<(PointId<'b>, Coord)> {
-    list.clear();
-    list.into_iter().map(|_| unreachable!("emptied")).collect()
 }
 
 /// Points whose rows one task formats.

@@ -4,11 +4,6 @@ use std::io::{self, BufWriter, Write};
 
 use crate::csv_out::{push_cell, push_row};
 
-/// The buffer of the rows written one pair at a time.
-const BUFFER: usize = 1 << 16;
-/// Rows appended at once from this many bytes are written straight through.
-const DIRECT: usize = 1 << 12;
-
 /// Writes `(point id, zone id)` pairs as CSV with the header `point_id,zone_id`, quoted
 /// as the `csv` crate quotes.
 ///
@@ -37,8 +32,7 @@ pub struct JoinWriter<W: Write> {
 impl<W: Write> JoinWriter<W> {
     /// A writer to `w`; writes the header.
     pub fn new(w: W) -> io::Result<Self> {
-        const _: () = assert!(DIRECT <= BUFFER);
-        let mut out = BufWriter::with_capacity(BUFFER, w);
+        let mut out = BufWriter::with_capacity(1 << 16, w);
         out.write_all(b"point_id,zone_id\n")?;
         Ok(JoinWriter {
             out,
@@ -59,16 +53,9 @@ impl<W: Write> JoinWriter<W> {
         push_row(out, &[point_id.as_bytes(), zone_id.as_bytes()]);
     }
 
-    /// Writes rows formatted by [`format_row`](Self::format_row). A large run of rows
-    /// (a join's are tens of KB) goes straight to the output, not through the buffer
-    /// (a copy of every byte).
+    /// Writes rows formatted by [`format_row`](Self::format_row).
     pub fn append(&mut self, rows: &[u8]) -> io::Result<()> {
-        if rows.len() >= DIRECT {
-            self.out.flush()?;
-            self.out.get_mut().write_all(rows)
-        } else {
-            self.out.write_all(rows)
-        }
+        self.out.write_all(rows)
     }
 
     /// Flushes and returns `w`.
@@ -159,33 +146,5 @@ mod tests {
                 assert_eq!(out, expected, "{point:?} {picks:?}");
             }
         }
-    }
-
-    /// Pairs written one at a time and runs appended, small and large (written straight
-    /// through), arrive in the order they were given.
-    #[test]
-    fn appended_runs_and_pairs_arrive_in_order() {
-        let mut writer = JoinWriter::new(Vec::new()).unwrap();
-        let mut expected = b"point_id,zone_id\n".to_vec();
-        for (k, len) in [
-            10,
-            DIRECT,
-            3,
-            DIRECT * 5 + 7,
-            BUFFER + 1,
-            1,
-            DIRECT - 1,
-            DIRECT * 2,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            let run: Vec<u8> = (0..len).map(|i| b'a' + ((i + k) % 26) as u8).collect();
-            writer.append(&run).unwrap();
-            expected.extend_from_slice(&run);
-            writer.write(&format!("p{k}"), "z").unwrap();
-            JoinWriter::<Vec<u8>>::format_row(&mut expected, &format!("p{k}"), "z");
-        }
-        assert!(writer.finish().unwrap() == expected);
     }
 }
