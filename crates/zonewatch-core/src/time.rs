@@ -181,7 +181,7 @@ mod tests {
             x ^= x << 17;
             let nanos = match k % 3 {
                 0 => x as i64,
-                1 => (x as i64 >> 20) * 1_000_000_000,
+                1 => (x as i64 >> 31) * 1_000_000_000,
                 _ => (x as i64 >> 24) * 1_000_000 + (x % 1000) as i64,
             };
             let t = Timestamp::from_unix_nanos(nanos);
