@@ -1349,10 +1349,9 @@ mod long_segments {
         assert_eq!(SegmentSet::new([&short[..]]).run, RUN);
     }
 
-    /// Every cell's limit is above the brute-force distance from points all over the
-    /// cell (its corners, edges and inside); points outside the grid's box get none.
-    #[test]
-    fn limit_grid_cells_bound_the_distance_from_their_points() {
+    /// A country-sized outline of 56 long pieces (250–400 km from its centre, jittered):
+    /// its path and its set, which keeps a limit grid.
+    fn country_outline() -> (Vec<Coord>, SegmentSet) {
         let centre = c(17.0, 27.0);
         let radii: Vec<f64> = (0..56)
             .map(|i| 250_000.0 + 150_000.0 * ((i * 7 % 11) as f64 / 11.0))
@@ -1360,6 +1359,14 @@ mod long_segments {
         let jitter: Vec<f64> = (0..56).map(|i| (i * 5 % 13) as f64 / 13.0).collect();
         let path = outline(centre, &radii, &jitter);
         let set = SegmentSet::new([path.as_slice()]);
+        (path, set)
+    }
+
+    /// Every cell's limit is above the brute-force distance from points all over the
+    /// cell (its corners, edges and inside); points outside the grid's box get none.
+    #[test]
+    fn limit_grid_cells_bound_the_distance_from_their_points() {
+        let (path, set) = country_outline();
         let grid = set
             .limits
             .as_ref()
@@ -1416,13 +1423,7 @@ mod long_segments {
     /// inside); and the lists are short (not every piece listed everywhere).
     #[test]
     fn limit_grid_cells_list_a_nearest_piece_of_their_points() {
-        let centre = c(17.0, 27.0);
-        let radii: Vec<f64> = (0..56)
-            .map(|i| 250_000.0 + 150_000.0 * ((i * 7 % 11) as f64 / 11.0))
-            .collect();
-        let jitter: Vec<f64> = (0..56).map(|i| (i * 5 % 13) as f64 / 13.0).collect();
-        let path = outline(centre, &radii, &jitter);
-        let set = SegmentSet::new([path.as_slice()]);
+        let (path, set) = country_outline();
         let grid = set.limits.as_ref().expect("a limit grid");
         let (lo, hi) = set.bounds;
         let n = LIMIT_GRID as f64;

@@ -5,7 +5,7 @@ use super::*;
 
 /// What a reader made of an input: reports (debug text, with lines), rejects (display
 /// text), or the fatal error.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Default, PartialEq)]
 struct Outcome {
     rows: Vec<String>,
     rejects: Vec<String>,
@@ -34,11 +34,7 @@ fn careful_reports_shown(
     format: ReportFormat,
     show: impl Fn(&Report) -> String,
 ) -> Outcome {
-    let mut out = Outcome {
-        rows: Vec::new(),
-        rejects: Vec::new(),
-        error: None,
-    };
+    let mut out = Outcome::default();
     let mut reader = match ReportReader::new(input(bytes), format, "r") {
         Ok(r) => r,
         Err(e) => {
@@ -66,18 +62,20 @@ fn careful_reports_shown(
     out
 }
 
+/// The block reader over `bytes`, or the outcome of an input refused before its first
+/// block (its error).
+fn open_blocks(bytes: &[u8], format: ReportFormat, rows: usize) -> Result<ReportBlocks, Outcome> {
+    ReportBlocks::new(input(bytes), format, "r", rows).map_err(|e| Outcome {
+        error: Some(e.to_string()),
+        ..Outcome::default()
+    })
+}
+
 fn block_reports(bytes: &[u8], format: ReportFormat, rows: usize) -> Outcome {
-    let mut out = Outcome {
-        rows: Vec::new(),
-        rejects: Vec::new(),
-        error: None,
-    };
-    let mut blocks = match ReportBlocks::new(input(bytes), format, "r", rows) {
+    let mut out = Outcome::default();
+    let mut blocks = match open_blocks(bytes, format, rows) {
         Ok(b) => b,
-        Err(e) => {
-            out.error = Some(e.to_string());
-            return out;
-        }
+        Err(refused) => return refused,
     };
     let (mut all, mut piece) = (ParsedReports::default(), ParsedReports::default());
     loop {
@@ -118,17 +116,10 @@ fn block_reports(bytes: &[u8], format: ReportFormat, rows: usize) -> Outcome {
 /// Blocks read as `check` reads them without tracks: CSV blocks as rows borrowing the
 /// block (their ids resolved by `with_id`), the others as reports, viewed.
 fn block_rows(bytes: &[u8], format: ReportFormat, rows: usize) -> Outcome {
-    let mut out = Outcome {
-        rows: Vec::new(),
-        rejects: Vec::new(),
-        error: None,
-    };
-    let mut blocks = match ReportBlocks::new(input(bytes), format, "r", rows) {
+    let mut out = Outcome::default();
+    let mut blocks = match open_blocks(bytes, format, rows) {
         Ok(b) => b,
-        Err(e) => {
-            out.error = Some(e.to_string());
-            return out;
-        }
+        Err(refused) => return refused,
     };
     let mut shown = |report: ReportRef<'_>, line: u64| {
         out.rows.push(format!("{line}: {report:?}"));
