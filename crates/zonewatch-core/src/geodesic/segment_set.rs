@@ -526,18 +526,11 @@ impl SegmentSet {
                 m -= 1;
             }
         }
-        // Pieces of the leaves taken: bound, index, whether the bound is final.
-        let mut bound = [0.0f64; LONG_PIECES];
-        let mut piece = [(0u8, false); LONG_PIECES];
-        let (mut n, mut next) = (0, 0);
+        // Pieces of the leaves taken.
+        let mut pending = Pending::new();
+        let mut next = 0;
         loop {
-            let mut j = 0;
-            for k in 1..n {
-                if bound[k] < bound[j] {
-                    j = k;
-                }
-            }
-            let best = if n > 0 { bound[j] } else { f64::INFINITY };
+            let (j, best) = pending.smallest();
             if next < leaves.len() && leaves[next].0 <= best {
                 let (lb, leaf) = leaves[next];
                 next += 1;
@@ -547,33 +540,15 @@ impl SegmentSet {
                 }
                 let start = leaf as usize * self.run;
                 let end = (start + self.run).min(self.pieces.len());
-                for (i, pc) in self.pieces[start..end].iter().enumerate() {
-                    let lb = self.piece_bound(s, start + i);
-                    if lb <= s.limit() {
-                        bound[n] = lb;
-                        piece[n] = ((start + i) as u8, pc.parts.1 == 0);
-                        n += 1;
-                    }
+                for i in start..end {
+                    pending.add(self, s, i as u8);
                 }
                 continue;
             }
-            if n == 0 || best > s.limit() {
+            if pending.n == 0 || best > s.limit() {
                 break;
             }
-            let (i, fine) = piece[j];
-            let pc = &self.pieces[i as usize];
-            // Parts only once a piece is solved (see above): under the cap of a limit
-            // grid or a band's reach they would be computed for the answer's piece.
-            if !fine && s.found.is_finite() {
-                bound[j] = best.max(self.parts_bound(s, pc));
-                piece[j].1 = true;
-                continue;
-            }
-            n -= 1;
-            bound[j] = bound[n];
-            piece[j] = piece[n];
-            let d = self.solve(s, i as usize);
-            s.offer(d, u32::from(i));
+            pending.take(self, s, j);
         }
     }
 
@@ -582,40 +557,16 @@ impl SegmentSet {
     /// once some piece has been solved (as in `search_long`), then solved, smallest bound
     /// first, until no bound left is within the limit.
     fn search_listed(&self, s: &mut Search, listed: &[u8]) {
-        let mut bound = [0.0f64; LONG_PIECES];
-        let mut piece = [(0u8, false); LONG_PIECES];
-        let mut n = 0;
+        let mut pending = Pending::new();
         for &i in listed {
-            let lb = self.piece_bound(s, i as usize);
-            if lb <= s.limit() {
-                bound[n] = lb;
-                piece[n] = (i, self.pieces[i as usize].parts.1 == 0);
-                n += 1;
-            }
+            pending.add(self, s, i);
         }
-        while n > 0 {
-            let mut j = 0;
-            for k in 1..n {
-                if bound[k] < bound[j] {
-                    j = k;
-                }
-            }
-            let best = bound[j];
+        while pending.n > 0 {
+            let (j, best) = pending.smallest();
             if best > s.limit() {
                 break;
             }
-            let (i, fine) = piece[j];
-            let pc = &self.pieces[i as usize];
-            if !fine && s.found.is_finite() {
-                bound[j] = greater(best, self.parts_bound(s, pc));
-                piece[j].1 = true;
-                continue;
-            }
-            n -= 1;
-            bound[j] = bound[n];
-            piece[j] = piece[n];
-            let d = self.solve(s, i as usize);
-            s.offer(d, u32::from(i));
+            pending.take(self, s, j);
         }
     }
 
@@ -702,6 +653,72 @@ impl Default for Seed {
     /// [`Seed::NONE`].
     fn default() -> Seed {
         Seed::NONE
+    }
+}
+
+/// The pieces of a small set of long pieces waiting to be solved (`search_long`,
+/// `search_listed`): each with its lower bound and whether that bound is final.
+struct Pending {
+    bound: [f64; LONG_PIECES],
+    piece: [(u8, bool); LONG_PIECES],
+    n: usize,
+}
+
+impl Pending {
+    fn new() -> Pending {
+        Pending {
+            bound: [0.0; LONG_PIECES],
+            piece: [(0, false); LONG_PIECES],
+            n: 0,
+        }
+    }
+
+    /// Adds piece `i` of `set` when its chord bound is within the limit (its bound is
+    /// final when it has no parts).
+    fn add(&mut self, set: &SegmentSet, s: &Search, i: u8) {
+        let lb = set.piece_bound(s, i as usize);
+        if lb <= s.limit() {
+            self.bound[self.n] = lb;
+            self.piece[self.n] = (i, set.pieces[i as usize].parts.1 == 0);
+            self.n += 1;
+        }
+    }
+
+    /// The slot with the smallest bound, and that bound (∞ when none is waiting).
+    fn smallest(&self) -> (usize, f64) {
+        let mut j = 0;
+        for k in 1..self.n {
+            if self.bound[k] < self.bound[j] {
+                j = k;
+            }
+        }
+        (
+            j,
+            if self.n > 0 {
+                self.bound[j]
+            } else {
+                f64::INFINITY
+            },
+        )
+    }
+
+    /// Takes slot `j`: a piece whose bound is not final, once some piece has been solved,
+    /// is bounded again by its parts and stays (parts only then: under the cap of a limit
+    /// grid or a band's reach they would be computed for the answer's piece); else it is
+    /// solved and offered.
+    fn take(&mut self, set: &SegmentSet, s: &mut Search, j: usize) {
+        let (i, fine) = self.piece[j];
+        if !fine && s.found.is_finite() {
+            let parts = set.parts_bound(s, &set.pieces[i as usize]);
+            self.bound[j] = greater(self.bound[j], parts);
+            self.piece[j].1 = true;
+            return;
+        }
+        self.n -= 1;
+        self.bound[j] = self.bound[self.n];
+        self.piece[j] = self.piece[self.n];
+        let d = set.solve(s, i as usize);
+        s.offer(d, u32::from(i));
     }
 }
 
