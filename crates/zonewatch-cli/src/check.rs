@@ -119,6 +119,9 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         eprintln!("zonewatch: {warning}");
     }
     if !args.input.quiet {
+        if args.input.rejects.is_none() {
+            eprint!("{}", tally.shown.render(tally.rejected));
+        }
         eprint!("{}{track_summary}", tally.render(&checker));
     }
     Ok(if args.fail_on_violation && tally.violations() > 0 {
@@ -283,6 +286,9 @@ fn check_input(
             for r in &bad {
                 w.write(r)?;
             }
+        } else if tally.shown.wants_more() {
+            bad.sort_by_key(|r| r.line);
+            tally.shown.offer(&bad);
         }
         progress.update(tally.read);
         // Kept for the next block: freeing the reports here (two or three strings each)

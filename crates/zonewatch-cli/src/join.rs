@@ -16,6 +16,7 @@ use crate::inputs;
 use crate::output::{self, Sink};
 use crate::pipeline;
 use crate::progress::Progress;
+use crate::rejected::Shown;
 use crate::{Outcome, set_threads};
 
 pub fn run(args: JoinArgs) -> Result<Outcome> {
@@ -37,6 +38,7 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
         None => None,
     };
     let (mut read, mut joined, mut rejected, mut pairs) = (0u64, 0u64, 0u64, 0u64);
+    let mut shown = Shown::default();
     let chunk_rows = args.input.chunk_size as usize;
     let zone_rows = JoinRows::new(zones.iter().map(|z| z.id.as_str()));
     let paths: Vec<&Path> = args.points.iter().map(PathBuf::as_path).collect();
@@ -104,10 +106,13 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
                 pairs += hits.pairs() as u64;
                 joined += points.len() as u64;
                 rejected += bad.len() as u64;
+                // In line order: the pieces' rejects in the order of the pieces.
                 if let Some(w) = rejects.as_mut() {
                     for r in bad {
                         w.write(r)?;
                     }
+                } else {
+                    shown.offer(bad);
                 }
                 progress.update(read);
                 Ok(())
@@ -129,6 +134,9 @@ pub fn run(args: JoinArgs) -> Result<Outcome> {
         ],
     )?;
     if !args.input.quiet {
+        if args.input.rejects.is_none() {
+            eprint!("{}", shown.render(rejected));
+        }
         eprintln!("points: {read} read = {joined} joined + {rejected} rejected\npairs: {pairs}");
     }
     Ok(Outcome::Done)

@@ -11,6 +11,7 @@ mod join;
 mod output;
 mod pipeline;
 mod progress;
+mod rejected;
 mod report;
 mod scenario;
 mod summary;

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use zonewatch_core::{Checker, Confidence, Coord, Violation};
 
+use crate::rejected::Shown;
 use crate::swap::SwapCheck;
 
 /// Counts kept during a run.
@@ -19,6 +20,8 @@ pub struct Tally {
     by_rule: Vec<[u64; 2]>,
     /// Checked positions against the zones' extent, for the lon/lat swap warning.
     pub swap: SwapCheck,
+    /// The first rejected rows, for stderr when no `--rejects` file takes them.
+    pub shown: Shown,
 }
 
 /// What a run of checked reports adds to a [`Tally`]: counted where the run is checked,
@@ -54,6 +57,7 @@ impl Tally {
             show_duplicates: false,
             by_rule: vec![[0, 0]; rules],
             swap: SwapCheck::new(&[], 0.0),
+            shown: Shown::default(),
         }
     }
 

@@ -304,6 +304,94 @@ fn bad_rows_are_rejected_with_line_and_reason_and_counted() {
     );
 }
 
+/// Without `--rejects`, the summary names the first five rejected rows, in input order
+/// whatever the blocks, with their line, field and reason, and counts the rest; with
+/// `--rejects` (which takes them all) or `--quiet`, stderr shows none of them. `join` too.
+#[test]
+fn without_a_rejects_file_the_first_rejected_rows_are_shown_with_their_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let (z, r, u) = small_agreement(dir.path());
+    let reports = dir.path().join("reports.csv");
+    let mut csv = String::from("report_id,unit_id,time,lon,lat,accuracy_m\n");
+    // Lines 2..=21: every third row bad, each in its own way (line 3, 6, 9, ...).
+    for i in 0..20 {
+        let row = match i % 3 {
+            1 => format!("r{i},U1,2021-02-01T00:00:00Z,16.5886,abc{i},10"),
+            _ => format!("r{i},U1,2021-02-01T00:00:00Z,16.5886,31.2050,10"),
+        };
+        writeln!(csv, "{row}").unwrap();
+    }
+    std::fs::write(&reports, csv).unwrap();
+    let bad_lines: Vec<u64> = (0..20).filter(|i| i % 3 == 1).map(|i| i + 2).collect();
+    assert_eq!(bad_lines.len(), 7);
+    let rejects = dir.path().join("rejects.csv");
+    let (reports, rejects) = (reports.to_str().unwrap(), rejects.to_str().unwrap());
+    let agreement = ["--zones", &z, "--rules", &r, "--units", &u];
+    for chunk in ["65536", "2"] {
+        let check = [
+            &["check"][..],
+            &agreement,
+            &["--chunk-size", chunk, reports],
+        ]
+        .concat();
+        let out = zonewatch(&check);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let err = text(&out.stderr);
+        let shown: Vec<&str> = err
+            .lines()
+            .filter(|l| l.starts_with("rejected: "))
+            .collect();
+        assert_eq!(shown.len(), 6, "{err}");
+        for (line, k) in shown.iter().zip(&bad_lines) {
+            let i = k - 2;
+            if line.contains("more") {
+                break;
+            }
+            let expected = format!("rejected: {reports}:{k}: lat: \"abc{i}\" is not a number");
+            assert_eq!(*line, expected, "{err}");
+        }
+        assert!(
+            shown[5].starts_with("rejected: … and 2 more (--rejects FILE"),
+            "{err}"
+        );
+        assert!(err.contains("20 read = 13 checked + 7 rejected"), "{err}");
+
+        let join = ["join", "--zones", &z, "--chunk-size", chunk, reports];
+        let out = zonewatch(&join);
+        let err = text(&out.stderr);
+        let shown: Vec<&str> = err
+            .lines()
+            .filter(|l| l.starts_with("rejected: "))
+            .collect();
+        assert_eq!(shown.len(), 6, "{err}");
+        assert!(
+            shown[0].ends_with(":3: lat: \"abc1\" is not a number"),
+            "{err}"
+        );
+        assert!(
+            shown[4].ends_with(":15: lat: \"abc13\" is not a number"),
+            "{err}"
+        );
+    }
+    for extra in [&["--rejects", rejects][..], &["--quiet"]] {
+        let check = [&["check"][..], &agreement, extra, &[reports]].concat();
+        let out = zonewatch(&check);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert!(
+            !text(&out.stderr).contains("rejected: "),
+            "{}",
+            text(&out.stderr)
+        );
+        let join = [&["join", "--zones", &z][..], extra, &[reports]].concat();
+        let out = zonewatch(&join);
+        assert!(
+            !text(&out.stderr).contains("rejected: "),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
+
 #[test]
 fn fail_on_violation_exits_1_and_formats_follow_the_flag_or_extension() {
     let dir = tempfile::tempdir().unwrap();
