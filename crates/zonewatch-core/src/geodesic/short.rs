@@ -52,11 +52,16 @@ impl Place {
 /// `n`, in the direction of `d` projected on its tangent plane, 1/metres: Euler's
 /// cos²α / M + sin²α / N with 1/M = W³ / (a(1 − e²)), 1/N = W / a, W² = 1 − e² sin²φ.
 fn normal_curvature(n: [f64; 3], d: [f64; 3]) -> f64 {
+    // Two divisions, not five (by nn once, by the constants as products): a probe takes
+    // up to three of these, and the divider is the slow part of its arithmetic.
+    const INV_A: f64 = 1.0 / A;
+    const INV_1_E2: f64 = 1.0 / (1.0 - E2);
     let nn = n[0] * n[0] + n[1] * n[1] + n[2] * n[2];
-    let sin2 = n[2] * n[2] / nn;
+    let inv_nn = 1.0 / nn;
+    let sin2 = n[2] * n[2] * inv_nn;
     let dd = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
     let dn = d[0] * n[0] + d[1] * n[1] + d[2] * n[2];
-    let tangent2 = dd - dn * dn / nn;
+    let tangent2 = dd - dn * dn * inv_nn;
     // north = (−sinφ cosλ, −sinφ sinλ, cosφ) = (−n_z n_x, −n_z n_y, h²) / (h |n|) with
     // h² = n_x² + n_y²; `north` below is d · north scaled by h |n| (no divisions).
     let h2 = n[0] * n[0] + n[1] * n[1];
@@ -67,7 +72,7 @@ fn normal_curvature(n: [f64; 3], d: [f64; 3]) -> f64 {
         0.0
     };
     let w2 = 1.0 - E2 * sin2;
-    (cos2_az * w2 / (1.0 - E2) + (1.0 - cos2_az)) * w2.sqrt() / A
+    (cos2_az * w2 * INV_1_E2 + (1.0 - cos2_az)) * w2.sqrt() * INV_A
 }
 
 /// The (unnormalised) surface normal under the chord's midpoint: the normal of the
@@ -78,15 +83,18 @@ fn normal_curvature(n: [f64; 3], d: [f64; 3]) -> f64 {
 /// chord's to O(e²·c³/a²). (The sum of the ends' normals is off by O(e²·c²/a²), which
 /// cost 15 µm at 500 km.)
 fn midpoint_normal(p: &Place, q: &Place) -> [f64; 3] {
+    const INV_1_E2: f64 = 1.0 / (1.0 - E2);
     let mid: [f64; 3] = std::array::from_fn(|k| 0.5 * (p.x[k] + q.x[k]));
     let r = (mid[0] * mid[0] + mid[1] * mid[1]).sqrt();
-    let t0 = mid[2] / ((1.0 - E2) * r);
+    // One division by r (products after it): only the direction of the result counts.
+    let inv_r = 1.0 / r;
+    let t0 = mid[2] * inv_r * INV_1_E2;
     let sec2 = 1.0 + t0 * t0;
     let n0 = A / (1.0 - E2 * t0 * t0 / sec2).sqrt();
     let h = r * sec2.sqrt() - n0;
-    let t1 = mid[2] / (r * (1.0 - E2 * n0 / (n0 + h)));
+    let t1 = mid[2] * inv_r / (1.0 - E2 * n0 / (n0 + h));
     // (cos λ, sin λ, tan φ) ∝ (cos φ cos λ, cos φ sin λ, sin φ).
-    [mid[0] / r, mid[1] / r, t1]
+    [mid[0] * inv_r, mid[1] * inv_r, t1]
 }
 
 /// The geodesic distance from `p` to `q` and its derivative with respect to the chord
@@ -112,7 +120,7 @@ pub(super) fn arc_from_chord(p: &Place, q: &Place, d: [f64; 3], c: f64) -> (f64,
         normal_curvature(m, d),
         normal_curvature(q.n, d),
     );
-    let k2 = km * km + km * (kp + kq - 2.0 * km) / 5.0 + (kq - kp) * (kq - kp) / 60.0;
+    let k2 = km * km + km * (kp + kq - 2.0 * km) * 0.2 + (kq - kp) * (kq - kp) * (1.0 / 60.0);
     arc_of_circle(c, 0.25 * k2 * c * c)
 }
 
