@@ -8,8 +8,8 @@ use rayon::prelude::*;
 use crate::geodesic::{self, QueryPoint, Seed};
 use crate::zone_index::{LookAhead, Placement, ZoneIndex};
 use crate::{
-    Agreement, AttributeView, Confidence, Coord, Report, ReportRef, RuleIndex, RuleKind, Violation,
-    ZoneRef,
+    Agreement, AttributeView, Confidence, Coord, Report, ReportRef, Rule, RuleIndex, RuleKind,
+    Timestamp, Violation, ZoneRef,
 };
 
 /// Why a report could not be checked. The report is rejected, counted, and reported with
@@ -158,6 +158,93 @@ pub struct Checker {
     /// For each unit, which of the first 64 rules cover it by its own attributes (bit i:
     /// rule i), for the reports that override none of them.
     unit_rules: Vec<u64>,
+    /// Which of the first 64 rules are in force when (see [`RulesInForce`]).
+    in_force: RulesInForce,
+    /// The `keep_out` rules (bit i: rule i); `None` when one is past the 64th.
+    keep_out_rules: Option<u64>,
+}
+
+/// Whether a rule applies to a report whose rules are not known from its unit (it
+/// overrides some attribute, or names no unit, or the rule is past the 64th), remembered
+/// for the first 64 rules: a rule is asked once per zone it names and again by the stay_in
+/// validation and judgement.
+struct Asked<'a> {
+    rules: &'a [Rule],
+    report: &'a ReportRef<'a>,
+    attrs: AttributeView<'a>,
+    /// [`RulesInForce::at`] the report's time.
+    in_force: u64,
+    known: Cell<u64>,
+    value: Cell<u64>,
+}
+
+impl Asked<'_> {
+    /// Whether rule `ri` (bit `bit`, 0 past the 64th) applies. Kept out of line: most
+    /// reports know their rules from their unit, and the check's loops stay small.
+    #[inline(never)]
+    fn applies(&self, ri: RuleIndex, bit: u64) -> bool {
+        if self.known.get() & bit != 0 {
+            return self.value.get() & bit != 0;
+        }
+        let rule = &self.rules[ri.0 as usize];
+        let in_force = if bit != 0 {
+            self.in_force & bit != 0
+        } else {
+            rule.in_force(self.report.time)
+        };
+        let yes = in_force && rule.covers_unit(self.report.unit_id, self.attrs);
+        self.known.set(self.known.get() | bit);
+        if yes {
+            self.value.set(self.value.get() | bit);
+        }
+        yes
+    }
+}
+
+/// Which of the first 64 rules are in force at a time (bit i: rule i): constant between
+/// the instants where some rule comes into force or lapses, so a short sorted list of
+/// those instants, each with the rules in force from it on, answers for every time.
+#[derive(Clone, Debug)]
+struct RulesInForce {
+    /// Before the first instant: the rules with no start.
+    before: u64,
+    /// Each instant (sorted, distinct) and the rules in force from it until the next.
+    from: Vec<(Timestamp, u64)>,
+}
+
+impl RulesInForce {
+    fn new(rules: &[Rule]) -> RulesInForce {
+        let rules = &rules[..rules.len().min(64)];
+        let mask = |keep: &dyn Fn(&Rule) -> bool| {
+            (rules.iter().enumerate())
+                .filter(|(_, r)| keep(r))
+                .fold(0u64, |m, (i, _)| m | 1 << i)
+        };
+        let mut instants: Vec<Timestamp> = rules
+            .iter()
+            .flat_map(|r| [r.from, r.until])
+            .flatten()
+            .collect();
+        instants.sort_unstable();
+        instants.dedup();
+        RulesInForce {
+            // Every end is an instant, so none has passed yet.
+            before: mask(&|r| r.from.is_none()),
+            from: instants
+                .iter()
+                .map(|&t| (t, mask(&|r| r.in_force(t))))
+                .collect(),
+        }
+    }
+
+    /// The rules in force at `time`.
+    #[inline]
+    fn at(&self, time: Timestamp) -> u64 {
+        match self.from.partition_point(|&(t, _)| t <= time) {
+            0 => self.before,
+            k => self.from[k - 1].1,
+        }
+    }
 }
 
 impl Checker {
@@ -168,6 +255,7 @@ impl Checker {
         let mut keep_out_by_zone = vec![Vec::new(); agreement.zones().len()];
         let mut reach = vec![0.0f64; agreement.zones().len()];
         let mut max_margin_m = 0.0f64;
+        let mut keep_out_rules = Some(0u64);
         let mut stay_in = Vec::new();
         for (i, rule) in agreement.rules().iter().enumerate() {
             let ri = RuleIndex(i as u32);
@@ -179,6 +267,8 @@ impl Checker {
                         reach[zr.0 as usize] = reach[zr.0 as usize].max(*margin_m);
                     }
                     max_margin_m = max_margin_m.max(*margin_m);
+                    keep_out_rules =
+                        keep_out_rules.and_then(|mask| Some(mask | 1u64.checked_shl(ri.0)?));
                 }
                 RuleKind::StayIn { zones, home } => {
                     stay_in.push(StayIn {
@@ -265,6 +355,7 @@ impl Checker {
                     .fold(0u64, |mask, (i, _)| mask | 1 << i)
             })
             .collect();
+        let in_force = RulesInForce::new(agreement.rules());
         Checker {
             agreement,
             index,
@@ -276,6 +367,8 @@ impl Checker {
             unit_by_id,
             unit_home,
             unit_rules,
+            in_force,
+            keep_out_rules,
         }
     }
 
@@ -371,30 +464,27 @@ impl Checker {
             .unwrap_or_default();
         let attrs = base.overridden_by(report.attributes);
         let home = unit.and_then(|u| self.unit_home[u]);
-        // Which rules cover the unit, known from the agreement when the report overrides
-        // none of its attributes (the same question on the same attributes).
+        // Which of the first 64 rules are in force, and (when the report overrides none of
+        // its unit's attributes: the same question on the same attributes) cover the unit,
+        // known from the agreement.
+        let in_force = self.in_force.at(report.time);
         let unit_rules = unit
             .filter(|_| report.attributes == AttributeView::default())
-            .map(|u| self.unit_rules[u]);
-        // Whether a rule applies, remembered for the first 64 rules: a rule is asked once
-        // per zone it names and again by the stay_in validation and judgement.
-        let (known, value) = (Cell::new(0u64), Cell::new(0u64));
+            .map(|u| self.unit_rules[u] & in_force);
+        let asked = Asked {
+            rules: self.agreement.rules(),
+            report: &report,
+            attrs,
+            in_force,
+            known: Cell::new(0),
+            value: Cell::new(0),
+        };
         let applies = |ri: RuleIndex| {
             let bit = 1u64.checked_shl(ri.0).unwrap_or(0);
-            if known.get() & bit != 0 {
-                return value.get() & bit != 0;
-            }
-            let rule = &self.agreement.rules()[ri.0 as usize];
-            let covers = match unit_rules {
+            match unit_rules {
                 Some(mask) if bit != 0 => mask & bit != 0,
-                _ => rule.covers_unit(report.unit_id, attrs),
-            };
-            let yes = covers && rule.in_force(report.time);
-            known.set(known.get() | bit);
-            if yes {
-                value.set(value.get() | bit);
+                _ => asked.applies(ri, bit),
             }
-            yes
         };
 
         // Validate before appending anything, so an error leaves `out` untouched.
@@ -411,7 +501,12 @@ impl Checker {
         // The position's trigonometry, computed at the first distance or bound that needs
         // it and shared by every zone and rule after.
         let q = QueryPoint::new(p);
-        if self.near_keep_out(p, a) {
+        // A report whose unit no keep-out rule in force covers asks for no candidate.
+        let keep_out = match (unit_rules, self.keep_out_rules) {
+            (Some(unit), Some(keep_out)) => unit & keep_out != 0,
+            _ => true,
+        };
+        if keep_out && self.near_keep_out(p, a) {
             self.index.for_each_keep_out_candidate(p, a, |z, cover| {
                 // Rules naming the zone with the same margin (e.g. "training crews out" and
                 // "foreign forces out" of one country) share one placement: the same call.
@@ -1125,5 +1220,180 @@ mod tests {
                 assert_eq!(got, want, "unit {} overridden by {over:?}", unit.id);
             }
         }
+    }
+
+    /// Which rules apply at a time, taken from the rules in force between the instants
+    /// where one starts or lapses (and, for reports that override no attribute, from the
+    /// unit): exactly the rules in force (`from ≤ t < until`, asked of each rule) that
+    /// cover the unit by its merged attributes, at every instant, a nanosecond either
+    /// side, and at the ends of time; a unit no keep-out rule in force covers is flagged
+    /// by the stay_in rules alone.
+    #[test]
+    fn rules_apply_exactly_while_in_force() {
+        use crate::{Unit, UnitAttributes};
+        let t = Timestamp::from_unix_nanos;
+        let sides = |s: &[&str]| Some(s.iter().map(|x| x.to_string()).collect());
+        let timed = |id: &str, kind: RuleKind, from: Option<i64>, until: Option<i64>| Rule {
+            from: from.map(t),
+            until: until.map(t),
+            ..rule(id, kind)
+        };
+        let keep_out = || RuleKind::KeepOut {
+            zones: names(&["zone"]),
+            margin_m: 0.0,
+        };
+        let far = || RuleKind::StayIn {
+            zones: names(&["far"]),
+            home: false,
+        };
+        let rules = vec![
+            timed("a_window", keep_out(), Some(100), Some(200)),
+            Rule {
+                who: UnitFilter {
+                    sides: sides(&["GNA"]),
+                    ..UnitFilter::default()
+                },
+                ..timed("b_gna_from", keep_out(), Some(150), None)
+            },
+            Rule {
+                who: UnitFilter {
+                    foreign: Some(true),
+                    ..UnitFilter::default()
+                },
+                ..timed("c_foreign_until", keep_out(), None, Some(150))
+            },
+            Rule {
+                who: UnitFilter {
+                    sides: sides(&["LAAF"]),
+                    ..UnitFilter::default()
+                },
+                ..timed("d_laaf_always", keep_out(), None, None)
+            },
+            timed("e_one_instant", far(), Some(200), Some(201)),
+            timed("f_stay_until", far(), None, Some(100)),
+            Rule {
+                except: Some(UnitFilter {
+                    units: sides(&["x"]),
+                    ..UnitFilter::default()
+                }),
+                ..timed("g_but_x", keep_out(), Some(150), Some(300))
+            },
+        ];
+        let attrs = |side: &str, foreign: bool| UnitAttributes {
+            side: Some(side.into()),
+            foreign: Some(foreign),
+            ..UnitAttributes::default()
+        };
+        let units: Vec<Unit> = [
+            ("g", "GNA", false),
+            ("l", "LAAF", true),
+            ("x", "LAAF", false),
+        ]
+        .iter()
+        .map(|&(id, side, foreign)| Unit {
+            id: id.into(),
+            attributes: attrs(side, foreign),
+            home: None,
+        })
+        .collect();
+        let zones = vec![
+            circle("zone", 16.6, 31.2, 5_000.0),
+            circle("far", 17.6, 31.2, 5_000.0),
+        ];
+        let checker = Checker::new(Agreement::new(zones, rules.clone(), units.clone()).unwrap());
+        let mut times = vec![i64::MIN, 0, i64::MAX];
+        for i in [100, 150, 200, 300] {
+            times.extend([i - 1, i, i + 1]);
+        }
+        let overrides = [
+            UnitAttributes::default(),
+            UnitAttributes {
+                side: Some("GNA".into()),
+                ..UnitAttributes::default()
+            },
+        ];
+        let (mut stay_in_only, mut checked) = (0, 0);
+        for unit in &units {
+            for over in &overrides {
+                for &time in &times {
+                    let report = Report {
+                        id: "r".into(),
+                        unit_id: unit.id.clone(),
+                        time: t(time),
+                        position: Coord { x: 16.6, y: 31.2 },
+                        accuracy_m: 0.0,
+                        source: None,
+                        attributes: over.clone(),
+                    };
+                    let merged = unit.attributes.view().overridden_by(over.view());
+                    let want: Vec<&str> = rules
+                        .iter()
+                        .filter(|r| r.in_force(t(time)) && r.covers_unit(&unit.id, merged))
+                        .map(|r| r.id.as_str())
+                        .collect();
+                    let got: Vec<&str> = checker
+                        .check(&report)
+                        .unwrap()
+                        .iter()
+                        .map(|v| checker.rule_id(v.rule))
+                        .collect();
+                    assert_eq!(
+                        got, want,
+                        "unit {} at {time} overridden by {over:?}",
+                        unit.id
+                    );
+                    stay_in_only += usize::from(want == ["f_stay_until"]);
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 3 * 2 * 15);
+        assert!(stay_in_only >= 4, "{stay_in_only}");
+    }
+
+    /// A keep-out rule past the 64th (beyond the bits that say which rules a unit's
+    /// reports need) is still asked, whatever the first 64 say.
+    #[test]
+    fn a_keep_out_rule_past_the_64th_is_still_asked() {
+        let nobody = UnitFilter {
+            units: Some(vec!["nobody".into()]),
+            ..UnitFilter::default()
+        };
+        let mut rules: Vec<Rule> = (0..70)
+            .map(|i| Rule {
+                who: nobody.clone(),
+                ..stay_in(&format!("s{i:02}"), &["far"])
+            })
+            .collect();
+        rules.push(rule(
+            "zz_out",
+            RuleKind::KeepOut {
+                zones: names(&["zone"]),
+                margin_m: 0.0,
+            },
+        ));
+        let units = vec![crate::Unit {
+            id: "u".into(),
+            attributes: Default::default(),
+            home: None,
+        }];
+        let zones = vec![
+            circle("zone", 16.6, 31.2, 5_000.0),
+            circle("far", 17.6, 31.2, 5_000.0),
+        ];
+        let checker = Checker::new(Agreement::new(zones, rules, units).unwrap());
+        let report = Report {
+            id: "r".into(),
+            unit_id: "u".into(),
+            time: Timestamp::from_unix_nanos(0),
+            position: Coord { x: 16.6, y: 31.2 },
+            accuracy_m: 0.0,
+            source: None,
+            attributes: Default::default(),
+        };
+        let got: Vec<&str> = (checker.check(&report).unwrap().iter())
+            .map(|v| checker.rule_id(v.rule))
+            .collect();
+        assert_eq!(got, ["zz_out"]);
     }
 }
