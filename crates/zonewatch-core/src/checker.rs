@@ -506,44 +506,52 @@ impl Checker {
             (Some(unit), Some(keep_out)) => unit & keep_out != 0,
             _ => true,
         };
-        if keep_out && self.near_keep_out(p, a) {
-            self.index.for_each_keep_out_candidate(p, a, |z, cover| {
-                // Rules naming the zone with the same margin (e.g. "training crews out" and
-                // "foreign forces out" of one country) share one placement: the same call.
-                let mut last: Option<(f64, Option<Placement>)> = None;
-                for &(ri, margin) in &self.keep_out_by_zone[z.0 as usize] {
-                    if !applies(ri) {
-                        continue;
-                    }
-                    let placed = match last {
-                        Some((m, placed)) if m == margin => placed,
-                        _ => {
-                            let mut cold = Seed::NONE;
-                            let seed = match hints.as_deref_mut() {
-                                Some(h) => h.seed(z),
-                                None => &mut cold,
-                            };
-                            let placed =
-                                self.index
-                                    .place_near_in(z, &q, margin, a, cover.as_ref(), seed);
-                            last = Some((margin, placed));
-                            placed
+        // Rounded outward: holds every point within a + 1 mm of p.
+        let disc = || geodesic::box_grown_by_m(p, p, a + 1e-3);
+        if keep_out && let Some(disc) = self.near_keep_out(disc) {
+            self.index
+                .for_each_keep_out_candidate_in(p, a, disc, |z, cover| {
+                    // Rules naming the zone with the same margin (e.g. "training crews out" and
+                    // "foreign forces out" of one country) share one placement: the same call.
+                    let mut last: Option<(f64, Option<Placement>)> = None;
+                    for &(ri, margin) in &self.keep_out_by_zone[z.0 as usize] {
+                        if !applies(ri) {
+                            continue;
                         }
-                    };
-                    let Some(pl) = placed else {
-                        continue;
-                    };
-                    // keep_out: covered (the edge included) is the violating side.
-                    if let Some(confidence) = Confidence::of(pl.covered, pl.edge_m, a) {
-                        out.push(Violation {
-                            rule: ri,
-                            zone: z,
-                            confidence,
-                            depth_m: signed_depth(pl.covered, pl.edge_m),
-                        });
+                        let placed = match last {
+                            Some((m, placed)) if m == margin => placed,
+                            _ => {
+                                let mut cold = Seed::NONE;
+                                let seed = match hints.as_deref_mut() {
+                                    Some(h) => h.seed(z),
+                                    None => &mut cold,
+                                };
+                                let placed = self.index.place_near_in(
+                                    z,
+                                    &q,
+                                    margin,
+                                    a,
+                                    cover.as_ref(),
+                                    seed,
+                                );
+                                last = Some((margin, placed));
+                                placed
+                            }
+                        };
+                        let Some(pl) = placed else {
+                            continue;
+                        };
+                        // keep_out: covered (the edge included) is the violating side.
+                        if let Some(confidence) = Confidence::of(pl.covered, pl.edge_m, a) {
+                            out.push(Violation {
+                                rule: ri,
+                                zone: z,
+                                confidence,
+                                depth_m: signed_depth(pl.covered, pl.edge_m),
+                            });
+                        }
                     }
-                }
-            });
+                });
         }
         for s in &self.stay_in {
             if !applies(s.rule) {
@@ -563,18 +571,20 @@ impl Checker {
     }
 
     /// Whether some zone a `keep_out` rule names may lie within `a` of `p` (grown by its
-    /// largest margin): always, when there are many such zones; else whether the box
-    /// holding every point within `a` (+ 1 mm) of `p` meets one of their boxes. Both
-    /// boxes are rigorous (rounded outward), so a zone whose box is missed is farther than
-    /// `a` from `p`, and the grid would offer it for nothing: its placement is `None`.
-    fn near_keep_out(&self, p: Coord, a: f64) -> bool {
+    /// largest margin), given `disc()`, the box holding every point within `a` (+ 1 mm)
+    /// of `p`: always, when there are many such zones; else whether the box meets one of
+    /// their boxes. Both boxes are rigorous (rounded outward), so a zone whose box is
+    /// missed is farther than `a` from `p`, and the grid would offer it for nothing: its
+    /// placement is `None`. `Some(disc())` when near.
+    fn near_keep_out(&self, disc: impl FnOnce() -> (Coord, Coord)) -> Option<(Coord, Coord)> {
+        let (lo, hi) = disc();
         let Some(boxes) = self.keep_out_boxes.as_deref() else {
-            return true;
+            return Some((lo, hi));
         };
-        let (lo, hi) = geodesic::box_grown_by_m(p, p, a + 1e-3);
         boxes
             .iter()
             .any(|(zlo, zhi)| lo.x <= zhi.x && zlo.x <= hi.x && lo.y <= zhi.y && zlo.y <= hi.y)
+            .then_some((lo, hi))
     }
 
     /// Judges one `stay_in` rule for a position that `covering` (never empty) covers:
@@ -1395,5 +1405,107 @@ mod tests {
             .map(|v| checker.rule_id(v.rule))
             .collect();
         assert_eq!(got, ["zz_out"]);
+    }
+
+    /// Reports whose accuracy disc reaches past their grid cell find every keep-out zone
+    /// within reach, from the cells around or the R-tree: 36 small squares ~3 km apart
+    /// (a fine grid), reports on a lattice across them with discs of 0.5-4 km, and the
+    /// violations equal the brute force (lon/lat containment, the minimum over the four
+    /// edges' geodesic distances, the confidence rules by hand), depths bit for bit.
+    #[test]
+    fn keep_out_discs_past_their_cell_find_every_zone_within_reach() {
+        use crate::geodesic::distance_to_segment_m;
+        let corner = |i: usize, j: usize| (16.0 + 0.03 * i as f64, 30.0 + 0.03 * j as f64);
+        let side = 0.01;
+        let mut zones = Vec::new();
+        for k in 0..36 {
+            let (x, y) = corner(k % 6, k / 6);
+            let ring = [
+                (x, y),
+                (x + side, y),
+                (x + side, y + side),
+                (x, y + side),
+                (x, y),
+            ];
+            zones.push(area(&format!("z{k:02}"), &ring));
+        }
+        let all: Vec<String> = (0..36).map(|k| format!("z{k:02}")).collect();
+        let rules = vec![rule(
+            "out",
+            RuleKind::KeepOut {
+                zones: all,
+                margin_m: 0.0,
+            },
+        )];
+        let checker = Checker::new(Agreement::new(zones, rules, Vec::new()).unwrap());
+        let (mut flagged_outside, mut checked) = (0, 0);
+        for i in 0..45 {
+            for j in 0..45 {
+                let p = Coord {
+                    x: 15.99 + 0.0043 * f64::from(i),
+                    y: 29.99 + 0.0043 * f64::from(j),
+                };
+                for a in [500.0, 2_000.0, 4_000.0] {
+                    let report = Report {
+                        id: "r".into(),
+                        unit_id: "u".into(),
+                        time: Timestamp::from_unix_nanos(0),
+                        position: p,
+                        accuracy_m: a,
+                        source: None,
+                        attributes: Default::default(),
+                    };
+                    let mut want = Vec::new();
+                    for k in 0..36 {
+                        let (x, y) = corner(k % 6, k / 6);
+                        let c = [
+                            Coord { x, y },
+                            Coord { x: x + side, y },
+                            Coord {
+                                x: x + side,
+                                y: y + side,
+                            },
+                            Coord { x, y: y + side },
+                        ];
+                        let d = (0..4)
+                            .map(|e| distance_to_segment_m(p, c[e], c[(e + 1) % 4]))
+                            .fold(f64::INFINITY, f64::min);
+                        let inside = x <= p.x && p.x <= x + side && y <= p.y && p.y <= y + side;
+                        let (confidence, depth_m) = if inside {
+                            let sure = d >= a;
+                            let c = if sure {
+                                Confidence::Confirmed
+                            } else {
+                                Confidence::Possible
+                            };
+                            (c, d)
+                        } else if d < a {
+                            flagged_outside += 1;
+                            (Confidence::Possible, -d)
+                        } else {
+                            continue;
+                        };
+                        want.push(Violation {
+                            rule: RuleIndex(0),
+                            zone: ZoneRef(k as u32),
+                            confidence,
+                            depth_m,
+                        });
+                    }
+                    let got = checker.check(&report).unwrap();
+                    assert_eq!(got.len(), want.len(), "{p:?} accuracy {a}");
+                    for (g, w) in got.iter().zip(&want) {
+                        assert_eq!(
+                            (g.rule, g.zone, g.confidence, g.depth_m.to_bits()),
+                            (w.rule, w.zone, w.confidence, w.depth_m.to_bits()),
+                            "{p:?} accuracy {a}"
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 45 * 45 * 3);
+        assert!(flagged_outside > 5_000, "{flagged_outside}");
     }
 }

@@ -644,6 +644,19 @@ impl ZoneIndex {
         }
     }
 
+    /// [`for_each_keep_out_candidate_in`](Self::for_each_keep_out_candidate_in), the box
+    /// around the disc computed here.
+    #[cfg(test)]
+    pub(crate) fn for_each_keep_out_candidate(
+        &self,
+        p: Coord,
+        reach_m: f64,
+        f: impl FnMut(ZoneRef, Option<CellCover<'_>>),
+    ) {
+        let disc = geodesic::box_grown_by_m(p, p, reach_m + 1e-3);
+        self.for_each_keep_out_candidate_in(p, reach_m, disc, f);
+    }
+
     /// Calls `f(zone, cover)` for every zone whose region grown by its extra reach may lie
     /// within `reach_m` of `p` (a superset of those that do), like
     /// [`for_each_candidate`](Self::for_each_candidate) but mostly from the grid: when
@@ -655,15 +668,18 @@ impl ZoneIndex {
     /// R-tree. `cover`, when given, answers from `p`'s cell whether the zone's own region
     /// covers `p` (see [`place_near_in`](Self::place_near_in)): given for every zone but
     /// those of the R-tree over all zones.
-    pub(crate) fn for_each_keep_out_candidate(
+    ///
+    /// `(lo, hi)` is the box holding every point within `reach_m` + 1 mm of `p`,
+    /// `geodesic::box_grown_by_m(p, p, reach_m + 1e-3)` (rounded outward), which the
+    /// checker has computed already for its keep-out boxes.
+    pub(crate) fn for_each_keep_out_candidate_in(
         &self,
         p: Coord,
         reach_m: f64,
+        (lo, hi): (Coord, Coord),
         mut f: impl FnMut(ZoneRef, Option<CellCover<'_>>),
     ) {
         let cell = self.grid.cell_at(p);
-        // Rounded outward: holds every point within reach_m + 1 mm of p.
-        let (lo, hi) = geodesic::box_grown_by_m(p, p, reach_m + 1e-3);
         let grown = |zone: u32| self.extra_reach_m[zone as usize] != 0.0;
         // A disc that reaches beyond `p`'s cell: the zones of the cells around it too,
         // each once (they do not meet `p`'s cell, so do not cover `p`). Too many cells or
