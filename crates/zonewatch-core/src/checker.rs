@@ -162,6 +162,8 @@ pub struct Checker {
     in_force: RulesInForce,
     /// The `keep_out` rules (bit i: rule i); `None` when one is past the 64th.
     keep_out_rules: Option<u64>,
+    /// The `stay_in` rules, the same way.
+    stay_in_rules: Option<u64>,
 }
 
 /// Whether a rule applies to a report whose rules are not known from its unit (it
@@ -255,7 +257,7 @@ impl Checker {
         let mut keep_out_by_zone = vec![Vec::new(); agreement.zones().len()];
         let mut reach = vec![0.0f64; agreement.zones().len()];
         let mut max_margin_m = 0.0f64;
-        let mut keep_out_rules = Some(0u64);
+        let (mut keep_out_rules, mut stay_in_rules) = (Some(0u64), Some(0u64));
         let mut stay_in = Vec::new();
         for (i, rule) in agreement.rules().iter().enumerate() {
             let ri = RuleIndex(i as u32);
@@ -271,6 +273,8 @@ impl Checker {
                         keep_out_rules.and_then(|mask| Some(mask | 1u64.checked_shl(ri.0)?));
                 }
                 RuleKind::StayIn { zones, home } => {
+                    stay_in_rules =
+                        stay_in_rules.and_then(|mask| Some(mask | 1u64.checked_shl(ri.0)?));
                     stay_in.push(StayIn {
                         rule: ri,
                         zones: zones.iter().map(|z| zref(z)).collect(),
@@ -369,6 +373,7 @@ impl Checker {
             unit_rules,
             in_force,
             keep_out_rules,
+            stay_in_rules,
         }
     }
 
@@ -487,8 +492,13 @@ impl Checker {
             }
         };
 
+        // A report whose unit no stay_in rule in force covers asks none of them.
+        let stay_in = match (unit_rules, self.stay_in_rules) {
+            (Some(unit), Some(stay_in)) if unit & stay_in == 0 => &[][..],
+            _ => &self.stay_in[..],
+        };
         // Validate before appending anything, so an error leaves `out` untouched.
-        for s in &self.stay_in {
+        for s in stay_in {
             if s.home && home.is_none() && applies(s.rule) {
                 return Err(CheckError::MissingHome {
                     rule: self.agreement.rules()[s.rule.0 as usize].id.clone(),
@@ -553,7 +563,7 @@ impl Checker {
                     }
                 });
         }
-        for s in &self.stay_in {
+        for s in stay_in {
             if !applies(s.rule) {
                 continue;
             }
@@ -1361,50 +1371,60 @@ mod tests {
         assert!(stay_in_only >= 4, "{stay_in_only}");
     }
 
-    /// A keep-out rule past the 64th (beyond the bits that say which rules a unit's
-    /// reports need) is still asked, whatever the first 64 say.
+    /// A keep-out or stay_in rule past the 64th (beyond the bits that say which rules a
+    /// unit's reports need) is still asked, whatever the first 64 say: 70 rules of the
+    /// other kind that cover nobody, then one that covers everyone.
     #[test]
-    fn a_keep_out_rule_past_the_64th_is_still_asked() {
+    fn a_rule_past_the_64th_is_still_asked() {
         let nobody = UnitFilter {
             units: Some(vec!["nobody".into()]),
             ..UnitFilter::default()
         };
-        let mut rules: Vec<Rule> = (0..70)
-            .map(|i| Rule {
-                who: nobody.clone(),
-                ..stay_in(&format!("s{i:02}"), &["far"])
-            })
-            .collect();
-        rules.push(rule(
-            "zz_out",
-            RuleKind::KeepOut {
-                zones: names(&["zone"]),
-                margin_m: 0.0,
-            },
-        ));
-        let units = vec![crate::Unit {
-            id: "u".into(),
-            attributes: Default::default(),
-            home: None,
-        }];
-        let zones = vec![
-            circle("zone", 16.6, 31.2, 5_000.0),
-            circle("far", 17.6, 31.2, 5_000.0),
-        ];
-        let checker = Checker::new(Agreement::new(zones, rules, units).unwrap());
-        let report = Report {
-            id: "r".into(),
-            unit_id: "u".into(),
-            time: Timestamp::from_unix_nanos(0),
-            position: Coord { x: 16.6, y: 31.2 },
-            accuracy_m: 0.0,
-            source: None,
-            attributes: Default::default(),
+        let keep_out = || RuleKind::KeepOut {
+            zones: names(&["zone"]),
+            margin_m: 0.0,
         };
-        let got: Vec<&str> = (checker.check(&report).unwrap().iter())
-            .map(|v| checker.rule_id(v.rule))
-            .collect();
-        assert_eq!(got, ["zz_out"]);
+        let stay_far = || RuleKind::StayIn {
+            zones: names(&["far"]),
+            home: false,
+        };
+        for stay_in_last in [false, true] {
+            let (first, last) = if stay_in_last {
+                (keep_out(), stay_far())
+            } else {
+                (stay_far(), keep_out())
+            };
+            let mut rules: Vec<Rule> = (0..70)
+                .map(|i| Rule {
+                    who: nobody.clone(),
+                    ..rule(&format!("s{i:02}"), first.clone())
+                })
+                .collect();
+            rules.push(rule("zz_last", last));
+            let units = vec![crate::Unit {
+                id: "u".into(),
+                attributes: Default::default(),
+                home: None,
+            }];
+            let zones = vec![
+                circle("zone", 16.6, 31.2, 5_000.0),
+                circle("far", 17.6, 31.2, 5_000.0),
+            ];
+            let checker = Checker::new(Agreement::new(zones, rules, units).unwrap());
+            let report = Report {
+                id: "r".into(),
+                unit_id: "u".into(),
+                time: Timestamp::from_unix_nanos(0),
+                position: Coord { x: 16.6, y: 31.2 },
+                accuracy_m: 0.0,
+                source: None,
+                attributes: Default::default(),
+            };
+            let got: Vec<&str> = (checker.check(&report).unwrap().iter())
+                .map(|v| checker.rule_id(v.rule))
+                .collect();
+            assert_eq!(got, ["zz_last"]);
+        }
     }
 
     /// Reports whose accuracy disc reaches past their grid cell find every keep-out zone
