@@ -694,7 +694,9 @@ impl ZoneIndex {
                 .grid
                 .cells_holding_box(lo, hi, NEAR_CELLS)
                 .and_then(|cells| {
-                    for zone in cells.flatten().map(|&e| entry_zone(e)) {
+                    // p's own cell (or one sharing its list) lists nothing new.
+                    let around = cells.filter(|&entries| !std::ptr::eq(entries, cell.entries));
+                    for zone in around.flatten().map(|&e| entry_zone(e)) {
                         if !(grown(zone) || listed(zone) || near[..n].contains(&zone)) {
                             *near.get_mut(n)? = zone;
                             n += 1;
