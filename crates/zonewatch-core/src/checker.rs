@@ -8,8 +8,8 @@ use rayon::prelude::*;
 use crate::geodesic::{self, QueryPoint, Seed};
 use crate::zone_index::{LookAhead, Placement, ZoneIndex};
 use crate::{
-    Agreement, AttributeView, Confidence, Coord, Report, ReportRef, RuleIndex, RuleKind, Violation,
-    ZoneRef,
+    Agreement, AttributeView, Confidence, Coord, Report, ReportRef, Rule, RuleIndex, RuleKind,
+    Timestamp, Violation, ZoneRef,
 };
 
 /// Why a report could not be checked. The report is rejected, counted, and reported with
@@ -158,6 +158,95 @@ pub struct Checker {
     /// For each unit, which of the first 64 rules cover it by its own attributes (bit i:
     /// rule i), for the reports that override none of them.
     unit_rules: Vec<u64>,
+    /// Which of the first 64 rules are in force when (see [`RulesInForce`]).
+    in_force: RulesInForce,
+    /// The `keep_out` rules (bit i: rule i); `None` when one is past the 64th.
+    keep_out_rules: Option<u64>,
+    /// The `stay_in` rules, the same way.
+    stay_in_rules: Option<u64>,
+}
+
+/// Whether a rule applies to a report whose rules are not known from its unit (it
+/// overrides some attribute, or names no unit, or the rule is past the 64th), remembered
+/// for the first 64 rules: a rule is asked once per zone it names and again by the stay_in
+/// validation and judgement.
+struct Asked<'a> {
+    rules: &'a [Rule],
+    report: &'a ReportRef<'a>,
+    attrs: AttributeView<'a>,
+    /// [`RulesInForce::at`] the report's time.
+    in_force: u64,
+    known: Cell<u64>,
+    value: Cell<u64>,
+}
+
+impl Asked<'_> {
+    /// Whether rule `ri` (bit `bit`, 0 past the 64th) applies. Kept out of line: most
+    /// reports know their rules from their unit, and the check's loops stay small.
+    #[inline(never)]
+    fn applies(&self, ri: RuleIndex, bit: u64) -> bool {
+        if self.known.get() & bit != 0 {
+            return self.value.get() & bit != 0;
+        }
+        let rule = &self.rules[ri.0 as usize];
+        let in_force = if bit != 0 {
+            self.in_force & bit != 0
+        } else {
+            rule.in_force(self.report.time)
+        };
+        let yes = in_force && rule.covers_unit(self.report.unit_id, self.attrs);
+        self.known.set(self.known.get() | bit);
+        if yes {
+            self.value.set(self.value.get() | bit);
+        }
+        yes
+    }
+}
+
+/// Which of the first 64 rules are in force at a time (bit i: rule i): constant between
+/// the instants where some rule comes into force or lapses, so a short sorted list of
+/// those instants, each with the rules in force from it on, answers for every time.
+#[derive(Clone, Debug)]
+struct RulesInForce {
+    /// Before the first instant: the rules with no start.
+    before: u64,
+    /// Each instant (sorted, distinct) and the rules in force from it until the next.
+    from: Vec<(Timestamp, u64)>,
+}
+
+impl RulesInForce {
+    fn new(rules: &[Rule]) -> RulesInForce {
+        let rules = &rules[..rules.len().min(64)];
+        let mask = |keep: &dyn Fn(&Rule) -> bool| {
+            (rules.iter().enumerate())
+                .filter(|(_, r)| keep(r))
+                .fold(0u64, |m, (i, _)| m | 1 << i)
+        };
+        let mut instants: Vec<Timestamp> = rules
+            .iter()
+            .flat_map(|r| [r.from, r.until])
+            .flatten()
+            .collect();
+        instants.sort_unstable();
+        instants.dedup();
+        RulesInForce {
+            // Every end is an instant, so none has passed yet.
+            before: mask(&|r| r.from.is_none()),
+            from: instants
+                .iter()
+                .map(|&t| (t, mask(&|r| r.in_force(t))))
+                .collect(),
+        }
+    }
+
+    /// The rules in force at `time`.
+    #[inline]
+    fn at(&self, time: Timestamp) -> u64 {
+        match self.from.partition_point(|&(t, _)| t <= time) {
+            0 => self.before,
+            k => self.from[k - 1].1,
+        }
+    }
 }
 
 impl Checker {
@@ -168,6 +257,7 @@ impl Checker {
         let mut keep_out_by_zone = vec![Vec::new(); agreement.zones().len()];
         let mut reach = vec![0.0f64; agreement.zones().len()];
         let mut max_margin_m = 0.0f64;
+        let (mut keep_out_rules, mut stay_in_rules) = (Some(0u64), Some(0u64));
         let mut stay_in = Vec::new();
         for (i, rule) in agreement.rules().iter().enumerate() {
             let ri = RuleIndex(i as u32);
@@ -179,8 +269,12 @@ impl Checker {
                         reach[zr.0 as usize] = reach[zr.0 as usize].max(*margin_m);
                     }
                     max_margin_m = max_margin_m.max(*margin_m);
+                    keep_out_rules =
+                        keep_out_rules.and_then(|mask| Some(mask | 1u64.checked_shl(ri.0)?));
                 }
                 RuleKind::StayIn { zones, home } => {
+                    stay_in_rules =
+                        stay_in_rules.and_then(|mask| Some(mask | 1u64.checked_shl(ri.0)?));
                     stay_in.push(StayIn {
                         rule: ri,
                         zones: zones.iter().map(|z| zref(z)).collect(),
@@ -265,6 +359,7 @@ impl Checker {
                     .fold(0u64, |mask, (i, _)| mask | 1 << i)
             })
             .collect();
+        let in_force = RulesInForce::new(agreement.rules());
         Checker {
             agreement,
             index,
@@ -276,6 +371,9 @@ impl Checker {
             unit_by_id,
             unit_home,
             unit_rules,
+            in_force,
+            keep_out_rules,
+            stay_in_rules,
         }
     }
 
@@ -371,34 +469,36 @@ impl Checker {
             .unwrap_or_default();
         let attrs = base.overridden_by(report.attributes);
         let home = unit.and_then(|u| self.unit_home[u]);
-        // Which rules cover the unit, known from the agreement when the report overrides
-        // none of its attributes (the same question on the same attributes).
+        // Which of the first 64 rules are in force, and (when the report overrides none of
+        // its unit's attributes: the same question on the same attributes) cover the unit,
+        // known from the agreement.
+        let in_force = self.in_force.at(report.time);
         let unit_rules = unit
             .filter(|_| report.attributes == AttributeView::default())
-            .map(|u| self.unit_rules[u]);
-        // Whether a rule applies, remembered for the first 64 rules: a rule is asked once
-        // per zone it names and again by the stay_in validation and judgement.
-        let (known, value) = (Cell::new(0u64), Cell::new(0u64));
+            .map(|u| self.unit_rules[u] & in_force);
+        let asked = Asked {
+            rules: self.agreement.rules(),
+            report: &report,
+            attrs,
+            in_force,
+            known: Cell::new(0),
+            value: Cell::new(0),
+        };
         let applies = |ri: RuleIndex| {
             let bit = 1u64.checked_shl(ri.0).unwrap_or(0);
-            if known.get() & bit != 0 {
-                return value.get() & bit != 0;
-            }
-            let rule = &self.agreement.rules()[ri.0 as usize];
-            let covers = match unit_rules {
+            match unit_rules {
                 Some(mask) if bit != 0 => mask & bit != 0,
-                _ => rule.covers_unit(report.unit_id, attrs),
-            };
-            let yes = covers && rule.in_force(report.time);
-            known.set(known.get() | bit);
-            if yes {
-                value.set(value.get() | bit);
+                _ => asked.applies(ri, bit),
             }
-            yes
         };
 
+        // A report whose unit no stay_in rule in force covers asks none of them.
+        let stay_in = match (unit_rules, self.stay_in_rules) {
+            (Some(unit), Some(stay_in)) if unit & stay_in == 0 => &[][..],
+            _ => &self.stay_in[..],
+        };
         // Validate before appending anything, so an error leaves `out` untouched.
-        for s in &self.stay_in {
+        for s in stay_in {
             if s.home && home.is_none() && applies(s.rule) {
                 return Err(CheckError::MissingHome {
                     rule: self.agreement.rules()[s.rule.0 as usize].id.clone(),
@@ -411,46 +511,59 @@ impl Checker {
         // The position's trigonometry, computed at the first distance or bound that needs
         // it and shared by every zone and rule after.
         let q = QueryPoint::new(p);
-        if self.near_keep_out(p, a) {
-            self.index.for_each_keep_out_candidate(p, a, |z, cover| {
-                // Rules naming the zone with the same margin (e.g. "training crews out" and
-                // "foreign forces out" of one country) share one placement: the same call.
-                let mut last: Option<(f64, Option<Placement>)> = None;
-                for &(ri, margin) in &self.keep_out_by_zone[z.0 as usize] {
-                    if !applies(ri) {
-                        continue;
-                    }
-                    let placed = match last {
-                        Some((m, placed)) if m == margin => placed,
-                        _ => {
-                            let mut cold = Seed::NONE;
-                            let seed = match hints.as_deref_mut() {
-                                Some(h) => h.seed(z),
-                                None => &mut cold,
-                            };
-                            let placed =
-                                self.index
-                                    .place_near_in(z, &q, margin, a, cover.as_ref(), seed);
-                            last = Some((margin, placed));
-                            placed
+        // A report whose unit no keep-out rule in force covers asks for no candidate.
+        let keep_out = match (unit_rules, self.keep_out_rules) {
+            (Some(unit), Some(keep_out)) => unit & keep_out != 0,
+            _ => true,
+        };
+        // Rounded outward: holds every point within a + 1 mm of p.
+        let disc = || geodesic::box_grown_by_m(p, p, a + 1e-3);
+        if keep_out && let Some(disc) = self.near_keep_out(disc) {
+            self.index
+                .for_each_keep_out_candidate_in(p, a, disc, |z, cover| {
+                    // Rules naming the zone with the same margin (e.g. "training crews out" and
+                    // "foreign forces out" of one country) share one placement: the same call.
+                    let mut last: Option<(f64, Option<Placement>)> = None;
+                    for &(ri, margin) in &self.keep_out_by_zone[z.0 as usize] {
+                        if !applies(ri) {
+                            continue;
                         }
-                    };
-                    let Some(pl) = placed else {
-                        continue;
-                    };
-                    // keep_out: covered (the edge included) is the violating side.
-                    if let Some(confidence) = Confidence::of(pl.covered, pl.edge_m, a) {
-                        out.push(Violation {
-                            rule: ri,
-                            zone: z,
-                            confidence,
-                            depth_m: signed_depth(pl.covered, pl.edge_m),
-                        });
+                        let placed = match last {
+                            Some((m, placed)) if m == margin => placed,
+                            _ => {
+                                let mut cold = Seed::NONE;
+                                let seed = match hints.as_deref_mut() {
+                                    Some(h) => h.seed(z),
+                                    None => &mut cold,
+                                };
+                                let placed = self.index.place_near_in(
+                                    z,
+                                    &q,
+                                    margin,
+                                    a,
+                                    cover.as_ref(),
+                                    seed,
+                                );
+                                last = Some((margin, placed));
+                                placed
+                            }
+                        };
+                        let Some(pl) = placed else {
+                            continue;
+                        };
+                        // keep_out: covered (the edge included) is the violating side.
+                        if let Some(confidence) = Confidence::of(pl.covered, pl.edge_m, a) {
+                            out.push(Violation {
+                                rule: ri,
+                                zone: z,
+                                confidence,
+                                depth_m: signed_depth(pl.covered, pl.edge_m),
+                            });
+                        }
                     }
-                }
-            });
+                });
         }
-        for s in &self.stay_in {
+        for s in stay_in {
             if !applies(s.rule) {
                 continue;
             }
@@ -468,18 +581,20 @@ impl Checker {
     }
 
     /// Whether some zone a `keep_out` rule names may lie within `a` of `p` (grown by its
-    /// largest margin): always, when there are many such zones; else whether the box
-    /// holding every point within `a` (+ 1 mm) of `p` meets one of their boxes. Both
-    /// boxes are rigorous (rounded outward), so a zone whose box is missed is farther than
-    /// `a` from `p`, and the grid would offer it for nothing: its placement is `None`.
-    fn near_keep_out(&self, p: Coord, a: f64) -> bool {
+    /// largest margin), given `disc()`, the box holding every point within `a` (+ 1 mm)
+    /// of `p`: always, when there are many such zones; else whether the box meets one of
+    /// their boxes. Both boxes are rigorous (rounded outward), so a zone whose box is
+    /// missed is farther than `a` from `p`, and the grid would offer it for nothing: its
+    /// placement is `None`. `Some(disc())` when near.
+    fn near_keep_out(&self, disc: impl FnOnce() -> (Coord, Coord)) -> Option<(Coord, Coord)> {
+        let (lo, hi) = disc();
         let Some(boxes) = self.keep_out_boxes.as_deref() else {
-            return true;
+            return Some((lo, hi));
         };
-        let (lo, hi) = geodesic::box_grown_by_m(p, p, a + 1e-3);
         boxes
             .iter()
             .any(|(zlo, zhi)| lo.x <= zhi.x && zlo.x <= hi.x && lo.y <= zhi.y && zlo.y <= hi.y)
+            .then_some((lo, hi))
     }
 
     /// Judges one `stay_in` rule for a position that `covering` (never empty) covers:
@@ -1125,5 +1240,292 @@ mod tests {
                 assert_eq!(got, want, "unit {} overridden by {over:?}", unit.id);
             }
         }
+    }
+
+    /// Which rules apply at a time, taken from the rules in force between the instants
+    /// where one starts or lapses (and, for reports that override no attribute, from the
+    /// unit): exactly the rules in force (`from ≤ t < until`, asked of each rule) that
+    /// cover the unit by its merged attributes, at every instant, a nanosecond either
+    /// side, and at the ends of time; a unit no keep-out rule in force covers is flagged
+    /// by the stay_in rules alone.
+    #[test]
+    fn rules_apply_exactly_while_in_force() {
+        use crate::{Unit, UnitAttributes};
+        let t = Timestamp::from_unix_nanos;
+        let sides = |s: &[&str]| Some(s.iter().map(|x| x.to_string()).collect());
+        let timed = |id: &str, kind: RuleKind, from: Option<i64>, until: Option<i64>| Rule {
+            from: from.map(t),
+            until: until.map(t),
+            ..rule(id, kind)
+        };
+        let keep_out = || RuleKind::KeepOut {
+            zones: names(&["zone"]),
+            margin_m: 0.0,
+        };
+        let far = || RuleKind::StayIn {
+            zones: names(&["far"]),
+            home: false,
+        };
+        let rules = vec![
+            timed("a_window", keep_out(), Some(100), Some(200)),
+            Rule {
+                who: UnitFilter {
+                    sides: sides(&["GNA"]),
+                    ..UnitFilter::default()
+                },
+                ..timed("b_gna_from", keep_out(), Some(150), None)
+            },
+            Rule {
+                who: UnitFilter {
+                    foreign: Some(true),
+                    ..UnitFilter::default()
+                },
+                ..timed("c_foreign_until", keep_out(), None, Some(150))
+            },
+            Rule {
+                who: UnitFilter {
+                    sides: sides(&["LAAF"]),
+                    ..UnitFilter::default()
+                },
+                ..timed("d_laaf_always", keep_out(), None, None)
+            },
+            timed("e_one_instant", far(), Some(200), Some(201)),
+            timed("f_stay_until", far(), None, Some(100)),
+            Rule {
+                except: Some(UnitFilter {
+                    units: sides(&["x"]),
+                    ..UnitFilter::default()
+                }),
+                ..timed("g_but_x", keep_out(), Some(150), Some(300))
+            },
+        ];
+        let attrs = |side: &str, foreign: bool| UnitAttributes {
+            side: Some(side.into()),
+            foreign: Some(foreign),
+            ..UnitAttributes::default()
+        };
+        let units: Vec<Unit> = [
+            ("g", "GNA", false),
+            ("l", "LAAF", true),
+            ("x", "LAAF", false),
+        ]
+        .iter()
+        .map(|&(id, side, foreign)| Unit {
+            id: id.into(),
+            attributes: attrs(side, foreign),
+            home: None,
+        })
+        .collect();
+        let zones = vec![
+            circle("zone", 16.6, 31.2, 5_000.0),
+            circle("far", 17.6, 31.2, 5_000.0),
+        ];
+        let checker = Checker::new(Agreement::new(zones, rules.clone(), units.clone()).unwrap());
+        let mut times = vec![i64::MIN, 0, i64::MAX];
+        for i in [100, 150, 200, 300] {
+            times.extend([i - 1, i, i + 1]);
+        }
+        let overrides = [
+            UnitAttributes::default(),
+            UnitAttributes {
+                side: Some("GNA".into()),
+                ..UnitAttributes::default()
+            },
+        ];
+        let (mut stay_in_only, mut checked) = (0, 0);
+        for unit in &units {
+            for over in &overrides {
+                for &time in &times {
+                    let report = Report {
+                        id: "r".into(),
+                        unit_id: unit.id.clone(),
+                        time: t(time),
+                        position: Coord { x: 16.6, y: 31.2 },
+                        accuracy_m: 0.0,
+                        source: None,
+                        attributes: over.clone(),
+                    };
+                    let merged = unit.attributes.view().overridden_by(over.view());
+                    let want: Vec<&str> = rules
+                        .iter()
+                        .filter(|r| r.in_force(t(time)) && r.covers_unit(&unit.id, merged))
+                        .map(|r| r.id.as_str())
+                        .collect();
+                    let got: Vec<&str> = checker
+                        .check(&report)
+                        .unwrap()
+                        .iter()
+                        .map(|v| checker.rule_id(v.rule))
+                        .collect();
+                    assert_eq!(
+                        got, want,
+                        "unit {} at {time} overridden by {over:?}",
+                        unit.id
+                    );
+                    stay_in_only += usize::from(want == ["f_stay_until"]);
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 3 * 2 * 15);
+        assert!(stay_in_only >= 4, "{stay_in_only}");
+    }
+
+    /// A keep-out or stay_in rule past the 64th (beyond the bits that say which rules a
+    /// unit's reports need) is still asked, whatever the first 64 say: 70 rules of the
+    /// other kind that cover nobody, then one that covers everyone.
+    #[test]
+    fn a_rule_past_the_64th_is_still_asked() {
+        let nobody = UnitFilter {
+            units: Some(vec!["nobody".into()]),
+            ..UnitFilter::default()
+        };
+        let keep_out = || RuleKind::KeepOut {
+            zones: names(&["zone"]),
+            margin_m: 0.0,
+        };
+        let stay_far = || RuleKind::StayIn {
+            zones: names(&["far"]),
+            home: false,
+        };
+        for stay_in_last in [false, true] {
+            let (first, last) = if stay_in_last {
+                (keep_out(), stay_far())
+            } else {
+                (stay_far(), keep_out())
+            };
+            let mut rules: Vec<Rule> = (0..70)
+                .map(|i| Rule {
+                    who: nobody.clone(),
+                    ..rule(&format!("s{i:02}"), first.clone())
+                })
+                .collect();
+            rules.push(rule("zz_last", last));
+            let units = vec![crate::Unit {
+                id: "u".into(),
+                attributes: Default::default(),
+                home: None,
+            }];
+            let zones = vec![
+                circle("zone", 16.6, 31.2, 5_000.0),
+                circle("far", 17.6, 31.2, 5_000.0),
+            ];
+            let checker = Checker::new(Agreement::new(zones, rules, units).unwrap());
+            let report = Report {
+                id: "r".into(),
+                unit_id: "u".into(),
+                time: Timestamp::from_unix_nanos(0),
+                position: Coord { x: 16.6, y: 31.2 },
+                accuracy_m: 0.0,
+                source: None,
+                attributes: Default::default(),
+            };
+            let got: Vec<&str> = (checker.check(&report).unwrap().iter())
+                .map(|v| checker.rule_id(v.rule))
+                .collect();
+            assert_eq!(got, ["zz_last"]);
+        }
+    }
+
+    /// Reports whose accuracy disc reaches past their grid cell find every keep-out zone
+    /// within reach, from the cells around or the R-tree: 36 small squares ~3 km apart
+    /// (a fine grid), reports on a lattice across them with discs of 0.5-4 km, and the
+    /// violations equal the brute force (lon/lat containment, the minimum over the four
+    /// edges' geodesic distances, the confidence rules by hand), depths bit for bit.
+    #[test]
+    fn keep_out_discs_past_their_cell_find_every_zone_within_reach() {
+        use crate::geodesic::distance_to_segment_m;
+        let corner = |i: usize, j: usize| (16.0 + 0.03 * i as f64, 30.0 + 0.03 * j as f64);
+        let side = 0.01;
+        let mut zones = Vec::new();
+        for k in 0..36 {
+            let (x, y) = corner(k % 6, k / 6);
+            let ring = [
+                (x, y),
+                (x + side, y),
+                (x + side, y + side),
+                (x, y + side),
+                (x, y),
+            ];
+            zones.push(area(&format!("z{k:02}"), &ring));
+        }
+        let all: Vec<String> = (0..36).map(|k| format!("z{k:02}")).collect();
+        let rules = vec![rule(
+            "out",
+            RuleKind::KeepOut {
+                zones: all,
+                margin_m: 0.0,
+            },
+        )];
+        let checker = Checker::new(Agreement::new(zones, rules, Vec::new()).unwrap());
+        let (mut flagged_outside, mut checked) = (0, 0);
+        for i in 0..45 {
+            for j in 0..45 {
+                let p = Coord {
+                    x: 15.99 + 0.0043 * f64::from(i),
+                    y: 29.99 + 0.0043 * f64::from(j),
+                };
+                for a in [500.0, 2_000.0, 4_000.0] {
+                    let report = Report {
+                        id: "r".into(),
+                        unit_id: "u".into(),
+                        time: Timestamp::from_unix_nanos(0),
+                        position: p,
+                        accuracy_m: a,
+                        source: None,
+                        attributes: Default::default(),
+                    };
+                    let mut want = Vec::new();
+                    for k in 0..36 {
+                        let (x, y) = corner(k % 6, k / 6);
+                        let c = [
+                            Coord { x, y },
+                            Coord { x: x + side, y },
+                            Coord {
+                                x: x + side,
+                                y: y + side,
+                            },
+                            Coord { x, y: y + side },
+                        ];
+                        let d = (0..4)
+                            .map(|e| distance_to_segment_m(p, c[e], c[(e + 1) % 4]))
+                            .fold(f64::INFINITY, f64::min);
+                        let inside = x <= p.x && p.x <= x + side && y <= p.y && p.y <= y + side;
+                        let (confidence, depth_m) = if inside {
+                            let sure = d >= a;
+                            let c = if sure {
+                                Confidence::Confirmed
+                            } else {
+                                Confidence::Possible
+                            };
+                            (c, d)
+                        } else if d < a {
+                            flagged_outside += 1;
+                            (Confidence::Possible, -d)
+                        } else {
+                            continue;
+                        };
+                        want.push(Violation {
+                            rule: RuleIndex(0),
+                            zone: ZoneRef(k as u32),
+                            confidence,
+                            depth_m,
+                        });
+                    }
+                    let got = checker.check(&report).unwrap();
+                    assert_eq!(got.len(), want.len(), "{p:?} accuracy {a}");
+                    for (g, w) in got.iter().zip(&want) {
+                        assert_eq!(
+                            (g.rule, g.zone, g.confidence, g.depth_m.to_bits()),
+                            (w.rule, w.zone, w.confidence, w.depth_m.to_bits()),
+                            "{p:?} accuracy {a}"
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 45 * 45 * 3);
+        assert!(flagged_outside > 5_000, "{flagged_outside}");
     }
 }

@@ -283,6 +283,17 @@ impl PreparedZone {
         self.place_at(q, 0.0)
     }
 
+    /// [`place`](Self::place) of a point `p` the zone's polygons cover, relative to the
+    /// region grown by `extra_m`: its depth searched from `seed` (see
+    /// [`place_near_with`](Self::place_near_with)).
+    fn place_covered_seeded(&self, q: &QueryPoint, extra_m: f64, seed: &mut Seed) -> Placement {
+        let grow = self.distance_m + extra_m;
+        Placement {
+            covered: true,
+            edge_m: self.skeleton_seeded_at(q, seed) + grow,
+        }
+    }
+
     /// [`place`](Self::place) of `p` relative to the region grown by `extra_m`, when `p` is
     /// in it or within `beyond_m` outside it; `None` when it is farther out.
     #[cfg(test)]
@@ -306,13 +317,10 @@ impl PreparedZone {
         if self.lower_bound_at(q, extra_m + beyond_m) > 0.0 {
             return None;
         }
-        let grow = self.distance_m + extra_m;
         if self.area.as_ref().is_some_and(area_covers) {
-            return Some(Placement {
-                covered: true,
-                edge_m: self.skeleton_seeded_at(q, seed) + grow,
-            });
+            return Some(self.place_covered_seeded(q, extra_m, seed));
         }
+        let grow = self.distance_m + extra_m;
         let d = self.skeleton_up_to_at(q, grow + beyond_m)?;
         if self.grows(grow) && d <= grow {
             Some(Placement {
@@ -388,11 +396,22 @@ impl Reach {
 const NEAR_CELLS: usize = 9;
 const NEAR_ZONES: usize = 32;
 
-/// A zone's entry in a point's grid cell: answers whether the zone's own region covers
-/// the point without looking the cell up again.
+/// A point's grid cell and what it says of one zone: answers whether the zone's own region
+/// covers the point without looking the cell up again.
 pub(crate) struct CellCover<'a> {
     cell: &'a CellHit<'a>,
-    entry: u64,
+    entry: InCell,
+}
+
+/// A zone's entry in a cell.
+#[derive(Clone, Copy)]
+enum InCell {
+    /// This one.
+    Listed(u64),
+    /// None: the zone's region misses the cell, hence does not cover the point.
+    Absent,
+    /// Not looked for yet (found when the cover is asked).
+    Unsought,
 }
 
 /// Zones prepared once for many point queries: exact, geodesic, boundary-inclusive.
@@ -625,6 +644,19 @@ impl ZoneIndex {
         }
     }
 
+    /// [`for_each_keep_out_candidate_in`](Self::for_each_keep_out_candidate_in), the box
+    /// around the disc computed here.
+    #[cfg(test)]
+    pub(crate) fn for_each_keep_out_candidate(
+        &self,
+        p: Coord,
+        reach_m: f64,
+        f: impl FnMut(ZoneRef, Option<CellCover<'_>>),
+    ) {
+        let disc = geodesic::box_grown_by_m(p, p, reach_m + 1e-3);
+        self.for_each_keep_out_candidate_in(p, reach_m, disc, f);
+    }
+
     /// Calls `f(zone, cover)` for every zone whose region grown by its extra reach may lie
     /// within `reach_m` of `p` (a superset of those that do), like
     /// [`for_each_candidate`](Self::for_each_candidate) but mostly from the grid: when
@@ -633,17 +665,21 @@ impl ZoneIndex {
     /// farther than `reach_m`, and only the listed ones are candidates; when it lies in
     /// the tiles of at most 3 × 3 cells, the zones those cells list (each once). Else the
     /// R-tree over every zone's box. The zones with an extra reach come from their own
-    /// R-tree. `cover`, when given, answers from the cell whether the zone's own region
-    /// covers `p` (see [`place_near`](Self::place_near)).
-    pub(crate) fn for_each_keep_out_candidate(
+    /// R-tree. `cover`, when given, answers from `p`'s cell whether the zone's own region
+    /// covers `p` (see [`place_near_in`](Self::place_near_in)): given for every zone but
+    /// those of the R-tree over all zones.
+    ///
+    /// `(lo, hi)` is the box holding every point within `reach_m` + 1 mm of `p`,
+    /// `geodesic::box_grown_by_m(p, p, reach_m + 1e-3)` (rounded outward), which the
+    /// checker has computed already for its keep-out boxes.
+    pub(crate) fn for_each_keep_out_candidate_in(
         &self,
         p: Coord,
         reach_m: f64,
+        (lo, hi): (Coord, Coord),
         mut f: impl FnMut(ZoneRef, Option<CellCover<'_>>),
     ) {
         let cell = self.grid.cell_at(p);
-        // Rounded outward: holds every point within reach_m + 1 mm of p.
-        let (lo, hi) = geodesic::box_grown_by_m(p, p, reach_m + 1e-3);
         let grown = |zone: u32| self.extra_reach_m[zone as usize] != 0.0;
         // A disc that reaches beyond `p`'s cell: the zones of the cells around it too,
         // each once (they do not meet `p`'s cell, so do not cover `p`). Too many cells or
@@ -658,7 +694,9 @@ impl ZoneIndex {
                 .grid
                 .cells_holding_box(lo, hi, NEAR_CELLS)
                 .and_then(|cells| {
-                    for zone in cells.flatten().map(|&e| entry_zone(e)) {
+                    // p's own cell (or one sharing its list) lists nothing new.
+                    let around = cells.filter(|&entries| !std::ptr::eq(entries, cell.entries));
+                    for zone in around.flatten().map(|&e| entry_zone(e)) {
                         if !(grown(zone) || listed(zone) || near[..n].contains(&zone)) {
                             *near.get_mut(n)? = zone;
                             n += 1;
@@ -673,17 +711,30 @@ impl ZoneIndex {
             &near[..n]
         };
         for &entry in cell.entries.iter().filter(|&&e| !grown(entry_zone(e))) {
-            let cover = CellCover { cell: &cell, entry };
+            let cover = CellCover {
+                cell: &cell,
+                entry: InCell::Listed(entry),
+            };
             f(ZoneRef(entry_zone(entry)), Some(cover));
         }
+        // Not listed by p's cell: their regions do not cover p.
         for &zone in others {
-            f(ZoneRef(zone), None);
+            let cover = CellCover {
+                cell: &cell,
+                entry: InCell::Absent,
+            };
+            f(ZoneRef(zone), Some(cover));
         }
         if !self.reach.is_empty() {
             let (lo, hi) = if reach_m <= 0.0 { (p, p) } else { (lo, hi) };
             let env = AABB::from_corners([lo.x, lo.y], [hi.x, hi.y]);
-            self.reach
-                .for_each_intersecting(&env, |e| f(ZoneRef(e.zone), None));
+            self.reach.for_each_intersecting(&env, |e| {
+                let cover = CellCover {
+                    cell: &cell,
+                    entry: InCell::Unsought,
+                };
+                f(ZoneRef(e.zone), Some(cover));
+            });
         }
     }
 
@@ -704,13 +755,24 @@ impl ZoneIndex {
         };
         let p = q.at();
         let zone = &self.zones[z.0 as usize];
-        let area_covers = |area: &Area| {
-            if zone.distance_m == 0.0 {
-                self.entry_covers(z, cover.cell, cover.entry, p)
-            } else {
-                area.covers(p)
-            }
+        if zone.distance_m != 0.0 {
+            return zone.place_near_with(q, extra_m, beyond_m, |a| a.covers(p), seed);
+        }
+        let cell = cover.cell;
+        let entry = match cover.entry {
+            InCell::Listed(e) => Some(e),
+            InCell::Absent => None,
+            InCell::Unsought => cell.entries.iter().copied().find(|&e| entry_zone(e) == z.0),
         };
+        // An ungrown polygon covering the whole cell covers `p`, which is then in its box:
+        // the lower bound `place_near_with` tries first is 0, and the cover test says yes.
+        if zone.area.is_some()
+            && let Some(e) = entry
+            && !entry_is_exact(e)
+        {
+            return Some(zone.place_covered_seeded(q, extra_m, seed));
+        }
+        let area_covers = |_: &Area| entry.is_some_and(|e| self.entry_covers(z, cell, e, p));
         zone.place_near_with(q, extra_m, beyond_m, area_covers, seed)
     }
 
