@@ -452,7 +452,15 @@ impl SegmentSet {
         // A stack of FANOUT entries a level suffices (module notes on STACK); sets of up to
         // 1 024 pieces (two levels) or 65 536 (four) skip zero-filling the full 2 KiB one.
         if self.run == LONG_RUN {
-            self.search_long(&mut s);
+            // A waiting list with room for the set's pieces, no more (as in
+            // `search_listed`): the full one costs a zero-fill call per search.
+            if self.pieces.len() <= 16 {
+                self.search_long::<16>(&mut s);
+            } else if self.pieces.len() <= 32 {
+                self.search_long::<32>(&mut s);
+            } else {
+                self.search_long::<LONG_PIECES>(&mut s);
+            }
         } else if self.levels.len() <= 2 {
             self.search_with(&mut s, &mut [Entry::default(); 2 * FANOUT]);
         } else if self.levels.len() <= 4 {
@@ -505,7 +513,9 @@ impl SegmentSet {
     /// nearly always the answer, whose parts would only delay its solution), then solved;
     /// the search stops when no leaf or piece left can be
     /// within the limit. The same rigorous bounds, so the same brute-force minimum.
-    fn search_long(&self, s: &mut Search) {
+    ///
+    /// `N` ≥ the set's number of pieces.
+    fn search_long<const N: usize>(&self, s: &mut Search) {
         let mut leaves = [(0.0f64, 0u8); LONG_PIECES / LONG_RUN];
         let mut n_leaves = 0;
         // The Cartesian bound alone (the cheaper half of a box's): rigorous by itself.
@@ -527,7 +537,7 @@ impl SegmentSet {
             }
         }
         // Pieces of the leaves taken.
-        let mut pending = Pending::new();
+        let mut pending = Pending::<N>::new();
         let mut next = 0;
         loop {
             let (j, best) = pending.smallest();
@@ -557,7 +567,20 @@ impl SegmentSet {
     /// once some piece has been solved (as in `search_long`), then solved, smallest bound
     /// first, until no bound left is within the limit.
     fn search_listed(&self, s: &mut Search, listed: &[u8]) {
-        let mut pending = Pending::new();
+        // A waiting list no longer than the listing: a short one is set up in a few
+        // stores, where the full one (640 bytes) costs a zero-fill call per search.
+        if listed.len() <= 8 {
+            self.search_listed_in::<8>(s, listed);
+        } else if listed.len() <= 16 {
+            self.search_listed_in::<16>(s, listed);
+        } else {
+            self.search_listed_in::<LONG_PIECES>(s, listed);
+        }
+    }
+
+    /// [`search_listed`](Self::search_listed) with room for `N` ≥ `listed.len()` pieces.
+    fn search_listed_in<const N: usize>(&self, s: &mut Search, listed: &[u8]) {
+        let mut pending = Pending::<N>::new();
         for &i in listed {
             pending.add(self, s, i);
         }
@@ -658,17 +681,18 @@ impl Default for Seed {
 
 /// The pieces of a small set of long pieces waiting to be solved (`search_long`,
 /// `search_listed`): each with its lower bound and whether that bound is final.
-struct Pending {
-    bound: [f64; LONG_PIECES],
-    piece: [(u8, bool); LONG_PIECES],
+/// Room for `N` pieces (at most [`LONG_PIECES`] are ever added).
+struct Pending<const N: usize> {
+    bound: [f64; N],
+    piece: [(u8, bool); N],
     n: usize,
 }
 
-impl Pending {
-    fn new() -> Pending {
+impl<const N: usize> Pending<N> {
+    fn new() -> Pending<N> {
         Pending {
-            bound: [0.0; LONG_PIECES],
-            piece: [(0, false); LONG_PIECES],
+            bound: [0.0; N],
+            piece: [(0, false); N],
             n: 0,
         }
     }
