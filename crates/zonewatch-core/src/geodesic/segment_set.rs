@@ -478,6 +478,7 @@ impl SegmentSet {
         let top = self.levels.last().expect("a set with pieces has a level");
         let mut len = 0;
         let top_level = (self.levels.len() - 1) as u32;
+        s.refresh_horizon();
         s.push_sorted(
             top.iter().enumerate().map(|(i, cell)| (i as u32, cell)),
             top_level,
@@ -499,6 +500,7 @@ impl SegmentSet {
                 let children = children
                     .enumerate()
                     .map(|(i, cell)| ((start + i) as u32, cell));
+                s.refresh_horizon();
                 s.push_sorted(children, e.level - 1, stack, &mut len);
             }
         }
@@ -918,6 +920,10 @@ struct Search {
     /// bound is min(T, planar bound with c(T)), valid for any T (`bounds.rs`).
     horizon: f64,
     bulge: Option<f64>,
+    /// The limit T and its bulge factor are still to be computed for, if any: only the
+    /// tree descent takes lon/lat bounds (`refresh_horizon` before each), so the searches
+    /// of long pieces, by chords alone, never compute them.
+    horizon_due: Option<f64>,
 }
 
 impl Search {
@@ -935,6 +941,7 @@ impl Search {
             ends: Ends::at(p, t.place, t.radii),
             horizon: 0.0,
             bulge: None,
+            horizon_due: None,
         };
         s.set_horizon();
         s
@@ -945,11 +952,19 @@ impl Search {
         lesser(self.cap, self.found)
     }
 
-    /// Recomputes T for the current limit. T is set a hair above the limit so that a
-    /// bound equal to T proves a distance strictly beyond the limit (a piece exactly at
-    /// the cap must still be found).
+    /// T is due for the current limit ([`refresh_horizon`](Self::refresh_horizon) computes
+    /// it).
     fn set_horizon(&mut self) {
-        let limit = self.limit();
+        self.horizon_due = Some(self.limit());
+    }
+
+    /// Computes T for the limit it is due for, if any (the same value as computed at once).
+    /// T is set a hair above the limit so that a bound equal to T proves a distance
+    /// strictly beyond the limit (a piece exactly at the cap must still be found).
+    fn refresh_horizon(&mut self) {
+        let Some(limit) = self.horizon_due.take() else {
+            return;
+        };
         self.horizon = if limit.is_finite() {
             limit * (1.0 + 1e-9) + 1e-6
         } else {
@@ -998,7 +1013,8 @@ impl Search {
         slacken(gap2.sqrt())
     }
 
-    /// The lon/lat bound of `bounds.rs` for the cell, capped at the horizon.
+    /// The lon/lat bound of `bounds.rs` for the cell, capped at the horizon (after
+    /// [`refresh_horizon`](Self::refresh_horizon)).
     fn lonlat_bound(&self, cell: &Cell) -> f64 {
         let dy = greater(greater(cell.y_min - self.yp, self.yp - cell.y_max), 0.0);
         let dlon = lon_gap_deg(self.p.x, cell.lon_min, cell.lon_max).to_radians();
@@ -1295,6 +1311,7 @@ mod tests {
                         if let Some(f) = found {
                             s.offer(f, 0);
                         }
+                        s.refresh_horizon();
                         s
                     })
                     .collect();
