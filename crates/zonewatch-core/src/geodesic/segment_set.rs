@@ -855,9 +855,11 @@ impl LimitGrid {
         if !(x >= 0.0 && y >= 0.0 && x <= LIMIT_GRID as f64 && y <= LIMIT_GRID as f64) {
             return None;
         }
-        let last = LIMIT_GRID - 1;
-        let (i, j) = ((x as usize).min(last), (y as usize).min(last));
-        Some(j * LIMIT_GRID + i)
+        // Within [0, LIMIT_GRID] here: an `i32` conversion (one instruction and its
+        // saturation checks, where `usize`'s takes a dozen) gives the same floor.
+        let last = LIMIT_GRID as i32 - 1;
+        let (i, j) = ((x as i32).min(last), (y as i32).min(last));
+        Some(j as usize * LIMIT_GRID + i as usize)
     }
 
     /// The limit of the cell holding `p`; ∞ outside the box (or for NaN).
