@@ -1251,6 +1251,63 @@ mod tests {
             })
     }
 
+    /// Far queries at high latitudes, where the lon/lat bounds hold only with the bulge
+    /// allowance (a geodesic between two points at 70° N rises a few degrees poleward,
+    /// where the parallels are shorter): the pruned search still returns the brute-force
+    /// minimum, bit for bit, seeded or not. The random cases (like the low-latitude ones
+    /// below) pass even with a bulge allowance computed for 1 % of the limit; the two
+    /// clusters after them are placed so that such an allowance loses the nearer one.
+    #[test]
+    fn far_queries_at_high_latitudes_equal_brute_force() {
+        let mut rng = XorShift(0x005E_ED70);
+        let paths: Vec<Vec<Coord>> = (0..3)
+            .map(|k| {
+                let start = c(-20.0 + 20.0 * k as f64, 66.0 + 4.0 * k as f64);
+                walk(start, 150, 20_000.0, 25.0, 7 + k as u64, false)
+            })
+            .collect();
+        let set = SegmentSet::new(paths.iter().map(|p| p.as_slice()));
+        let mut checked = 0;
+        for _ in 0..40 {
+            // 5°–45° of longitude away along the same band of latitude: 200–1 700 km.
+            let lon = -20.0
+                + 40.0 * rng.next()
+                + (5.0 + 40.0 * rng.next()) * if rng.next() < 0.5 { -1.0 } else { 1.0 };
+            let p = c(lon, 64.0 + 12.0 * rng.next());
+            let want = brute_force(&paths, p);
+            assert_eq!(set.distance_m(p).to_bits(), want.to_bits(), "{p:?}");
+            let mut seed = Seed((rng.next() * set.pieces.len() as f64) as u32);
+            let d = set.distance_seeded_at(&QueryPoint::new(p), &mut seed);
+            assert_eq!(d.to_bits(), want.to_bits(), "{p:?} seeded");
+            checked += usize::from(want > 200_000.0);
+        }
+        assert!(checked >= 25, "{checked} far queries");
+
+        // A cluster 40° of longitude east along 70° N (~1 490 km), and one due south a
+        // little farther: without the bulge the east cluster's boxes would be bounded at
+        // ~2.5 % more than their distance (the parallel at 70° is longer than the
+        // geodesic's way over it), beyond the south cluster's answer, and pruned.
+        let p = c(0.0, 70.0);
+        let east = walk(c(40.0, 70.0), 100, 50.0, 30.0, 11, false);
+        let d_east = brute_force(std::slice::from_ref(&east), p);
+        let south = walk(
+            shoot(p, 180.0, d_east + 8_000.0),
+            100,
+            50.0,
+            30.0,
+            12,
+            false,
+        );
+        let paths = [south, east];
+        let set = SegmentSet::new(paths.iter().map(|p| p.as_slice()));
+        let want = brute_force(&paths, p);
+        assert_eq!(want, d_east);
+        assert_eq!(set.distance_m(p).to_bits(), want.to_bits());
+        let mut seed = Seed(0);
+        let d = set.distance_seeded_at(&QueryPoint::new(p), &mut seed);
+        assert_eq!(d.to_bits(), want.to_bits(), "seeded from the south cluster");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
 
