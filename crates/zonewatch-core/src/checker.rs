@@ -1242,6 +1242,19 @@ mod tests {
         }
     }
 
+    /// keep_out of the zone `zone`, no margin (the rule-applicability tests).
+    fn keep_out_zone() -> RuleKind {
+        RuleKind::KeepOut {
+            zones: names(&["zone"]),
+            margin_m: 0.0,
+        }
+    }
+
+    /// stay_in the zone `far` (the rule-applicability tests).
+    fn stay_far() -> RuleKind {
+        stay_in("-", &["far"]).kind
+    }
+
     /// Which rules apply at a time, taken from the rules in force between the instants
     /// where one starts or lapses (and, for reports that override no attribute, from the
     /// unit): exactly the rules in force (`from ≤ t < until`, asked of each rule) that
@@ -1258,45 +1271,37 @@ mod tests {
             until: until.map(t),
             ..rule(id, kind)
         };
-        let keep_out = || RuleKind::KeepOut {
-            zones: names(&["zone"]),
-            margin_m: 0.0,
-        };
-        let far = || RuleKind::StayIn {
-            zones: names(&["far"]),
-            home: false,
-        };
         let rules = vec![
-            timed("a_window", keep_out(), Some(100), Some(200)),
+            timed("a_window", keep_out_zone(), Some(100), Some(200)),
             Rule {
                 who: UnitFilter {
                     sides: sides(&["GNA"]),
                     ..UnitFilter::default()
                 },
-                ..timed("b_gna_from", keep_out(), Some(150), None)
+                ..timed("b_gna_from", keep_out_zone(), Some(150), None)
             },
             Rule {
                 who: UnitFilter {
                     foreign: Some(true),
                     ..UnitFilter::default()
                 },
-                ..timed("c_foreign_until", keep_out(), None, Some(150))
+                ..timed("c_foreign_until", keep_out_zone(), None, Some(150))
             },
             Rule {
                 who: UnitFilter {
                     sides: sides(&["LAAF"]),
                     ..UnitFilter::default()
                 },
-                ..timed("d_laaf_always", keep_out(), None, None)
+                ..timed("d_laaf_always", keep_out_zone(), None, None)
             },
-            timed("e_one_instant", far(), Some(200), Some(201)),
-            timed("f_stay_until", far(), None, Some(100)),
+            timed("e_one_instant", stay_far(), Some(200), Some(201)),
+            timed("f_stay_until", stay_far(), None, Some(100)),
             Rule {
                 except: Some(UnitFilter {
                     units: sides(&["x"]),
                     ..UnitFilter::default()
                 }),
-                ..timed("g_but_x", keep_out(), Some(150), Some(300))
+                ..timed("g_but_x", keep_out_zone(), Some(150), Some(300))
             },
         ];
         let attrs = |side: &str, foreign: bool| UnitAttributes {
@@ -1380,19 +1385,11 @@ mod tests {
             units: Some(vec!["nobody".into()]),
             ..UnitFilter::default()
         };
-        let keep_out = || RuleKind::KeepOut {
-            zones: names(&["zone"]),
-            margin_m: 0.0,
-        };
-        let stay_far = || RuleKind::StayIn {
-            zones: names(&["far"]),
-            home: false,
-        };
         for stay_in_last in [false, true] {
             let (first, last) = if stay_in_last {
-                (keep_out(), stay_far())
+                (keep_out_zone(), stay_far())
             } else {
-                (stay_far(), keep_out())
+                (stay_far(), keep_out_zone())
             };
             let mut rules: Vec<Rule> = (0..70)
                 .map(|i| Rule {

@@ -977,14 +977,6 @@ mod tests {
             let bound = 1e-6 + 400.0 * (f / 3e5).powi(3);
             prop_assert!(off <= bound, "{:?} {:?} {:?}: f {} off {} > {}", p, a, b, f, off, bound);
         }
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig {
-            cases: 1000,
-            max_global_rejects: 1 << 20,
-            ..ProptestConfig::default()
-        })]
 
         /// From beyond 50 km, one foot-point step from the start removes all but 2e-4 of
         /// the start's offset from the foot (measured: under 3e-6; the planar step
