@@ -304,6 +304,13 @@ fn bad_rows_are_rejected_with_line_and_reason_and_counted() {
     );
 }
 
+/// The `rejected: …` lines of a run's stderr.
+fn rejected_lines(err: &str) -> Vec<&str> {
+    err.lines()
+        .filter(|l| l.starts_with("rejected: "))
+        .collect()
+}
+
 /// Without `--rejects`, the summary names the first five rejected rows, in input order
 /// whatever the blocks, with their line, field and reason, and counts the rest; with
 /// `--rejects` (which takes them all) or `--quiet`, stderr shows none of them. `join` too.
@@ -337,10 +344,7 @@ fn without_a_rejects_file_the_first_rejected_rows_are_shown_with_their_reasons()
         let out = zonewatch(&check);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         let err = text(&out.stderr);
-        let shown: Vec<&str> = err
-            .lines()
-            .filter(|l| l.starts_with("rejected: "))
-            .collect();
+        let shown = rejected_lines(&err);
         assert_eq!(shown.len(), 6, "{err}");
         for (line, k) in shown.iter().zip(&bad_lines) {
             let i = k - 2;
@@ -359,10 +363,7 @@ fn without_a_rejects_file_the_first_rejected_rows_are_shown_with_their_reasons()
         let join = ["join", "--zones", &z, "--chunk-size", chunk, reports];
         let out = zonewatch(&join);
         let err = text(&out.stderr);
-        let shown: Vec<&str> = err
-            .lines()
-            .filter(|l| l.starts_with("rejected: "))
-            .collect();
+        let shown = rejected_lines(&err);
         assert_eq!(shown.len(), 6, "{err}");
         assert!(
             shown[0].ends_with(":3: lat: \"abc1\" is not a number"),

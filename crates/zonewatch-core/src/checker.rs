@@ -1231,15 +1231,16 @@ mod tests {
                     .map(|r| r.id.as_str())
                     .collect();
                 want.sort_unstable();
-                let got: Vec<&str> = checker
-                    .check(&report)
-                    .unwrap()
-                    .iter()
-                    .map(|v| checker.rule_id(v.rule))
-                    .collect();
+                let got = flagged_rules(&checker, &report);
                 assert_eq!(got, want, "unit {} overridden by {over:?}", unit.id);
             }
         }
+    }
+
+    /// The ids of the rules that flag `report`, in the checker's order.
+    fn flagged_rules<'c>(checker: &'c Checker, report: &Report) -> Vec<&'c str> {
+        let found = checker.check(report).unwrap();
+        found.iter().map(|v| checker.rule_id(v.rule)).collect()
     }
 
     /// keep_out of the zone `zone`, no margin (the rule-applicability tests).
@@ -1356,12 +1357,7 @@ mod tests {
                         .filter(|r| r.in_force(t(time)) && r.covers_unit(&unit.id, merged))
                         .map(|r| r.id.as_str())
                         .collect();
-                    let got: Vec<&str> = checker
-                        .check(&report)
-                        .unwrap()
-                        .iter()
-                        .map(|v| checker.rule_id(v.rule))
-                        .collect();
+                    let got = flagged_rules(&checker, &report);
                     assert_eq!(
                         got, want,
                         "unit {} at {time} overridden by {over:?}",
