@@ -46,7 +46,9 @@ const ARC_8: f64 = 315.0 / 512.0 * N * N * N * N;
 
 /// Meridian arc length from the equator to latitude `lat_deg`, metres (odd, increasing).
 ///
-/// Cost: one `sin_cos` and a few multiplications (~10 ns).
+/// Cost: one `sin_cos` and a few multiplications (~10 ns). Only the tests take it from
+/// degrees; the query point's (`meridian_arc_sc`) shares its sine and cosine.
+#[cfg(test)]
 pub(super) fn meridian_arc_m(lat_deg: f64) -> f64 {
     let phi = lat_deg.to_radians();
     let (s, c) = phi.sin_cos();

@@ -1,24 +1,19 @@
 //! Many segments prepared for exact nearest-distance queries: a branch-and-bound search
 //! over a hierarchy of boxes, pruned with rigorous lower bounds.
 //!
-//! Two bounds, both never above the geodesic distance:
-//! - lon/lat boxes, through the metric argument of `bounds.rs` (tight along the axes, but
-//!   the east–west part is scaled by the smallest parallel radius in reach);
-//! - straight lines in space: a geodesic is never shorter than the chord between its
-//!   ends (the chord is s − s³/24R² long: 2 cm short at 25 km), and a lon/lat segment
-//!   stays within a computable sag of its chord (`ellipsoid::chord_sag_m`). So the
-//!   Euclidean distance from p to the segment's chord, less the sag, bounds the geodesic
-//!   distance from below, typically to within millimetres.
-//!
-//! Boxes take the larger of the lon/lat bound and the distance to their Cartesian
-//! bounding box; segments use the chord bound, which leaves only the segments within a
-//! few millimetres of the best distance to be solved exactly.
+//! Every bound is a distance in space, never above the geodesic distance: a geodesic is
+//! never shorter than the chord between its ends (the chord is s − s³/24R² long: 2 cm
+//! short at 25 km), and a lon/lat segment stays within a computable sag of its chord
+//! (`ellipsoid::chord_sag_m`).
+//! - Segments: the Euclidean distance from p to the segment's chord, less the sag,
+//!   typically within millimetres of the geodesic distance, so only the segments within
+//!   a few millimetres of the best distance are solved exactly.
+//! - Boxes: the distance to a box holding the chords grown by their sag, axis-aligned in
+//!   the set's own frame (east, north, up at its centre: as tight as a lon/lat box for a
+//!   region's sets), eight sibling boxes bounded together.
 
-use super::bounds::{greater, lesser, lon_gap_deg, norm, slacken};
-use super::ellipsoid::{
-    E2, SLACK_M, bulge_factor, chord_sag_m, ecef, meridian_arc_m, parallel_radius_floor,
-    sin2_reduced,
-};
+use super::bounds::{greater, lesser, slacken};
+use super::ellipsoid::{E2, SLACK_M, chord_sag_m, ecef};
 use super::query_point::QueryPoint;
 use super::segment::{Ends, SegmentTrig, distance_to_segment_with};
 use super::short::{Place, SHORT_MAX_LAT, short_distance_between_m};
@@ -54,15 +49,13 @@ const MAX_PARTS: usize = 32;
 /// Depth-first stack capacity: each level pushes at most FANOUT entries, and u32 indices
 /// cap the depth at log₈(2³²/16) < 10 levels, so 8 × (10 + 1) = 88 < 128 always suffices.
 const STACK: usize = 128;
-/// Before any distance is known, lon/lat bounds are computed as if for this threshold:
-/// only the order of the first descent depends on it, never correctness.
-const FIRST_HORIZON_M: f64 = 2.0e6;
 
 /// Polylines and points prepared for repeated exact distance queries (a polygon's rings,
 /// a band's lines, a circle's centre).
 ///
 /// Layout: the segments (and single points) in input order, in leaf runs of 16 under a
-/// tree of boxes with fan-out 8. A query descends nearest-box-first, orders each leaf's
+/// tree of boxes with fan-out 8 (in the set's frame, `Frame`). A query descends
+/// nearest-box-first, bounding a box's eight children together, orders each leaf's
 /// segments by a tight lower bound (distance to the segment's chord in space, less its
 /// sag; a leaf's 16 chords are stored axis by axis and bounded together), solves exactly
 /// only the segments whose bound is below the best distance so far, and stops when no
@@ -82,10 +75,13 @@ pub struct SegmentSet {
     chords: Vec<ChordBlock>,
     /// The parts of the long pieces, each piece's consecutive.
     parts: Vec<Chord>,
-    /// levels[0]: one box per run of `run` pieces; levels[i + 1]: one per FANOUT boxes of
-    /// levels[i]; the last level has at most FANOUT boxes (a set of long pieces: leaves
-    /// only).
-    levels: Vec<Vec<Cell>>,
+    /// The tree's boxes in the set's own frame, [`FANOUT`] a block. Level 0: one box per
+    /// run of `run` pieces; level l + 1: one box per FANOUT boxes of level l, so that
+    /// `boxes[l][i]` holds the children of box i of level l + 1; the last level has at
+    /// most FANOUT boxes, one block (a set of long pieces: its leaves only).
+    boxes: Vec<Vec<BoxBlock>>,
+    /// The frame those boxes are in.
+    frame: Frame,
     /// Pieces per leaf box: RUN, or LONG_RUN for a set of long pieces.
     run: usize,
     /// Each piece's end trigonometry, for a set of at most [`TRIG_PIECES`]; else empty.
@@ -179,51 +175,125 @@ impl ChordBlock {
     }
 }
 
-/// A box over some pieces: lon/lat (latitudes as meridian arcs) and Cartesian.
+/// A set's own Cartesian frame: origin at the centre of its lon/lat box on the
+/// ellipsoid, axes east, north and up there. Its boxes are aligned with the set's
+/// parallels and meridians (as tight as lon/lat boxes, for the sets of a region), and a
+/// distance to one of them is a distance in space (a rotation keeps lengths).
+///
+/// Rigour: the axes are orthonormal up to a few ulps, so a local position's length
+/// differs from the true one by ~1e-15 of it (< 1e-8 m even across the globe), and each
+/// coordinate is rounded to ~1e-9 m: far below the slack every box bound gives away.
 #[derive(Clone, Copy, Debug)]
-struct Cell {
-    lon_min: f64,
-    lon_max: f64,
-    y_min: f64,
-    y_max: f64,
-    /// sin²β at the box's largest |latitude|.
-    s2: f64,
-    /// Cartesian box holding every point of its pieces (chords grown by their sag).
-    q_min: [f64; 3],
-    q_max: [f64; 3],
+struct Frame {
+    origin: [f64; 3],
+    axes: [[f64; 3]; 3],
 }
 
-impl Cell {
-    fn join(self, o: Cell) -> Cell {
-        Cell {
-            lon_min: self.lon_min.min(o.lon_min),
-            lon_max: self.lon_max.max(o.lon_max),
-            y_min: self.y_min.min(o.y_min),
-            y_max: self.y_max.max(o.y_max),
-            s2: self.s2.max(o.s2),
-            q_min: std::array::from_fn(|k| self.q_min[k].min(o.q_min[k])),
-            q_max: std::array::from_fn(|k| self.q_max[k].max(o.q_max[k])),
+impl Frame {
+    fn at(c: Coord) -> Frame {
+        let (sp, cp) = c.y.to_radians().sin_cos();
+        let (sl, cl) = c.x.to_radians().sin_cos();
+        Frame {
+            origin: ecef(c),
+            axes: [
+                [-sl, cl, 0.0],
+                [-sp * cl, -sp * sl, cp],
+                [cp * cl, cp * sl, sp],
+            ],
         }
     }
 
-    fn of_piece(pc: &Piece, ch: &Chord) -> Cell {
-        let (ya, yb) = (meridian_arc_m(pc.a.y), meridian_arc_m(pc.b.y));
-        Cell {
-            lon_min: pc.a.x.min(pc.b.x),
-            lon_max: pc.a.x.max(pc.b.x),
-            y_min: ya.min(yb),
-            y_max: ya.max(yb),
-            s2: sin2_reduced(pc.a.y.abs().max(pc.b.y.abs())),
-            q_min: std::array::from_fn(|k| ch.qa[k].min(ch.qb[k]) - ch.sag),
-            q_max: std::array::from_fn(|k| ch.qa[k].max(ch.qb[k]) + ch.sag),
+    /// `x` (Cartesian) in this frame.
+    #[inline(always)]
+    fn local(&self, x: &[f64; 3]) -> [f64; 3] {
+        let d: [f64; 3] = std::array::from_fn(|k| x[k] - self.origin[k]);
+        std::array::from_fn(|j| {
+            let a = &self.axes[j];
+            a[0] * d[0] + a[1] * d[1] + a[2] * d[2]
+        })
+    }
+}
+
+/// An axis-aligned box in a set's [`Frame`] holding every point of some pieces (their
+/// chords grown by their sag).
+#[derive(Clone, Copy, Debug)]
+struct LocalBox {
+    lo: [f64; 3],
+    hi: [f64; 3],
+}
+
+impl LocalBox {
+    fn of_chord(frame: &Frame, ch: &Chord) -> LocalBox {
+        let (a, b) = (frame.local(&ch.qa), frame.local(&ch.qb));
+        LocalBox {
+            lo: std::array::from_fn(|k| a[k].min(b[k]) - ch.sag),
+            hi: std::array::from_fn(|k| a[k].max(b[k]) + ch.sag),
         }
     }
 
-    fn of_run(run: &[Cell]) -> Cell {
+    fn join(self, o: LocalBox) -> LocalBox {
+        LocalBox {
+            lo: std::array::from_fn(|k| self.lo[k].min(o.lo[k])),
+            hi: std::array::from_fn(|k| self.hi[k].max(o.hi[k])),
+        }
+    }
+
+    fn of_run(run: &[LocalBox]) -> LocalBox {
         run.iter()
             .copied()
-            .reduce(Cell::join)
+            .reduce(LocalBox::join)
             .expect("runs are never empty")
+    }
+}
+
+/// Up to [`FANOUT`] boxes (a box's children) axis by axis, bounded together: the
+/// descent's step, eight distances to boxes computed two at a time without a branch.
+#[derive(Clone, Debug)]
+struct BoxBlock {
+    lo: [[f64; FANOUT]; 3],
+    hi: [[f64; FANOUT]; 3],
+}
+
+impl BoxBlock {
+    /// Past the last box, an empty one (lo = +∞, hi = −∞): its bound is +∞.
+    fn new(boxes: &[LocalBox]) -> BoxBlock {
+        let mut block = BoxBlock {
+            lo: [[f64::INFINITY; FANOUT]; 3],
+            hi: [[f64::NEG_INFINITY; FANOUT]; 3],
+        };
+        for (k, b) in boxes.iter().enumerate() {
+            for j in 0..3 {
+                block.lo[j][k] = b.lo[j];
+                block.hi[j][k] = b.hi[j];
+            }
+        }
+        block
+    }
+
+    /// The distance from `q` (in the set's frame) to each box, less the slack: rigorous
+    /// lower bounds on the distance to anything in them.
+    #[inline(always)]
+    fn bounds(&self, q: &[f64; 3]) -> [f64; FANOUT] {
+        let mut gap2 = [0.0; FANOUT];
+        for j in 0..3 {
+            for (k, g2) in gap2.iter_mut().enumerate() {
+                *g2 += self.gap(q, j, k).powi(2);
+            }
+        }
+        gap2.map(|g2| slacken(g2.sqrt()))
+    }
+
+    /// Box `k`'s [`bounds`](Self::bounds) alone.
+    #[inline(always)]
+    fn bound(&self, q: &[f64; 3], k: usize) -> f64 {
+        let gap2: f64 = (0..3).map(|j| self.gap(q, j, k).powi(2)).sum();
+        slacken(gap2.sqrt())
+    }
+
+    /// How far `q` lies outside box `k` along axis `j`.
+    #[inline(always)]
+    fn gap(&self, q: &[f64; 3], j: usize, k: usize) -> f64 {
+        greater(greater(self.lo[j][k] - q[j], q[j] - self.hi[j][k]), 0.0)
     }
 }
 
@@ -306,21 +376,33 @@ impl SegmentSet {
         } else {
             RUN
         };
-        let mut levels: Vec<Vec<Cell>> = Vec::new();
+        let bounds = crate::extent::bounding_box(pieces.iter().flat_map(|pc| [pc.a, pc.b]));
+        let frame = Frame::at(if pieces.is_empty() {
+            Coord { x: 0.0, y: 0.0 }
+        } else {
+            Coord {
+                x: 0.5 * (bounds.0.x + bounds.1.x),
+                y: 0.5 * (bounds.0.y + bounds.1.y),
+            }
+        });
+        let mut boxes: Vec<Vec<BoxBlock>> = Vec::new();
         if !pieces.is_empty() {
-            let piece_cells: Vec<Cell> = pieces
+            let mut level: Vec<LocalBox> = chords
                 .iter()
-                .zip(&chords)
-                .map(|(pc, ch)| Cell::of_piece(pc, ch))
+                .map(|ch| LocalBox::of_chord(&frame, ch))
+                .collect::<Vec<_>>()
+                .chunks(run)
+                .map(LocalBox::of_run)
                 .collect();
-            levels.push(piece_cells.chunks(run).map(Cell::of_run).collect());
-            // The leaves-first search of a set of long pieces needs no boxes above them.
-            while let Some(below) = levels.last().filter(|l| run == RUN && l.len() > FANOUT) {
-                let up = below.chunks(FANOUT).map(Cell::of_run).collect();
-                levels.push(up);
+            loop {
+                boxes.push(level.chunks(FANOUT).map(BoxBlock::new).collect());
+                // The leaves-first search of a set of long pieces needs no boxes above them.
+                if run == LONG_RUN || level.len() <= FANOUT {
+                    break;
+                }
+                level = level.chunks(FANOUT).map(LocalBox::of_run).collect();
             }
         }
-        let bounds = crate::extent::bounding_box(pieces.iter().flat_map(|pc| [pc.a, pc.b]));
         let trig = if pieces.len() <= TRIG_PIECES {
             pieces
                 .iter()
@@ -334,7 +416,8 @@ impl SegmentSet {
             pieces,
             chords,
             parts,
-            levels,
+            boxes,
+            frame,
             run,
             trig,
             limits: None,
@@ -461,9 +544,9 @@ impl SegmentSet {
             } else {
                 self.search_long::<LONG_PIECES>(&mut s);
             }
-        } else if self.levels.len() <= 2 {
+        } else if self.boxes.len() <= 2 {
             self.search_with(&mut s, &mut [Entry::default(); 2 * FANOUT]);
-        } else if self.levels.len() <= 4 {
+        } else if self.boxes.len() <= 4 {
             self.search_with(&mut s, &mut [Entry::default(); 4 * FANOUT]);
         } else {
             self.search_with(&mut s, &mut [Entry::default(); STACK]);
@@ -474,17 +557,13 @@ impl SegmentSet {
         s.found
     }
 
+    /// The tree descent: boxes bounded eight at a time in the set's frame, nearest first,
+    /// the leaves' pieces solved (`solve_leaf`).
     fn search_with(&self, s: &mut Search, stack: &mut [Entry]) {
-        let top = self.levels.last().expect("a set with pieces has a level");
+        let q = self.frame.local(&s.q);
+        let top = self.boxes.len() - 1;
         let mut len = 0;
-        let top_level = (self.levels.len() - 1) as u32;
-        s.refresh_horizon();
-        s.push_sorted(
-            top.iter().enumerate().map(|(i, cell)| (i as u32, cell)),
-            top_level,
-            stack,
-            &mut len,
-        );
+        s.push_block(&self.boxes[top][0], &q, 0, top as u32, stack, &mut len);
         while len > 0 {
             len -= 1;
             let e = stack[len];
@@ -494,14 +573,16 @@ impl SegmentSet {
             if e.level == 0 {
                 self.solve_leaf(s, e.index as usize);
             } else {
-                let below = &self.levels[e.level as usize - 1];
-                let start = e.index as usize * FANOUT;
-                let children = below[start..(start + FANOUT).min(below.len())].iter();
-                let children = children
-                    .enumerate()
-                    .map(|(i, cell)| ((start + i) as u32, cell));
-                s.refresh_horizon();
-                s.push_sorted(children, e.level - 1, stack, &mut len);
+                let below = e.level as usize - 1;
+                let block = &self.boxes[below][e.index as usize];
+                s.push_block(
+                    block,
+                    &q,
+                    e.index * FANOUT as u32,
+                    e.level - 1,
+                    stack,
+                    &mut len,
+                );
             }
         }
     }
@@ -520,11 +601,13 @@ impl SegmentSet {
     fn search_long<const N: usize>(&self, s: &mut Search) {
         let mut leaves = [(0.0f64, 0u8); LONG_PIECES / LONG_RUN];
         let mut n_leaves = 0;
-        // The Cartesian bound alone (the cheaper half of a box's): rigorous by itself.
-        for (i, cell) in self.levels.first().into_iter().flatten().enumerate() {
-            let bound = s.cartesian_bound(cell);
+        // One leaf at a time: most such sets have one or two leaves, fewer than a block's
+        // eight lanes.
+        let q = self.frame.local(&s.q);
+        for leaf in 0..self.pieces.len().div_ceil(LONG_RUN) {
+            let bound = self.boxes[0][leaf / FANOUT].bound(&q, leaf % FANOUT);
             if bound <= s.limit() {
-                leaves[n_leaves] = (bound, i as u8);
+                leaves[n_leaves] = (bound, leaf as u8);
                 n_leaves += 1;
             }
         }
@@ -659,6 +742,21 @@ impl SegmentSet {
             .iter()
             .map(|pt| s.chord_bound(&pt.qa, &pt.qb, pt.sag))
             .fold(f64::INFINITY, f64::min)
+    }
+}
+
+#[cfg(test)]
+impl SegmentSet {
+    /// The bound from the query point of each box holding piece `i`, leaf first.
+    fn box_bounds_above(&self, s: &Search, i: usize) -> Vec<f64> {
+        let q = self.frame.local(&s.q);
+        let mut index = i / self.run;
+        let mut out = Vec::new();
+        for level in &self.boxes {
+            out.push(level[index / FANOUT].bounds(&q)[index % FANOUT]);
+            index /= FANOUT;
+        }
+        out
     }
 }
 
@@ -908,9 +1006,6 @@ struct Search {
     p: Coord,
     /// Cartesian p.
     q: [f64; 3],
-    /// Meridian arc and sin²β of p.
-    yp: f64,
-    s2p: f64,
     cap: f64,
     /// Smallest exact distance found (∞ before any), and the piece that gave it
     /// (`Seed::NONE`'s index before any).
@@ -918,35 +1013,20 @@ struct Search {
     nearest: u32,
     /// Solutions at segment ends, shared by neighbouring segments.
     ends: Ends,
-    /// The threshold T the lon/lat bounds are computed for, with its bulge factor: such a
-    /// bound is min(T, planar bound with c(T)), valid for any T (`bounds.rs`).
-    horizon: f64,
-    bulge: Option<f64>,
-    /// The limit T and its bulge factor are still to be computed for, if any: only the
-    /// tree descent takes lon/lat bounds (`refresh_horizon` before each), so the searches
-    /// of long pieces, by chords alone, never compute them.
-    horizon_due: Option<f64>,
 }
 
 impl Search {
     fn new(qp: &QueryPoint, cap: f64) -> Search {
         // One sine and cosine each of φ and λ (the query point's) serve every form of p.
         let (p, t) = (qp.at(), qp.trig());
-        let mut s = Search {
+        Search {
             p,
             q: t.place.x,
-            yp: t.arc_m,
-            s2p: t.s2,
             cap,
             found: f64::INFINITY,
             nearest: Seed::NONE.0,
             ends: Ends::at(p, t.place, t.radii),
-            horizon: 0.0,
-            bulge: None,
-            horizon_due: None,
-        };
-        s.set_horizon();
-        s
+        }
     }
 
     /// Nothing farther than this matters.
@@ -954,78 +1034,10 @@ impl Search {
         lesser(self.cap, self.found)
     }
 
-    /// T is due for the current limit ([`refresh_horizon`](Self::refresh_horizon) computes
-    /// it).
-    fn set_horizon(&mut self) {
-        self.horizon_due = Some(self.limit());
-    }
-
-    /// Computes T for the limit it is due for, if any (the same value as computed at once).
-    /// T is set a hair above the limit so that a bound equal to T proves a distance
-    /// strictly beyond the limit (a piece exactly at the cap must still be found).
-    fn refresh_horizon(&mut self) {
-        let Some(limit) = self.horizon_due.take() else {
-            return;
-        };
-        self.horizon = if limit.is_finite() {
-            limit * (1.0 + 1e-9) + 1e-6
-        } else {
-            FIRST_HORIZON_M
-        };
-        self.bulge = bulge_factor(self.horizon);
-    }
-
     fn offer(&mut self, d: f64, piece: u32) {
         if d < self.found {
             self.found = d;
             self.nearest = piece;
-            if d < self.cap {
-                self.set_horizon();
-            }
-        }
-    }
-
-    /// A rigorous lower bound on the distance to anything in `cell`: the larger of the
-    /// lon/lat bound and the distance to its Cartesian box.
-    #[cfg(test)]
-    fn cell_bound(&self, cell: &Cell) -> f64 {
-        self.cartesian_bound(cell).max(self.lonlat_bound(cell))
-    }
-
-    /// [`cell_bound`](Self::cell_bound) when it is at most `limit`; else some rigorous
-    /// bound above `limit` (the Cartesian one alone when it suffices: the cheaper half).
-    fn cell_bound_within(&self, cell: &Cell, limit: f64) -> f64 {
-        let cartesian = self.cartesian_bound(cell);
-        if cartesian > limit {
-            return cartesian;
-        }
-        greater(cartesian, self.lonlat_bound(cell))
-    }
-
-    /// The distance from p to the cell's Cartesian box, less the slack.
-    fn cartesian_bound(&self, cell: &Cell) -> f64 {
-        let mut gap2 = 0.0;
-        for k in 0..3 {
-            let g = greater(
-                greater(cell.q_min[k] - self.q[k], self.q[k] - cell.q_max[k]),
-                0.0,
-            );
-            gap2 += g * g;
-        }
-        slacken(gap2.sqrt())
-    }
-
-    /// The lon/lat bound of `bounds.rs` for the cell, capped at the horizon (after
-    /// [`refresh_horizon`](Self::refresh_horizon)).
-    fn lonlat_bound(&self, cell: &Cell) -> f64 {
-        let dy = greater(greater(cell.y_min - self.yp, self.yp - cell.y_max), 0.0);
-        let dlon = lon_gap_deg(self.p.x, cell.lon_min, cell.lon_max).to_radians();
-        if dlon == 0.0 {
-            slacken(dy)
-        } else {
-            let c = parallel_radius_floor(greater(self.s2p, cell.s2), self.bulge);
-            // The horizon is exact (no slack): a bound equal to it proves "beyond the limit".
-            lesser(slacken(norm(dy, c * dlon)), self.horizon)
         }
     }
 
@@ -1044,23 +1056,27 @@ impl Search {
         greater(gap2.sqrt() - sag, 0.0)
     }
 
-    /// Pushes the boxes whose bound is within the limit, nearest on top.
-    fn push_sorted<'c>(
+    /// Pushes the boxes of `block` (the first is box `first` of `level`) whose bound from
+    /// `q` (in their frame) is within the limit, nearest on top.
+    fn push_block(
         &self,
-        cells: impl Iterator<Item = (u32, &'c Cell)>,
+        block: &BoxBlock,
+        q: &[f64; 3],
+        first: u32,
         level: u32,
         stack: &mut [Entry],
         len: &mut usize,
     ) {
+        let bounds = block.bounds(q);
+        let limit = self.limit();
         let mut buf = [Entry::default(); FANOUT];
         let mut n = 0;
-        for (index, cell) in cells {
-            let bound = self.cell_bound_within(cell, self.limit());
-            if bound <= self.limit() {
+        for (k, &bound) in bounds.iter().enumerate() {
+            if bound <= limit {
                 buf[n] = Entry {
                     bound,
                     level,
-                    index,
+                    index: first + k as u32,
                 };
                 n += 1;
             }
@@ -1251,12 +1267,12 @@ mod tests {
             })
     }
 
-    /// Far queries at high latitudes, where the lon/lat bounds hold only with the bulge
-    /// allowance (a geodesic between two points at 70° N rises a few degrees poleward,
-    /// where the parallels are shorter): the pruned search still returns the brute-force
-    /// minimum, bit for bit, seeded or not. The random cases (like the low-latitude ones
-    /// below) pass even with a bulge allowance computed for 1 % of the limit; the two
-    /// clusters after them are placed so that such an allowance loses the nearer one.
+    /// Far queries at high latitudes (200–1 700 km, where a geodesic rises a few degrees
+    /// poleward of its ends) from sets spanning 40° of longitude, whose frame's axes turn
+    /// by up to 20° across them: the pruned search still returns the brute-force minimum,
+    /// bit for bit, seeded or not. The two clusters after them are placed so that a
+    /// bound too large by 2.5 % (a lon/lat bound without the bulge allowance, which this
+    /// search used before its boxes were in the set's frame) loses the nearer one.
     #[test]
     fn far_queries_at_high_latitudes_equal_brute_force() {
         let mut rng = XorShift(0x005E_ED70);
@@ -1358,6 +1374,29 @@ mod tests {
             }
         }
 
+        /// Points of the pieces themselves are in every box above their piece, and
+        /// within its chord bound; so is the middle of a lone piece, a set of its own,
+        /// whose frame is centred under it: there the lon/lat segment rises above its
+        /// chord's ends by the full sag, along the frame's up axis (a box that forgot the
+        /// sag leaves it 1 mm–10 m outside).
+        #[test]
+        fn boxes_hold_their_pieces((paths, _) in set_case()) {
+            let set = SegmentSet::new(paths.iter().map(|p| p.as_slice()));
+            for (i, pc) in set.pieces.iter().enumerate().take(300) {
+                let lone = SegmentSet::new([[pc.a, pc.b].as_slice()]);
+                for t in [0.5, 0.3] {
+                    let p = c((1.0 - t) * pc.a.x + t * pc.b.x, (1.0 - t) * pc.a.y + t * pc.b.y);
+                    let d = distance_to_segment_m(p, pc.a, pc.b);
+                    let s = Search::new(&QueryPoint::new(p), f64::INFINITY);
+                    for (level, bound) in set.box_bounds_above(&s, i).into_iter().enumerate() {
+                        prop_assert!(bound <= d, "level {} {:?} {:?}: {} > {}", level, p, pc, bound, d);
+                    }
+                    prop_assert!(set.piece_bound(&s, i) <= d, "{:?} {:?}", p, pc);
+                    prop_assert!(lone.box_bounds_above(&s, 0)[0] <= d, "lone {:?} {:?}", p, pc);
+                }
+            }
+        }
+
         /// Per-leaf and per-piece bounds are below the exact distances they stand for.
         #[test]
         fn internal_bounds_are_rigorous((paths, queries) in set_case()) {
@@ -1370,7 +1409,6 @@ mod tests {
                         if let Some(f) = found {
                             s.offer(f, 0);
                         }
-                        s.refresh_horizon();
                         s
                     })
                     .collect();
@@ -1387,8 +1425,13 @@ mod tests {
                             let whole = distance_to_segment_m(p, pc.a, pc.b);
                             prop_assert!(set.parts_bound(s, pc) <= whole, "{:?} {:?}", p, pc);
                         }
+                        // The piece's own box, and every box above it, in the set's frame.
                         let ch = Chord { qa: ecef(pc.a), qb: ecef(pc.b), sag: chord_sag_m(pc.a, pc.b) + SLACK_M };
-                        prop_assert!(s.cell_bound(&Cell::of_piece(pc, &ch)) <= d);
+                        let own = BoxBlock::new(&[LocalBox::of_chord(&set.frame, &ch)]);
+                        prop_assert!(own.bounds(&set.frame.local(&s.q))[0] <= d);
+                        for (level, bound) in set.box_bounds_above(s, i).into_iter().enumerate() {
+                            prop_assert!(bound <= d, "level {} {:?} {:?}", level, p, pc);
+                        }
                     }
                 }
             }
@@ -1401,6 +1444,7 @@ mod tests {
 #[cfg(test)]
 mod long_segments {
     use super::*;
+    use crate::geodesic::bounds::norm;
     use crate::geodesic::{distance_m, distance_to_segment_m, shoot};
     use proptest::prelude::*;
 
@@ -1459,7 +1503,7 @@ mod long_segments {
         let jitter = vec![0.5; 80];
         let libya_like = outline(centre, &radii(56), &jitter);
         let set = SegmentSet::new([libya_like.as_slice()]);
-        assert_eq!((set.run, set.levels.len()), (LONG_RUN, 1));
+        assert_eq!((set.run, set.boxes.len()), (LONG_RUN, 1));
         let many = outline(centre, &radii(65), &jitter);
         assert_eq!(SegmentSet::new([many.as_slice()]).run, RUN);
         let short = [c(16.5, 31.0), c(16.6, 31.05), c(16.7, 31.0)];
