@@ -19,9 +19,11 @@ use super::segment::{Ends, SegmentTrig, distance_to_segment_with};
 use super::short::{Place, SHORT_MAX_LAT, short_distance_between_m};
 use crate::Coord;
 
-/// Consecutive pieces per leaf box: small enough that a leaf's box is tight, large enough
-/// that the tree stays shallow.
-const RUN: usize = 16;
+/// Consecutive pieces per leaf box: small enough that a leaf's box is tight and its
+/// chord bounds few, large enough that the tree stays shallow. In the stress zones' depth
+/// searches 8 takes 7 % fewer instructions than 16 (fewer chord bounds a leaf, for a
+/// level more of boxes bounded eight at a time); 4 would be `LONG_RUN`'s.
+const RUN: usize = 8;
 /// Pieces per leaf box in a small set of long pieces (at least half of them bounded in
 /// parts, e.g. a country outline): a box over 16 edges of 20–500 km spans a thousand
 /// kilometres and, from inside, bounds nothing; over 4 it is tight enough to spare most
@@ -47,17 +49,17 @@ const PART_SAG_M: f64 = 4.0;
 /// At most this many parts a segment.
 const MAX_PARTS: usize = 32;
 /// Depth-first stack capacity: each level pushes at most FANOUT entries, and u32 indices
-/// cap the depth at log₈(2³²/16) < 10 levels, so 8 × (10 + 1) = 88 < 128 always suffices.
+/// cap the depth at log₈(2³²/8) < 10 levels, so 8 × (10 + 1) = 88 < 128 always suffices.
 const STACK: usize = 128;
 
 /// Polylines and points prepared for repeated exact distance queries (a polygon's rings,
 /// a band's lines, a circle's centre).
 ///
-/// Layout: the segments (and single points) in input order, in leaf runs of 16 under a
+/// Layout: the segments (and single points) in input order, in leaf runs of 8 under a
 /// tree of boxes with fan-out 8 (in the set's frame, `Frame`). A query descends
 /// nearest-box-first, bounding a box's eight children together, orders each leaf's
 /// segments by a tight lower bound (distance to the segment's chord in space, less its
-/// sag; a leaf's 16 chords are stored axis by axis and bounded together), solves exactly
+/// sag; a leaf's 8 chords are stored axis by axis and bounded together), solves exactly
 /// only the segments whose bound is below the best distance so far, and stops when no
 /// box can beat it. Bounds are rigorous, so the answer is the
 /// brute-force minimum over all segments. A small set of long segments (at most 64, half
@@ -114,8 +116,8 @@ struct Chord {
 }
 
 /// The chords of [`RUN`] consecutive pieces, axis by axis, for a leaf's bound pass: its
-/// 16 chord bounds read 1 KiB of consecutive arrays and are computed two at a time
-/// (`chord_bounds`), where they were 16 pieces' scattered fields, one at a time.
+/// chord bounds read 512 bytes of consecutive arrays and are computed two at a time
+/// (`chord_bounds`), where they were the pieces' scattered fields, one at a time.
 #[derive(Clone, Debug)]
 struct ChordBlock {
     /// The first end, Cartesian, by axis.
@@ -533,7 +535,7 @@ impl SegmentSet {
         };
         let mut s = Search::new(q, cap);
         // A stack of FANOUT entries a level suffices (module notes on STACK); sets of up to
-        // 1 024 pieces (two levels) or 65 536 (four) skip zero-filling the full 2 KiB one.
+        // 512 pieces (two levels) or 32 768 (four) skip zero-filling the full 2 KiB one.
         if self.run == LONG_RUN {
             // A waiting list with room for the set's pieces, no more (as in
             // `search_listed`): the full one costs a zero-fill call per search.
@@ -1495,7 +1497,7 @@ mod long_segments {
     }
 
     /// A small set of mostly long pieces gets leaves of 4 and the leaves-first search;
-    /// a larger one, or one of short pieces, the tree of leaves of 16.
+    /// a larger one, or one of short pieces, the tree of leaves of 8.
     #[test]
     fn small_sets_of_long_pieces_get_small_leaves() {
         let centre = c(17.0, 27.0);
