@@ -1071,31 +1071,25 @@ impl Search {
     ) {
         let bounds = block.bounds(q);
         let limit = self.limit();
-        let mut buf = [Entry::default(); FANOUT];
-        let mut n = 0;
+        // Each box within the limit inserted into the stack's top entries, which stay
+        // farthest first (so the nearest is popped first). At most 8, by a plain `<`
+        // (bounds are never NaN): cheaper than sorting a buffer and copying it over.
+        let base = *len;
         for (k, &bound) in bounds.iter().enumerate() {
             if bound <= limit {
-                buf[n] = Entry {
+                let mut m = *len;
+                while m > base && stack[m - 1].bound < bound {
+                    stack[m] = stack[m - 1];
+                    m -= 1;
+                }
+                stack[m] = Entry {
                     bound,
                     level,
                     index: first + k as u32,
                 };
-                n += 1;
+                *len += 1;
             }
         }
-        let buf = &mut buf[..n];
-        // Farthest first onto the stack, so the nearest is popped first. At most 8, by a
-        // plain `>` (bounds are never NaN): an insertion sort costs less than the
-        // library's sort by `total_cmp`.
-        for k in 1..n {
-            let mut m = k;
-            while m > 0 && buf[m].bound > buf[m - 1].bound {
-                buf.swap(m, m - 1);
-                m -= 1;
-            }
-        }
-        stack[*len..*len + n].copy_from_slice(buf);
-        *len += n;
     }
 }
 
