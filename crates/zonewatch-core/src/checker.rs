@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::area::Position;
 use crate::geodesic::{self, QueryPoint, Seed};
 use crate::zone_index::{LookAhead, Placement, ZoneIndex};
 use crate::{
@@ -603,7 +602,7 @@ impl Checker {
     fn judge_covered(
         &self,
         rule: RuleIndex,
-        covering: impl Iterator<Item = (ZoneRef, Position)> + Clone,
+        covering: impl Iterator<Item = ZoneRef> + Clone,
         q: &QueryPoint,
         a: f64,
     ) -> Option<Violation> {
@@ -616,14 +615,14 @@ impl Checker {
         // distance (~15 nm), so the exact computation would agree.
         if covering
             .clone()
-            .any(|(z, _)| self.index.zone(z).inner_edge_lower_bound_m(p) >= a + 1e-3)
+            .any(|z| self.index.zone(z).inner_edge_lower_bound_m(p) >= a + 1e-3)
         {
             return None;
         }
         // s = −(largest edge distance among covering zones); ties go to the first in
         // zone-id order.
         let (zone, edge) = covering
-            .map(|(z, at)| (z, self.index.place_covered(z, q, at).edge_m))
+            .map(|z| (z, self.index.place_covered(z, q).edge_m))
             .max_by(|x, y| {
                 x.1.total_cmp(&y.1)
                     .then(self.index.rank(y.0).cmp(&self.index.rank(x.0)))
@@ -650,20 +649,19 @@ impl Checker {
         let p = q.at();
         // The covering zones, each asked once (the judgement below reads them up to three
         // times); beyond the buffer, asked again as needed.
-        let mut buf = [(ZoneRef(0), Position::Outside); STAY_IN_SORTED];
+        let mut buf = [ZoneRef(0); STAY_IN_SORTED];
         let mut n = 0;
         let mut overflow = false;
-        let cover = |z: ZoneRef| (z, self.index.cover_at(z, p));
-        for covered in allowed.clone().map(cover).filter(|c| c.1.is_covered()) {
+        for z in allowed.clone().filter(|&z| self.index.covers_zone(z, p)) {
             if n == STAY_IN_SORTED {
                 overflow = true;
                 break;
             }
-            buf[n] = covered;
+            buf[n] = z;
             n += 1;
         }
         if overflow {
-            let covering = allowed.map(cover).filter(|c| c.1.is_covered());
+            let covering = allowed.filter(|&z| self.index.covers_zone(z, p));
             return self.judge_covered(rule, covering, q, a);
         }
         if n > 0 {

@@ -838,9 +838,12 @@ impl ZoneIndex {
     /// Whether zone `z`'s region covers `p`: `self.zone(z).covers(p, 0.0)`, answered from
     /// `p`'s grid cell when the cell decides it (the zone covers the whole cell, or does
     /// not reach it), exactly otherwise.
-    #[cfg(test)]
     pub(crate) fn covers_zone(&self, z: ZoneRef, p: Coord) -> bool {
-        self.cover_at(z, p).is_covered()
+        let cell = self.grid.cell_at(p);
+        let Some(&e) = cell.entries.iter().find(|&&e| entry_zone(e) == z.0) else {
+            return false;
+        };
+        self.entry_covers(z, &cell, e, p)
     }
 
     /// Where `p` lies relative to zone `z`'s region, answered from `p`'s grid cell where
@@ -863,12 +866,17 @@ impl ZoneIndex {
         }
     }
 
-    /// [`PreparedZone::place_covered`] of zone `z` at a point it covers, `at` being
-    /// [`cover_at`](Self::cover_at)'s answer there: no search for a point on the
-    /// polygons' boundary ([`PreparedZone::place_on_edge`]).
-    pub(crate) fn place_covered(&self, z: ZoneRef, q: &QueryPoint, at: Position) -> Placement {
+    /// [`PreparedZone::place_covered`] of zone `z` at a point it covers: no search for a
+    /// point on an ungrown polygon zone's boundary ([`PreparedZone::place_on_edge`]),
+    /// which [`cover_at`](Self::cover_at) finds again (a cell lookup and its edge block, a
+    /// fraction of the search it saves; keeping the first answer through the caller's
+    /// cover tests cost more, for every report, than this for the few that get here).
+    pub(crate) fn place_covered(&self, z: ZoneRef, q: &QueryPoint) -> Placement {
         let zone = &self.zones[z.0 as usize];
-        if at == Position::Boundary {
+        if zone.area.is_some()
+            && zone.distance_m == 0.0
+            && self.cover_at(z, q.at()) == Position::Boundary
+        {
             return zone.place_on_edge(0.0);
         }
         zone.place_covered(q)
@@ -876,10 +884,16 @@ impl ZoneIndex {
 
     /// Whether zone `z`'s region covers `p`, from `e`, the zone's entry in `p`'s cell.
     fn entry_covers(&self, z: ZoneRef, cell: &CellHit<'_>, e: u64, p: Coord) -> bool {
-        match self.grid_position(z, cell, e, p) {
-            Some(at) => at.is_covered(),
-            None => self.zones[z.0 as usize].covers(p, 0.0),
+        if !entry_is_exact(e) {
+            return true;
         }
+        let block = entry_block(e);
+        if block != 0
+            && let Some(at) = self.grid.block_position(z.0, block, cell, p)
+        {
+            return at != Position::Outside;
+        }
+        self.zones[z.0 as usize].covers(p, 0.0)
     }
 
     /// Where `p` lies relative to the polygons of zone `z`, an ungrown polygon zone, from
