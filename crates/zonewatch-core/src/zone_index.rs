@@ -304,8 +304,8 @@ impl PreparedZone {
     /// lerp of the ends). A point on a ring is a point of a segment, at distance exactly
     /// 0 from the skeleton, so the edge distance is `0 + grow`, what
     /// [`place_covered_seeded`](Self::place_covered_seeded) gives for a distance of 0.
-    /// (The search itself returns 0 or a few nm there: 2^-32 m to 1e-7 m, the rounding of
-    /// the chords it minimises.)
+    /// (The search itself returns 0 or a few nm there, the rounding of the chords it
+    /// minimises: up to 2^-32 m … 1e-8 m on the stress set's on-edge probes.)
     fn place_on_edge(&self, extra_m: f64) -> Placement {
         let grow = self.distance_m + extra_m;
         Placement {
@@ -827,7 +827,7 @@ impl ZoneIndex {
         let zone = &self.zones[z.0 as usize];
         let area_position = |area: &Area| {
             if zone.distance_m == 0.0 {
-                self.cover_at(z, p)
+                self.area_position_at(z, p)
             } else {
                 area.position(p)
             }
@@ -846,36 +846,27 @@ impl ZoneIndex {
         self.entry_covers(z, &cell, e, p)
     }
 
-    /// Where `p` lies relative to zone `z`'s region, answered from `p`'s grid cell where
-    /// it can be: for an ungrown polygon zone exactly (its polygons' position); for a
-    /// distance zone (circle, band, grown polygon) `Inside` for every covered point, its
-    /// edge included (that edge is decided by a distance, never exactly: no `Boundary`).
-    /// Covered, either way, exactly when `self.zone(z).covers(p, 0.0)`.
-    pub(crate) fn cover_at(&self, z: ZoneRef, p: Coord) -> Position {
+    /// Where `p` lies relative to the polygons of zone `z`, an ungrown polygon zone:
+    /// `Area::position`, answered from `p`'s grid cell where it can be.
+    fn area_position_at(&self, z: ZoneRef, p: Coord) -> Position {
         let cell = self.grid.cell_at(p);
-        let Some(&e) = cell.entries.iter().find(|&&e| entry_zone(e) == z.0) else {
-            return Position::Outside;
-        };
-        let zone = &self.zones[z.0 as usize];
-        if zone.area.is_some() && zone.distance_m == 0.0 {
-            self.entry_position(z, &cell, e, p)
-        } else if self.entry_covers(z, &cell, e, p) {
-            Position::Inside
-        } else {
-            Position::Outside
+        match cell.entries.iter().find(|&&e| entry_zone(e) == z.0) {
+            Some(&e) => self.entry_position(z, &cell, e, p),
+            None => Position::Outside,
         }
     }
 
     /// [`PreparedZone::place_covered`] of zone `z` at a point it covers: no search for a
     /// point on an ungrown polygon zone's boundary ([`PreparedZone::place_on_edge`]),
-    /// which [`cover_at`](Self::cover_at) finds again (a cell lookup and its edge block, a
+    /// which [`area_position_at`](Self::area_position_at) finds again (a cell lookup and
+    /// its edge block, a
     /// fraction of the search it saves; keeping the first answer through the caller's
     /// cover tests cost more, for every report, than this for the few that get here).
     pub(crate) fn place_covered(&self, z: ZoneRef, q: &QueryPoint) -> Placement {
         let zone = &self.zones[z.0 as usize];
         if zone.area.is_some()
             && zone.distance_m == 0.0
-            && self.cover_at(z, q.at()) == Position::Boundary
+            && self.area_position_at(z, q.at()) == Position::Boundary
         {
             return zone.place_on_edge(0.0);
         }
@@ -897,29 +888,22 @@ impl ZoneIndex {
     }
 
     /// Where `p` lies relative to the polygons of zone `z`, an ungrown polygon zone, from
-    /// `e`, the zone's entry in `p`'s cell: exact (the grid's answer, else the zone's own
-    /// predicate).
+    /// `e`, the zone's entry in `p`'s cell: [`entry_covers`](Self::entry_covers)'s steps,
+    /// the boundary kept apart. Inside for a cell the zone covers wholly (strictly: its
+    /// boundary meets no point of the cell's tile, see `zone_grid.rs`), else the cell's
+    /// edge block's exact answer, else the zone's own predicate.
     fn entry_position(&self, z: ZoneRef, cell: &CellHit<'_>, e: u64, p: Coord) -> Position {
-        self.grid_position(z, cell, e, p).unwrap_or_else(|| {
-            let area = self.zones[z.0 as usize].area.as_ref();
-            area.map_or(Position::Outside, |a| a.position(p))
-        })
-    }
-
-    /// Where `p` lies relative to zone `z`'s region (not grown by any extra reach) when
-    /// `e`, the zone's entry in `p`'s cell, decides it: inside for a cell the region
-    /// covers wholly (strictly: a polygon's boundary meets no point of the cell's tile,
-    /// a distance zone's is over 1 mm away; see `zone_grid.rs`), an ungrown polygon's edge
-    /// block's exact answer; `None` when neither does.
-    fn grid_position(&self, z: ZoneRef, cell: &CellHit<'_>, e: u64, p: Coord) -> Option<Position> {
         if !entry_is_exact(e) {
-            return Some(Position::Inside);
+            return Position::Inside;
         }
         let block = entry_block(e);
-        if block == 0 {
-            return None;
+        if block != 0
+            && let Some(at) = self.grid.block_position(z.0, block, cell, p)
+        {
+            return at;
         }
-        self.grid.block_position(z.0, block, cell, p)
+        let area = self.zones[z.0 as usize].area.as_ref();
+        area.map_or(Position::Outside, |a| a.position(p))
     }
 
     pub(crate) fn zone(&self, z: ZoneRef) -> &PreparedZone {
