@@ -859,9 +859,9 @@ impl ZoneIndex {
     /// [`PreparedZone::place_covered`] of zone `z` at a point it covers: no search for a
     /// point on an ungrown polygon zone's boundary ([`PreparedZone::place_on_edge`]),
     /// which [`area_position_at`](Self::area_position_at) finds again (a cell lookup and
-    /// its edge block, a
-    /// fraction of the search it saves; keeping the first answer through the caller's
-    /// cover tests cost more, for every report, than this for the few that get here).
+    /// its edge block, a fraction of the search it saves; keeping the first answer
+    /// through the caller's cover tests cost more, for every report, than this for the
+    /// few that get here).
     pub(crate) fn place_covered(&self, z: ZoneRef, q: &QueryPoint) -> Placement {
         let zone = &self.zones[z.0 as usize];
         if zone.area.is_some()
