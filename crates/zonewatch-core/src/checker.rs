@@ -622,7 +622,7 @@ impl Checker {
         // s = −(largest edge distance among covering zones); ties go to the first in
         // zone-id order.
         let (zone, edge) = covering
-            .map(|z| (z, self.index.zone(z).place_covered(q).edge_m))
+            .map(|z| (z, self.index.place_covered(z, q).edge_m))
             .max_by(|x, y| {
                 x.1.total_cmp(&y.1)
                     .then(self.index.rank(y.0).cmp(&self.index.rank(x.0)))

@@ -14,6 +14,8 @@ use crate::zone_grid::{CellHit, GridParams, ZoneGrid, entry_block, entry_is_exac
 use crate::{Coord, Shape, Zone, ZoneRef};
 
 mod batch;
+#[cfg(test)]
+mod on_edge;
 pub use batch::{LookAhead, ZoneHits};
 
 /// Which relation a spatial join asks for.
@@ -294,31 +296,61 @@ impl PreparedZone {
         }
     }
 
+    /// [`place`](Self::place) (relative to the region grown by `extra_m`) of a point that
+    /// the exact predicate puts on the boundary of the zone's polygons, without a search.
+    ///
+    /// The boundary is the skeleton: its rings, whose pieces are straight in lon/lat like
+    /// the segments the depth search measures to (`geodesic::segment`, `Span::at`, the
+    /// lerp of the ends). A point on a ring is a point of a segment, at distance exactly
+    /// 0 from the skeleton, so the edge distance is `0 + grow`, what
+    /// [`place_covered_seeded`](Self::place_covered_seeded) gives for a distance of 0.
+    /// (The search itself returns 0 or a few nm there, the rounding of the chords it
+    /// minimises: up to 2^-32 m … 1e-8 m on the stress set's on-edge probes.)
+    fn place_on_edge(&self, extra_m: f64) -> Placement {
+        let grow = self.distance_m + extra_m;
+        Placement {
+            covered: true,
+            edge_m: 0.0 + grow,
+        }
+    }
+
     /// [`place`](Self::place) of `p` relative to the region grown by `extra_m`, when `p` is
     /// in it or within `beyond_m` outside it; `None` when it is farther out.
     #[cfg(test)]
     pub(crate) fn place_near(&self, p: Coord, extra_m: f64, beyond_m: f64) -> Option<Placement> {
         let q = QueryPoint::new(p);
-        self.place_near_with(&q, extra_m, beyond_m, |a| a.covers(p), &mut Seed::default())
+        self.place_near_with(
+            &q,
+            extra_m,
+            beyond_m,
+            |a| a.position(p),
+            &mut Seed::default(),
+        )
     }
 
-    /// [`place_near`](Self::place_near), with `area_covers(area)` answering whether the
-    /// zone's polygons cover `p` (the grid may know it without the stripes), and the depth
-    /// of a covered point searched from `seed` (a piece of the skeleton near a recent
-    /// point; updated to the nearest piece found). The same placement whatever the seed.
+    /// [`place_near`](Self::place_near), with `area_position(area)` answering where `p`
+    /// lies relative to the zone's polygons (the grid may know it without the stripes),
+    /// and the depth of a covered point searched from `seed` (a piece of the skeleton
+    /// near a recent point; updated to the nearest piece found). The same placement
+    /// whatever the seed. A point on the polygons' boundary needs no search
+    /// ([`place_on_edge`](Self::place_on_edge)).
     pub(crate) fn place_near_with(
         &self,
         q: &QueryPoint,
         extra_m: f64,
         beyond_m: f64,
-        area_covers: impl FnOnce(&Area) -> bool,
+        area_position: impl FnOnce(&Area) -> Position,
         seed: &mut Seed,
     ) -> Option<Placement> {
         if self.lower_bound_at(q, extra_m + beyond_m) > 0.0 {
             return None;
         }
-        if self.area.as_ref().is_some_and(area_covers) {
-            return Some(self.place_covered_seeded(q, extra_m, seed));
+        if let Some(area) = &self.area {
+            match area_position(area) {
+                Position::Inside => return Some(self.place_covered_seeded(q, extra_m, seed)),
+                Position::Boundary => return Some(self.place_on_edge(extra_m)),
+                Position::Outside => {}
+            }
         }
         let grow = self.distance_m + extra_m;
         let d = self.skeleton_up_to_at(q, grow + beyond_m)?;
@@ -741,6 +773,9 @@ impl ZoneIndex {
     /// [`place_near`](Self::place_near), with the cover test taken from `cover` (the
     /// zone's entry in `p`'s cell) when given, and a covered point's depth searched from
     /// `seed` (see [`PreparedZone::place_near_with`]; the same placement whatever it is).
+    /// A point the exact predicate puts on the polygons' boundary takes no search
+    /// ([`PreparedZone::place_on_edge`]): the cell's edge block says so as it decides the
+    /// cover.
     pub(crate) fn place_near_in(
         &self,
         z: ZoneRef,
@@ -756,7 +791,7 @@ impl ZoneIndex {
         let p = q.at();
         let zone = &self.zones[z.0 as usize];
         if zone.distance_m != 0.0 {
-            return zone.place_near_with(q, extra_m, beyond_m, |a| a.covers(p), seed);
+            return zone.place_near_with(q, extra_m, beyond_m, |a| a.position(p), seed);
         }
         let cell = cover.cell;
         let entry = match cover.entry {
@@ -772,8 +807,9 @@ impl ZoneIndex {
         {
             return Some(zone.place_covered_seeded(q, extra_m, seed));
         }
-        let area_covers = |_: &Area| entry.is_some_and(|e| self.entry_covers(z, cell, e, p));
-        zone.place_near_with(q, extra_m, beyond_m, area_covers, seed)
+        let area_position =
+            |_: &Area| entry.map_or(Position::Outside, |e| self.entry_position(z, cell, e, p));
+        zone.place_near_with(q, extra_m, beyond_m, area_position, seed)
     }
 
     /// Placement of `p` relative to zone `z` grown by `extra_m`, when within `beyond_m`
@@ -789,14 +825,14 @@ impl ZoneIndex {
     ) -> Option<Placement> {
         let p = q.at();
         let zone = &self.zones[z.0 as usize];
-        let area_covers = |area: &Area| {
+        let area_position = |area: &Area| {
             if zone.distance_m == 0.0 {
-                self.covers_zone(z, p)
+                self.area_position_at(z, p)
             } else {
-                area.covers(p)
+                area.position(p)
             }
         };
-        zone.place_near_with(q, extra_m, beyond_m, area_covers, seed)
+        zone.place_near_with(q, extra_m, beyond_m, area_position, seed)
     }
 
     /// Whether zone `z`'s region covers `p`: `self.zone(z).covers(p, 0.0)`, answered from
@@ -808,6 +844,33 @@ impl ZoneIndex {
             return false;
         };
         self.entry_covers(z, &cell, e, p)
+    }
+
+    /// Where `p` lies relative to the polygons of zone `z`, an ungrown polygon zone:
+    /// `Area::position`, answered from `p`'s grid cell where it can be.
+    fn area_position_at(&self, z: ZoneRef, p: Coord) -> Position {
+        let cell = self.grid.cell_at(p);
+        match cell.entries.iter().find(|&&e| entry_zone(e) == z.0) {
+            Some(&e) => self.entry_position(z, &cell, e, p),
+            None => Position::Outside,
+        }
+    }
+
+    /// [`PreparedZone::place_covered`] of zone `z` at a point it covers: no search for a
+    /// point on an ungrown polygon zone's boundary ([`PreparedZone::place_on_edge`]),
+    /// which [`area_position_at`](Self::area_position_at) finds again (a cell lookup and
+    /// its edge block, a fraction of the search it saves; keeping the first answer
+    /// through the caller's cover tests cost more, for every report, than this for the
+    /// few that get here).
+    pub(crate) fn place_covered(&self, z: ZoneRef, q: &QueryPoint) -> Placement {
+        let zone = &self.zones[z.0 as usize];
+        if zone.area.is_some()
+            && zone.distance_m == 0.0
+            && self.area_position_at(z, q.at()) == Position::Boundary
+        {
+            return zone.place_on_edge(0.0);
+        }
+        zone.place_covered(q)
     }
 
     /// Whether zone `z`'s region covers `p`, from `e`, the zone's entry in `p`'s cell.
@@ -822,6 +885,25 @@ impl ZoneIndex {
             return at != Position::Outside;
         }
         self.zones[z.0 as usize].covers(p, 0.0)
+    }
+
+    /// Where `p` lies relative to the polygons of zone `z`, an ungrown polygon zone, from
+    /// `e`, the zone's entry in `p`'s cell: [`entry_covers`](Self::entry_covers)'s steps,
+    /// the boundary kept apart. Inside for a cell the zone covers wholly (strictly: its
+    /// boundary meets no point of the cell's tile, see `zone_grid.rs`), else the cell's
+    /// edge block's exact answer, else the zone's own predicate.
+    fn entry_position(&self, z: ZoneRef, cell: &CellHit<'_>, e: u64, p: Coord) -> Position {
+        if !entry_is_exact(e) {
+            return Position::Inside;
+        }
+        let block = entry_block(e);
+        if block != 0
+            && let Some(at) = self.grid.block_position(z.0, block, cell, p)
+        {
+            return at;
+        }
+        let area = self.zones[z.0 as usize].area.as_ref();
+        area.map_or(Position::Outside, |a| a.position(p))
     }
 
     pub(crate) fn zone(&self, z: ZoneRef) -> &PreparedZone {
