@@ -764,7 +764,8 @@ impl Checker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Coord, Rule, RuleOptions, Shape, Timestamp, UnitFilter, Zone};
+    use crate::test_shapes::{report_at, rule};
+    use crate::{Coord, Rule, Shape, Timestamp, UnitFilter, Zone};
     use geo_types::{LineString, MultiPolygon, Polygon};
 
     fn area(id: &str, ring: &[(f64, f64)]) -> Zone {
@@ -786,19 +787,6 @@ mod tests {
                 centre: Coord { x, y },
                 radius_m,
             },
-        }
-    }
-
-    /// A rule of `kind` for every unit, always in force.
-    fn rule(id: &str, kind: RuleKind) -> Rule {
-        Rule {
-            id: id.into(),
-            kind,
-            from: None,
-            until: None,
-            who: UnitFilter::default(),
-            except: None,
-            options: RuleOptions::default(),
         }
     }
 
@@ -918,15 +906,7 @@ mod tests {
                         y: cy + r * angle.sin(),
                     };
                     for accuracy_m in [0.0, 30.0, 400.0, 2_500.0, 20_000.0] {
-                        let report = Report {
-                            id: "r".into(),
-                            unit_id: "u".into(),
-                            time: Timestamp::from_unix_nanos(0),
-                            position,
-                            accuracy_m,
-                            source: None,
-                            attributes: Default::default(),
-                        };
+                        let report = report_at(position, accuracy_m);
                         let expected = plain.check(&report).unwrap();
                         assert_eq!(checker.check(&report).unwrap(), expected, "{report:?}");
                         checked += 1;
@@ -984,15 +964,7 @@ mod tests {
         ];
         let checker = Checker::new(Agreement::new(zones, rules, Vec::new()).unwrap());
         let p = Coord { x: 16.8, y: 30.805 };
-        let report = Report {
-            id: "r".into(),
-            unit_id: "u".into(),
-            time: Timestamp::from_unix_nanos(0),
-            position: p,
-            accuracy_m: 0.0,
-            source: None,
-            attributes: Default::default(),
-        };
+        let report = report_at(p, 0.0);
         let found = checker.check(&report).unwrap();
         let named: Vec<(&str, &str)> = found
             .iter()
@@ -1071,15 +1043,7 @@ mod tests {
             )
             .unwrap(),
         );
-        let report = |x: f64, y: f64| Report {
-            id: "r".into(),
-            unit_id: "u".into(),
-            time: Timestamp::from_unix_nanos(0),
-            position: Coord { x, y },
-            accuracy_m: 0.0,
-            source: None,
-            attributes: Default::default(),
-        };
+        let report = |x: f64, y: f64| report_at(Coord { x, y }, 0.0);
         // A spiral walk through both zones: neighbours close, then far apart.
         let walk: Vec<Report> = (0..400)
             .map(|i| {
@@ -1404,15 +1368,7 @@ mod tests {
                 circle("far", 17.6, 31.2, 5_000.0),
             ];
             let checker = Checker::new(Agreement::new(zones, rules, units).unwrap());
-            let report = Report {
-                id: "r".into(),
-                unit_id: "u".into(),
-                time: Timestamp::from_unix_nanos(0),
-                position: Coord { x: 16.6, y: 31.2 },
-                accuracy_m: 0.0,
-                source: None,
-                attributes: Default::default(),
-            };
+            let report = report_at(Coord { x: 16.6, y: 31.2 }, 0.0);
             let got: Vec<&str> = (checker.check(&report).unwrap().iter())
                 .map(|v| checker.rule_id(v.rule))
                 .collect();
@@ -1459,15 +1415,7 @@ mod tests {
                     y: 29.99 + 0.0043 * f64::from(j),
                 };
                 for a in [500.0, 2_000.0, 4_000.0] {
-                    let report = Report {
-                        id: "r".into(),
-                        unit_id: "u".into(),
-                        time: Timestamp::from_unix_nanos(0),
-                        position: p,
-                        accuracy_m: a,
-                        source: None,
-                        attributes: Default::default(),
-                    };
+                    let report = report_at(p, a);
                     let mut want = Vec::new();
                     for k in 0..36 {
                         let (x, y) = corner(k % 6, k / 6);

@@ -1,8 +1,34 @@
-//! Shapes the unit tests of several modules build (test builds only).
+//! Shapes and values the unit tests of several modules build (test builds only).
 
 use geo_types::LineString;
 
-use crate::Coord;
+use crate::{Coord, Report, Rule, RuleKind, RuleOptions, Timestamp, UnitFilter};
+
+/// A rule of `kind` for every unit, always in force.
+pub(crate) fn rule(id: &str, kind: RuleKind) -> Rule {
+    Rule {
+        id: id.into(),
+        kind,
+        from: None,
+        until: None,
+        who: UnitFilter::default(),
+        except: None,
+        options: RuleOptions::default(),
+    }
+}
+
+/// Report "r" of unit "u" at time 0, at `position` with `accuracy_m`, no attributes.
+pub(crate) fn report_at(position: Coord, accuracy_m: f64) -> Report {
+    Report {
+        id: "r".into(),
+        unit_id: "u".into(),
+        time: Timestamp::from_unix_nanos(0),
+        position,
+        accuracy_m,
+        source: None,
+        attributes: Default::default(),
+    }
+}
 
 /// A closed star around `c`: vertex `i` of `n` at angle 2πi/n, `scale · radii[i]` degrees
 /// out, each coordinate rounded to a multiple of 1/`quantum` when given (so that vertices

@@ -15,9 +15,10 @@ use geo::kernels::{Kernel, Orientation, RobustKernel};
 use geo_types::{LineString, MultiPolygon, Polygon};
 
 use crate::geodesic::distance_to_segment_m;
+use crate::test_shapes::{report_at, rule};
 use crate::{
-    Agreement, Checker, Confidence, Coord, Report, Rule, RuleIndex, RuleKind, RuleOptions, Shape,
-    Timestamp, UnitFilter, Violation, Zone, ZoneRef,
+    Agreement, Checker, Confidence, Coord, Rule, RuleIndex, RuleKind, Shape, Violation, Zone,
+    ZoneRef,
 };
 
 fn polygon(exterior: &[(f64, f64)], holes: &[&[(f64, f64)]]) -> Polygon {
@@ -256,15 +257,6 @@ fn probes(zones: &[Zone]) -> Vec<Coord> {
 #[test]
 fn reports_on_a_zone_edge_are_placed_at_depth_zero_and_off_it_by_brute_force() {
     let zones = zones();
-    let rule = |id: &str, kind: RuleKind| Rule {
-        id: id.into(),
-        kind,
-        from: None,
-        until: None,
-        who: UnitFilter::default(),
-        except: None,
-        options: RuleOptions::default(),
-    };
     let out = |zone: &str, margin_m: f64| RuleKind::KeepOut {
         zones: vec![zone.into()],
         margin_m,
@@ -313,15 +305,7 @@ fn reports_on_a_zone_edge_are_placed_at_depth_zero_and_off_it_by_brute_force() {
             }
         }
         for a in [0.0, 3.0, 10.0, 3000.0] {
-            let report = Report {
-                id: "r".into(),
-                unit_id: "u".into(),
-                time: Timestamp::from_unix_nanos(0),
-                position: p,
-                accuracy_m: a,
-                source: None,
-                attributes: Default::default(),
-            };
+            let report = report_at(p, a);
             let got = checker.check(&report).unwrap();
             let mut want: Vec<Violation> = Vec::new();
             for &(id, z, margin) in &keep {
