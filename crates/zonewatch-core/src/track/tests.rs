@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::*;
 use crate::{
     Agreement, Checker, Confidence, Coord, Report, Rule, RuleKind, RuleOptions, Shape, Timestamp,
-    Unit, UnitAttributes, UnitFilter, Zone,
+    Unit, UnitAttributes, Zone,
 };
 
 const T0: i64 = 1_609_459_200; // 2021-01-01T00:00:00Z
@@ -29,13 +29,8 @@ fn circle(id: &str, lat: f64, radius_m: f64) -> Zone {
 
 fn rule(id: &str, kind: RuleKind, options: RuleOptions) -> Rule {
     Rule {
-        id: id.into(),
-        kind,
-        from: None,
-        until: None,
-        who: UnitFilter::default(),
-        except: None,
         options,
+        ..crate::test_shapes::rule(id, kind)
     }
 }
 
