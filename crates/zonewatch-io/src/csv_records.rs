@@ -102,6 +102,12 @@ pub(crate) trait Cells<'c> {
     fn count(&self) -> usize;
     /// Cell `i`, trimmed; empty when the row is shorter.
     fn cell(&self, i: usize) -> &'c [u8];
+    /// Cell `i` as text, trimmed, when the whole row is known to be UTF-8 (checked once
+    /// for all its cells); `None` when it is not known, and the caller checks the cell.
+    #[inline]
+    fn checked_text(&self, _i: usize) -> Option<&'c str> {
+        None
+    }
 }
 
 impl<'c, R: Read> Cells<'c> for &'c CsvRecords<R> {
@@ -115,10 +121,24 @@ impl<'c, R: Read> Cells<'c> for &'c CsvRecords<R> {
     }
 }
 
-/// Trims ASCII whitespace (space, tab, `\r`, `\n`) from both ends.
+/// Trims ASCII whitespace (space, tab, `\r`, `\n`, form feed) from both ends.
 #[inline]
 pub(crate) fn trim(b: &[u8]) -> &[u8] {
-    b.trim_ascii()
+    // Every such byte is at most b' ': a cell that starts and ends above it (nearly all)
+    // is left as it is after two compares.
+    match (b.first(), b.last()) {
+        (Some(&first), Some(&last)) if first > b' ' && last > b' ' => b,
+        _ => b.trim_ascii(),
+    }
+}
+
+/// [`trim`] for text.
+#[inline]
+pub(crate) fn trim_text(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&first), Some(&last)) if first > b' ' && last > b' ' => s,
+        _ => s.trim_ascii(),
+    }
 }
 
 /// Column names, lower-cased and trimmed.

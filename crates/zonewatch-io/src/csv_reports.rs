@@ -9,9 +9,10 @@ use crate::csv_records::{Cells, CsvRecords, Header};
 use crate::error::{InputError, Location};
 use crate::report_fields::{
     RowProblem, StringPool, check_accuracy, check_position, generated_id, parse_foreign,
-    parse_number, parse_time,
+    parse_number, parse_time_after,
 };
 use crate::report_reader::Sink;
+use crate::rfc3339::LastDay;
 
 /// Column names a longitude may have (lower case).
 pub(crate) const LON: &[&str] = &["lon", "lng", "longitude", "x"];
@@ -148,12 +149,17 @@ impl ReportColumns {
     }
 
     /// The fields of a row of `cells`, checked, its texts borrowed from the cells; the
-    /// id is `None` when there is no `report_id` column or the cell is empty.
+    /// id is `None` when there is no `report_id` column or the cell is empty. `last` is
+    /// the day of the time read before (the rows before, in order).
     ///
     /// # Errors
     /// The first problem found, in the order of the fields below (the one reported).
     #[inline]
-    pub(crate) fn fields<'c>(&self, r: &impl Cells<'c>) -> Result<RowFields<'c>, RowProblem> {
+    pub(crate) fn fields<'c>(
+        &self,
+        r: &impl Cells<'c>,
+        last: &mut LastDay,
+    ) -> Result<RowFields<'c>, RowProblem> {
         let c = self;
         if r.count() != self.width {
             let reason = format!(
@@ -167,8 +173,8 @@ impl ReportColumns {
             });
         }
         let unit_id =
-            text(r.cell(c.unit_id), "unit_id")?.ok_or_else(|| RowProblem::missing("unit_id"))?;
-        let time = parse_time(r.cell(c.time))?;
+            text(r, c.unit_id, "unit_id")?.ok_or_else(|| RowProblem::missing("unit_id"))?;
+        let time = parse_time_after(r.cell(c.time), last)?;
         let lon = parse_number(r.cell(c.lon), "lon")?;
         let lat = parse_number(r.cell(c.lat), "lat")?;
         let position = check_position(lon, lat, ("lon", "lat"))?;
@@ -203,7 +209,8 @@ impl ReportColumns {
         })
     }
 
-    /// The report in a row of `cells` on `line` of `source`.
+    /// The report in a row of `cells` on `line` of `source` (`last`: as for
+    /// [`fields`](Self::fields)).
     #[inline]
     pub(crate) fn report<'c>(
         &self,
@@ -211,9 +218,10 @@ impl ReportColumns {
         source: &str,
         line: u64,
         strings: &mut StringPool,
+        last: &mut LastDay,
     ) -> Result<Report, RowProblem> {
         // Every field checked before any string is taken from the pool.
-        let f = self.fields(r)?;
+        let f = self.fields(r, last)?;
         let mut owned = |s: &str| strings.text(s);
         Ok(Report {
             id: f
@@ -251,6 +259,7 @@ pub(crate) struct CsvReports<R: Read> {
     records: CsvRecords<R>,
     columns: ReportColumns,
     source: String,
+    last_day: LastDay,
 }
 
 impl<R: Read> CsvReports<R> {
@@ -266,6 +275,7 @@ impl<R: Read> CsvReports<R> {
             records,
             columns,
             source: source.to_string(),
+            last_day: LastDay::default(),
         })
     }
 
@@ -286,6 +296,7 @@ impl<R: Read> CsvReports<R> {
             &self.source,
             line,
             &mut StringPool::default(),
+            &mut self.last_day,
         ) {
             Ok(report) => sink.accept(report, line),
             Err(p) => sink.rejects.push(p.into_reject(&self.source, line, None)),
@@ -307,17 +318,30 @@ impl CsvReports<crate::Input> {
             records: CsvRecords::resume(input, first_line),
             columns,
             source: source.to_string(),
+            last_day: LastDay::default(),
         }
     }
 }
 
-/// A cell as text; `None` when empty.
-#[inline]
-fn text<'a>(bytes: &'a [u8], field: &'static str) -> Result<Option<&'a str>, RowProblem> {
-    if bytes.is_empty() {
-        return Ok(None);
-    }
-    std::str::from_utf8(bytes).map(Some).map_err(|e| {
+/// Cell `i` as text; `None` when empty.
+#[inline(always)]
+fn text<'c>(
+    r: &impl Cells<'c>,
+    i: usize,
+    field: &'static str,
+) -> Result<Option<&'c str>, RowProblem> {
+    let text = match r.checked_text(i) {
+        Some(text) => text,
+        None => checked_cell(r.cell(i), field)?,
+    };
+    Ok((!text.is_empty()).then_some(text))
+}
+
+/// A cell of a row not known to be UTF-8, checked on its own: the problem names the
+/// first byte that is not.
+#[inline(never)]
+fn checked_cell<'a>(bytes: &'a [u8], field: &'static str) -> Result<&'a str, RowProblem> {
+    std::str::from_utf8(bytes).map_err(|e| {
         RowProblem::new(
             field,
             format!(
@@ -329,7 +353,7 @@ fn text<'a>(bytes: &'a [u8], field: &'static str) -> Result<Option<&'a str>, Row
 }
 
 /// An optional column's cell; `None` when the column or value is absent.
-#[inline]
+#[inline(always)]
 fn optional<'c>(
     r: &impl Cells<'c>,
     column: Option<usize>,
@@ -337,6 +361,6 @@ fn optional<'c>(
 ) -> Result<Option<&'c str>, RowProblem> {
     match column {
         None => Ok(None),
-        Some(i) => text(r.cell(i), field),
+        Some(i) => text(r, i, field),
     }
 }

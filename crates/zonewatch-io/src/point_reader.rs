@@ -289,17 +289,25 @@ impl PointColumns {
         let lon = parse_number(r.cell(self.lon), "lon")?;
         let lat = parse_number(r.cell(self.lat), "lat")?;
         let position = check_position(lon, lat, ("lon", "lat"))?;
-        let cell = |c: Option<usize>| c.map(|c| r.cell(c)).filter(|f| !f.is_empty());
-        let id = match cell(self.id)
-            .map(|f| ("id", f))
-            .or_else(|| cell(self.report_id).map(|f| ("report_id", f)))
-        {
-            Some((field, f)) => PointId::Text(Cow::Borrowed(
-                std::str::from_utf8(f).map_err(|_| RowProblem::new(field, "is not valid UTF-8"))?,
-            )),
-            None => PointId::Row(row),
-        };
-        Ok((id, position))
+        Ok((self.id(r, row)?, position))
+    }
+
+    /// The row's id: the `id` cell when given, else the `report_id` cell when given, else
+    /// the row number.
+    #[inline]
+    fn id<'c>(&self, r: &impl Cells<'c>, row: u64) -> Result<PointId<'c>, RowProblem> {
+        for (column, field) in [(self.id, "id"), (self.report_id, "report_id")] {
+            let Some(i) = column else { continue };
+            let text = match r.checked_text(i) {
+                Some(text) => text,
+                None => std::str::from_utf8(r.cell(i))
+                    .map_err(|_| RowProblem::new(field, "is not valid UTF-8"))?,
+            };
+            if !text.is_empty() {
+                return Ok(PointId::Text(Cow::Borrowed(text)));
+            }
+        }
+        Ok(PointId::Row(row))
     }
 }
 

@@ -7,7 +7,7 @@ use zonewatch_core::{Coord, Report, Timestamp};
 
 use crate::Reject;
 use crate::flag::{FLAG_EXPECTED, parse_flag};
-use crate::rfc3339::parse_rfc3339;
+use crate::rfc3339::{LastDay, TimeError, parse_rfc3339_after};
 
 /// Why one row was rejected: the field (if one) and the reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,13 +53,21 @@ pub(crate) fn shown(bytes: &[u8]) -> String {
 }
 
 /// A CSV cell as a finite number, correctly rounded.
-#[inline]
+#[inline(always)]
 pub(crate) fn parse_number(bytes: &[u8], field: &'static str) -> Result<f64, RowProblem> {
+    // The plain decimals every row has, inline; the rest (and every problem) out of line.
+    match parse_plain_decimal(bytes) {
+        Some(v) => Ok(v),
+        None => parse_other_number(bytes, field),
+    }
+}
+
+/// [`parse_number`] for what is not a plain decimal: empty, an exponent, `inf`, a typo.
+#[cold]
+#[inline(never)]
+fn parse_other_number(bytes: &[u8], field: &'static str) -> Result<f64, RowProblem> {
     if bytes.is_empty() {
         return Err(RowProblem::missing(field));
-    }
-    if let Some(v) = parse_plain_decimal(bytes) {
-        return Ok(v);
     }
     match fast_float2::parse::<f64, _>(bytes) {
         Ok(v) if v.is_finite() => Ok(v),
@@ -91,12 +99,94 @@ const PLAIN_DIGITS: usize = 15;
 /// exact as `f64`, so the one IEEE division rounds the decimal correctly — the value
 /// fast-float2 gives (Clinger's fast path, which it takes too), without its generic
 /// checks. The tests compare the two bit for bit.
-#[inline]
+#[inline(always)]
 fn parse_plain_decimal(bytes: &[u8]) -> Option<f64> {
     let (negative, text) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
     };
+    let (m, scale) = match eight_byte_decimal(text) {
+        Some(found) => found,
+        None => short_decimal(text)?,
+    };
+    let v = m as f64 / EXACT_POWERS_OF_TEN[scale];
+    Some(if negative { -v } else { v })
+}
+
+/// Powers of ten up to the eighth, as integers.
+const POWERS_OF_TEN: [u64; 9] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
+
+/// [`parse_plain_decimal`]'s digits `m` and scale `k` (the value is `m / 10^k`) for the
+/// way coordinates are written: 8 to 16 bytes, 1 to 7 digits, `.`, 1 to 8 digits. Read
+/// as two (overlapping) words, the first and last eight bytes, with no loop over the
+/// digits: a digit at a time was ~15 instructions. `None` for any other text, which
+/// [`short_decimal`] then reads (or refuses).
+#[inline(always)]
+fn eight_byte_decimal(text: &[u8]) -> Option<(u64, usize)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    let n = text.len();
+    let first = u64::from_le_bytes(text.get(..8)?.try_into().ok()?);
+    let last = u64::from_le_bytes(text.get(n - 8..)?.try_into().ok()?);
+    // The first `.`: the lowest marked byte of a zero-byte test (marks above it may be
+    // false; the lowest never is). None in the first eight bytes is for `short_decimal`.
+    let x = first ^ (ONES * u64::from(b'.'));
+    let dots = x.wrapping_sub(ONES) & !x & (ONES << 7);
+    let whole = (dots.trailing_zeros() / 8) as usize;
+    let scale = n.wrapping_sub(whole + 1);
+    if whole == 0 || whole == 8 || !(1..=8).contains(&scale) {
+        return None;
+    }
+    // The digits moved to the high end of a word (the low bytes are the leading digits,
+    // in little-endian order), the bytes before them made '0': the whole part and the
+    // fraction in one word when they fit, as coordinates with six decimals do.
+    let keep_fraction = u64::MAX << (8 * (8 - scale));
+    let fraction = last & keep_fraction;
+    if whole + scale <= 8 {
+        let keep = u64::MAX << (8 * (8 - whole - scale));
+        let digits = fraction | ((first << (8 * (8 - whole))) >> (8 * scale)) | (ZEROS & !keep);
+        return Some((eight_digits(digits)?, scale));
+    }
+    let whole_digits = (first << (8 * (8 - whole))) | (ZEROS >> (8 * whole));
+    let fraction_digits = fraction | (ZEROS & !keep_fraction);
+    let m = eight_digits(whole_digits)? * POWERS_OF_TEN[scale] + eight_digits(fraction_digits)?;
+    Some((m, scale))
+}
+
+/// Eight ASCII digits, the first in the low byte, as their value; `None` unless every
+/// byte is a digit.
+#[inline(always)]
+fn eight_digits(x: u64) -> Option<u64> {
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    // Each byte's high nibble, and that of the byte plus 6, both 3: a digit (from ':'
+    // on, adding 6 carries into the high nibble). No carry crosses bytes: a byte above
+    // 0xF9 has a high nibble that is not 3 anyway.
+    let nibbles = (x & HIGH) | ((x.wrapping_add(0x0606_0606_0606_0606) & HIGH) >> 4);
+    if nibbles != 0x3333_3333_3333_3333 {
+        return None;
+    }
+    // Pairs, then fours, then all eight: each step's lanes hold at most 99, 9999,
+    // 99 999 999, so no lane spills into the next.
+    let v = x - ZEROS;
+    let v = (v * 10 + (v >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v * 100 + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    Some((v * 10_000 + (v >> 32)) & 0xFFFF_FFFF)
+}
+
+/// [`parse_plain_decimal`]'s digits and scale for any plain decimal, a digit at a time.
+#[inline(always)]
+fn short_decimal(text: &[u8]) -> Option<(u64, usize)> {
     let digit = |b: u8| b.wrapping_sub(b'0');
     let mut m = 0u64;
     let mut i = 0;
@@ -127,26 +217,32 @@ fn parse_plain_decimal(bytes: &[u8]) -> Option<f64> {
     if whole + scale > PLAIN_DIGITS {
         return None;
     }
-    let v = m as f64 / EXACT_POWERS_OF_TEN[scale];
-    Some(if negative { -v } else { v })
+    Some((m, scale))
 }
 
 /// Longitude and latitude in range, or a problem naming the field out of range (and
 /// suggesting a swap when the swapped pair would be in range).
-#[inline]
+#[inline(always)]
 pub(crate) fn check_position(
     lon: f64,
     lat: f64,
     fields: (&'static str, &'static str),
 ) -> Result<Coord, RowProblem> {
-    let lon_ok = (-180.0..=180.0).contains(&lon);
-    let lat_ok = (-90.0..=90.0).contains(&lat);
-    if lon_ok && lat_ok {
-        return Ok(Coord { x: lon, y: lat });
+    if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) {
+        Ok(Coord { x: lon, y: lat })
+    } else {
+        Err(position_problem(lon, lat, fields))
     }
+}
+
+/// Why a position [`check_position`] refused is out of range.
+#[cold]
+#[inline(never)]
+fn position_problem(lon: f64, lat: f64, fields: (&'static str, &'static str)) -> RowProblem {
+    let lon_ok = (-180.0..=180.0).contains(&lon);
     let swapped = (-180.0..=180.0).contains(&lat) && (-90.0..=90.0).contains(&lon);
     let hint = if swapped { " (lon/lat swapped?)" } else { "" };
-    Err(if !lon_ok {
+    if !lon_ok {
         RowProblem::new(
             fields.0,
             format!("longitude {lon} is outside [-180, 180]{hint}"),
@@ -156,29 +252,52 @@ pub(crate) fn check_position(
             fields.1,
             format!("latitude {lat} is outside [-90, 90]{hint}"),
         )
-    })
+    }
 }
 
 /// An accuracy radius: finite and ≥ 0.
-#[inline]
+#[inline(always)]
 pub(crate) fn check_accuracy(v: f64) -> Result<f64, RowProblem> {
     if v.is_finite() && v >= 0.0 {
         Ok(v)
     } else {
-        Err(RowProblem::new(
-            "accuracy_m",
-            format!("must be a finite number ≥ 0, not {v}"),
-        ))
+        Err(accuracy_problem(v))
     }
+}
+
+#[cold]
+#[inline(never)]
+fn accuracy_problem(v: f64) -> RowProblem {
+    RowProblem::new(
+        "accuracy_m",
+        format!("must be a finite number ≥ 0, not {v}"),
+    )
 }
 
 /// A strict RFC 3339 time with an offset, in UTC.
 #[inline]
 pub(crate) fn parse_time(bytes: &[u8]) -> Result<Timestamp, RowProblem> {
-    if bytes.is_empty() {
-        return Err(RowProblem::missing("time"));
+    parse_time_after(bytes, &mut LastDay::default())
+}
+
+/// [`parse_time`] for one of a run of times (the rows of a file), `last` the day read
+/// last (see [`LastDay`]).
+#[inline(always)]
+pub(crate) fn parse_time_after(bytes: &[u8], last: &mut LastDay) -> Result<Timestamp, RowProblem> {
+    match parse_rfc3339_after(bytes, last) {
+        Ok(t) => Ok(t),
+        Err(e) => Err(time_problem(bytes, e)),
     }
-    parse_rfc3339(bytes).map_err(|e| RowProblem::new("time", format!("{} {e}", shown(bytes))))
+}
+
+/// Why [`parse_time`] refused `bytes`.
+#[cold]
+#[inline(never)]
+fn time_problem(bytes: &[u8], e: TimeError) -> RowProblem {
+    if bytes.is_empty() {
+        return RowProblem::missing("time");
+    }
+    RowProblem::new("time", format!("{} {e}", shown(bytes)))
 }
 
 /// A foreign flag; empty is absent.
@@ -381,7 +500,82 @@ mod tests {
         }
     }
 
+    #[test]
+    fn coordinates_with_any_one_byte_changed_read_as_fast_float_reads_them() {
+        // Every byte value at every place of the lengths the word reader takes (8 to 16
+        // bytes, the dot anywhere in the first eight), and just outside them.
+        for text in [
+            "16.561455",
+            "-18.3250591",
+            "1.2345678",
+            "1234567.8",
+            "1234567.12345678",
+            "12345678.1",
+            "1.23456789",
+            "0.000000",
+            "9999999.99999999",
+        ] {
+            for at in 0..text.len() {
+                for b in 0..=255u8 {
+                    let mut bytes = text.as_bytes().to_vec();
+                    bytes[at] = b;
+                    assert_eq!(bits(&bytes), by_fast_float(&bytes), "{:?}", shown(&bytes));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn eight_byte_decimals_are_whole_then_fraction_digits() {
+        assert_eq!(eight_byte_decimal(b"16.561455"), Some((16_561_455, 6)));
+        assert_eq!(eight_byte_decimal(b"1.2345678"), Some((12_345_678, 7)));
+        assert_eq!(
+            eight_byte_decimal(b"1234567.12345678"),
+            Some((123_456_712_345_678, 8))
+        );
+        assert_eq!(eight_byte_decimal(b"0000000.0"), Some((0, 1)));
+        // Not the word reader's: short, no dot in the first eight, more than eight
+        // decimals, a dot first or last, two dots.
+        for text in [
+            "1.23456",
+            "12345678.1",
+            "123456789",
+            "1.234567891",
+            ".1234567",
+            "1234567.",
+            "1.2.3456",
+            "1.23456+8",
+        ] {
+            assert_eq!(eight_byte_decimal(text.as_bytes()), None, "{text}");
+        }
+        assert_eq!(
+            eight_digits(u64::from_le_bytes(*b"01234567")),
+            Some(1_234_567)
+        );
+        assert_eq!(
+            eight_digits(u64::from_le_bytes(*b"99999999")),
+            Some(99_999_999)
+        );
+        assert_eq!(eight_digits(u64::from_le_bytes(*b"0123456:")), None);
+        assert_eq!(eight_digits(u64::from_le_bytes(*b"/1234567")), None);
+    }
+
     proptest::proptest! {
+        #[test]
+        fn random_coordinates_read_as_std_reads_them(
+            negative: bool,
+            whole in "[0-9]{1,8}",
+            fraction in "[0-9]{1,9}",
+        ) {
+            let text = format!("{}{whole}.{fraction}", if negative { "-" } else { "" });
+            let want: f64 = text.parse().unwrap();
+            proptest::prop_assert_eq!(
+                parse_number(text.as_bytes(), "lon").map(f64::to_bits),
+                Ok(want.to_bits()),
+                "{}", text
+            );
+        }
+
         #[test]
         fn random_bytes_read_as_fast_float_reads_them(
             text in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..24),

@@ -381,6 +381,28 @@ fn inputs() -> Vec<(String, Vec<u8>, ReportFormat)> {
     let mut bad = b"report_id,unit_id,time,lon,lat\nr1,U\xff,2021-01-23T00:00:00Z,1,2\nr\xfe,U,2021-01-23T00:00:00Z,1,2\n".to_vec();
     bad.extend_from_slice(b"r3,U,2021-01-23T00:00:00Z,1,2");
     all.push(("csv not UTF-8".into(), bad, ReportFormat::Csv));
+    // Lines that are UTF-8 (some not ASCII) about lines that are not, the bad bytes in a
+    // text the reader takes, in a number, and in a column it ignores: each line's
+    // problem, or none, as the careful reader finds it.
+    let mut mixed = b"report_id,unit_id,time,lon,lat,source,notes\n".to_vec();
+    for (i, line) in [
+        &b"r\xc3\xa9,U\xd8\xb3,2021-01-23T00:00:00Z,1,2,uav,fine"[..],
+        b"r2,U,2021-01-23T00:00:00Z,1,2,s\xe9,x",
+        b"r3,U,2021-01-23T00:00:00Z,1\xff,2,uav,x",
+        b"r4,U,2021-01-23T00:00:00Z,1,2,uav,caf\xe9",
+        b"r5,\xf0\x9f\x98,2021-01-23T00:00:00Z,1,2,uav,x",
+        b"\xed\xa0\x80,U,2021-01-23T00:00:00Z,1,2,uav,x",
+        b"r7,\xe2\x82\xac\xe2\x82\xac,2021-01-23T00:00:00Z,1,2,\xf0\x9f\x98\x80,x",
+    ]
+    .iter()
+    .enumerate()
+    {
+        for _ in 0..i + 1 {
+            mixed.extend_from_slice(line);
+            mixed.push(b'\n');
+        }
+    }
+    all.push(("csv partly UTF-8".into(), mixed, ReportFormat::Csv));
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/hostile");
     for (dir, format) in [
         ("reports_csv", ReportFormat::Csv),
