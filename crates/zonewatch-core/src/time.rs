@@ -63,34 +63,32 @@ impl fmt::Display for Timestamp {
 }
 
 impl Timestamp {
-    /// Appends the text [`Display`](fmt::Display) writes (RFC 3339 in UTC) to `out`,
-    /// without the formatter's machinery (an output row formats one time each).
-    pub fn push_rfc3339(self, out: &mut String) {
+    /// Appends the text [`Display`](fmt::Display) writes (RFC 3339 in UTC) to `out`, as
+    /// bytes, without the formatter's machinery: an output row formats one time each, into
+    /// a byte buffer.
+    pub fn push_rfc3339(self, out: &mut Vec<u8>) {
         match self.rfc3339_digits() {
-            Some((buf, n)) => out.push_str(std::str::from_utf8(&buf[..n]).expect("ASCII digits")),
-            None => {
-                use std::fmt::Write as _;
-                let _ = write!(out, "{self}");
-            }
+            // The common case, whole seconds, as a copy of a known length.
+            Some((buf, 20)) => out.extend_from_slice(&buf[..20]),
+            Some((buf, n)) => out.extend_from_slice(&buf[..n]),
+            None => out.extend_from_slice(self.to_string().as_bytes()),
         }
     }
 
     /// The RFC 3339 text of an instant of a 4-digit year, in a buffer; `None` for the
     /// others, which go the general way.
     fn rfc3339_digits(self) -> Option<([u8; 30], usize)> {
-        let secs = self.0.div_euclid(1_000_000_000);
-        let nanos = self.0.rem_euclid(1_000_000_000) as u32;
-        let days = secs.div_euclid(86_400);
-        let sod = secs.rem_euclid(86_400) as u32;
-        let (y, m, d) = civil_from_days(days);
+        let days = self.0.div_euclid(NANOS_PER_DAY);
+        let of_day = self.0.rem_euclid(NANOS_PER_DAY) as u64;
+        let sod = (of_day / 1_000_000_000) as u32;
+        let nanos = (of_day % 1_000_000_000) as u32;
         // "YYYY-MM-DDTHH:MM:SS" + ".nnnnnnnnn" + "Z"; years of the range are 4 digits
-        // (others, which no `Timestamp` of the io crate has, go the general way).
-        let y = u32::try_from(y).ok().filter(|&y| y <= 9999)?;
+        // (others, which no `Timestamp` has, go the general way).
+        let (y, m, d) = civil_from_days_0000_9999(days)?;
         let mut buf = [0u8; 30];
-        // Two digits and a separator at `at` (constant divisors: multiplications).
+        // Two digits and a separator at `at`.
         let mut two = |at: usize, v: u32, sep: u8| {
-            buf[at] = b'0' + (v / 10) as u8;
-            buf[at + 1] = b'0' + (v % 10) as u8;
+            buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[v as usize]);
             buf[at + 2] = sep;
         };
         two(0, y / 100, 0);
@@ -151,6 +149,53 @@ fn decimal_trailing_zeros(mut v: u32) -> u32 {
     zeros
 }
 
+/// `"00"` to `"99"`: two digits at a time.
+const DIGIT_PAIRS: [[u8; 2]; 100] = {
+    let mut pairs = [[0; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        pairs[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    pairs
+};
+
+/// Days since 1970-01-01 of 0000-03-01 (the start of year 0 in a calendar whose years
+/// begin in March, so that the leap day ends a year).
+const DAYS_BEFORE_EPOCH: i64 = 719_468;
+
+/// 9999-12-31 in days since 0000-03-01.
+const LAST_DAY_OF_9999: u32 = 3_652_364;
+
+/// Days since 1970-01-01 → (year, month, day) when the year is 0000 to 9999, else
+/// `None` (January and February of year 0 too: they go the general way). The same dates
+/// as [`civil_from_days`] (the test compares every day from 0000-03-01 to 9999-12-31), in 32-bit arithmetic with no division by a variable: Neri
+/// and Schneider's algorithm ("Euclidean affine functions and their application to
+/// calendar algorithms", 2022, fig. 12), the year counted from March.
+fn civil_from_days_0000_9999(z: i64) -> Option<(u32, u32, u32)> {
+    // Days since 0000-03-01, up to 9999-12-31 (day 3_652_364; the 32-bit arithmetic
+    // holds up to 2^30).
+    let n = u32::try_from(z + DAYS_BEFORE_EPOCH)
+        .ok()
+        .filter(|&n| n <= LAST_DAY_OF_9999)?;
+    // Century and day of the century.
+    let n1 = 4 * n + 3;
+    let century = n1 / 146_097;
+    let of_century = n1 % 146_097 / 4;
+    // Year of the century and day of the year (from March 1st).
+    let p2 = 2_939_745 * u64::from(4 * of_century + 3);
+    let year_of_century = (p2 >> 32) as u32;
+    let of_year = (p2 as u32) / 2_939_745 / 4;
+    // Month (March = 3 … February = 14) and day.
+    let n3 = 2_141 * of_year + 197_913;
+    let (month, day) = (n3 >> 16, (n3 & 0xFFFF) / 2_141 + 1);
+    // January and February belong to the next civil year.
+    let january = of_year >= 306;
+    let year = 100 * century + year_of_century + u32::from(january);
+    let month = if january { month - 12 } else { month };
+    Some((year, month, day))
+}
+
 /// Days since 1970-01-01 → proleptic Gregorian (year, month, day).
 /// Howard Hinnant's `civil_from_days`, exact for the whole i64 range used here.
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
@@ -170,31 +215,75 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 mod tests {
     use super::*;
 
-    /// `push_rfc3339` appends what `Display` writes, whatever the instant.
+    /// `Display`'s general path: Hinnant's `civil_from_days` and the formatter's padded
+    /// integers, the oracle of the fast path.
+    struct General(Timestamp);
+
+    impl fmt::Display for General {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.fmt_general(f)
+        }
+    }
+
+    fn pushed(t: Timestamp) -> String {
+        let mut out = b">".to_vec();
+        t.push_rfc3339(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// `push_rfc3339` and `Display` write what the general path writes, whatever the
+    /// instant.
     #[test]
-    fn pushed_times_are_the_displayed_ones() {
+    fn pushed_times_are_the_general_ones() {
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut out = String::new();
         for k in 0..100_000 {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            let nanos = match k % 3 {
+            let nanos = match k % 4 {
                 0 => x as i64,
                 1 => (x as i64 >> 31) * 1_000_000_000,
-                _ => (x as i64 >> 24) * 1_000_000 + (x % 1000) as i64,
+                2 => (x as i64 >> 24) * 1_000_000 + (x % 1000) as i64,
+                // Within 2.5 s of a midnight, over ±179 years.
+                _ => (x as i64 >> 47) * NANOS_PER_DAY + (x % 5_000_000_001) as i64 - 2_500_000_000,
             };
             let t = Timestamp::from_unix_nanos(nanos);
-            out.clear();
-            out.push('>');
-            t.push_rfc3339(&mut out);
-            assert_eq!(out, format!(">{t}"), "{nanos}");
+            let general = General(t).to_string();
+            assert_eq!(pushed(t), format!(">{general}"), "{nanos}");
+            assert_eq!(t.to_string(), general, "{nanos}");
         }
-        for nanos in [i64::MIN, i64::MAX, 0, -1] {
+        for nanos in [
+            i64::MIN,
+            i64::MAX,
+            0,
+            -1,
+            1,
+            NANOS_PER_DAY - 1,
+            -NANOS_PER_DAY,
+        ] {
             let t = Timestamp::from_unix_nanos(nanos);
-            out.clear();
-            t.push_rfc3339(&mut out);
-            assert_eq!(out, t.to_string());
+            assert_eq!(pushed(t), format!(">{}", General(t)));
+        }
+    }
+
+    /// The fast calendar gives Hinnant's dates for every day of the years 0000 to 9999
+    /// it takes, and leaves the others (year 0's January and February, 10000 on) to the
+    /// general way.
+    #[test]
+    fn fast_dates_are_hinnants_for_every_day() {
+        let first = -DAYS_BEFORE_EPOCH; // 0000-03-01
+        assert_eq!(civil_from_days(first), (0, 3, 1));
+        assert_eq!(civil_from_days_0000_9999(first - 1), None);
+        let last = first + i64::from(LAST_DAY_OF_9999);
+        assert_eq!(civil_from_days(last), (9999, 12, 31));
+        assert_eq!(civil_from_days_0000_9999(last + 1), None);
+        for z in first..=last {
+            let (y, m, d) = civil_from_days(z);
+            assert_eq!(
+                civil_from_days_0000_9999(z),
+                Some((y as u32, m, d)),
+                "day {z}"
+            );
         }
     }
 
@@ -214,6 +303,29 @@ mod tests {
         assert_eq!(
             Timestamp::from_unix_nanos(-1_000_000_000).to_string(),
             "1969-12-31T23:59:59Z"
+        );
+        // The ends of the range: i64::MIN and i64::MAX nanoseconds (jiff's
+        // `Timestamp::from_nanosecond` writes the same).
+        assert_eq!(
+            pushed(Timestamp::from_unix_nanos(i64::MIN)),
+            ">1677-09-21T00:12:43.145224192Z"
+        );
+        assert_eq!(
+            pushed(Timestamp::from_unix_nanos(i64::MAX)),
+            ">2262-04-11T23:47:16.854775807Z"
+        );
+        // 2000-03-01 (a 400-year leap day before it): 951868800 s; 2100-03-01 (no leap
+        // day before it): 4107542400 s; 1900-02-28T23:59:59.999999999Z: -2203891200 s less
+        // 1 ns.
+        for (secs, text) in [
+            (951_868_800, ">2000-03-01T00:00:00Z"),
+            (4_107_542_400, ">2100-03-01T00:00:00Z"),
+        ] {
+            assert_eq!(pushed(Timestamp::from_unix_seconds(secs).unwrap()), text);
+        }
+        assert_eq!(
+            pushed(Timestamp::from_unix_nanos(-2_203_891_200_000_000_001)),
+            ">1900-02-28T23:59:59.999999999Z"
         );
     }
 }

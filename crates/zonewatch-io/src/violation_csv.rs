@@ -4,12 +4,11 @@ use std::io::{self, BufWriter, Write};
 
 use crate::csv_out::{push_cell, push_row};
 
-use crate::violation_writer::{Scratch, VIOLATION_COLUMNS, ViolationRow};
+use crate::violation_writer::{VIOLATION_COLUMNS, ViolationRow, push_coordinate, push_depth};
 
 /// A CSV sink, quoting as the `csv` crate does.
 pub(crate) struct ViolationCsv<W: Write> {
     out: BufWriter<W>,
-    row: Vec<u8>,
 }
 
 impl<W: Write> ViolationCsv<W> {
@@ -18,16 +17,7 @@ impl<W: Write> ViolationCsv<W> {
         let mut header = Vec::new();
         push_row(&mut header, &VIOLATION_COLUMNS.map(str::as_bytes));
         out.write_all(&header)?;
-        Ok(ViolationCsv {
-            out,
-            row: Vec::new(),
-        })
-    }
-
-    pub(crate) fn write(&mut self, row: &ViolationRow<'_>, s: &Scratch) -> io::Result<()> {
-        self.row.clear();
-        format_row(&mut self.row, row, s);
-        self.out.write_all(&self.row)
+        Ok(ViolationCsv { out })
     }
 
     /// Writes rows formatted by [`format_row`].
@@ -42,24 +32,29 @@ impl<W: Write> ViolationCsv<W> {
 
 /// Appends one violation row. The ids are quoted where they need it; the other cells
 /// never do (digits, signs, `.`, `:`, `T`, `Z`, and the fixed names of kinds and
-/// confidences), so they are copied without the scan.
+/// confidences), so they are written without the scan; a number that is not finite is an
+/// empty cell.
 #[inline]
-pub(crate) fn format_row(out: &mut Vec<u8>, row: &ViolationRow<'_>, s: &Scratch) {
+pub(crate) fn format_row(out: &mut Vec<u8>, row: &ViolationRow<'_>) {
     push_cell(out, row.report_id.as_bytes());
     out.push(b',');
     push_cell(out, row.unit_id.as_bytes());
-    for plain in [&s.time, &s.lon, &s.lat] {
-        out.push(b',');
-        out.extend_from_slice(plain.as_bytes());
-    }
+    out.push(b',');
+    row.time.push_rfc3339(out);
+    out.push(b',');
+    push_coordinate(out, row.lon);
+    out.push(b',');
+    push_coordinate(out, row.lat);
     out.push(b',');
     push_cell(out, row.rule_id.as_bytes());
     out.push(b',');
     push_cell(out, row.zone_id.as_bytes());
-    for plain in [row.kind, row.confidence.name(), &s.depth] {
+    for plain in [row.kind, row.confidence.name()] {
         out.push(b',');
         out.extend_from_slice(plain.as_bytes());
     }
+    out.push(b',');
+    push_depth(out, row.depth_m);
     out.push(b'\n');
 }
 

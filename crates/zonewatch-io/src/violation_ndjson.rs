@@ -3,8 +3,8 @@
 
 use std::io::{self, BufWriter, Write};
 
-use crate::violation_geojson::write_feature;
-use crate::violation_writer::{Scratch, ViolationRow};
+use crate::violation_geojson::push_feature;
+use crate::violation_writer::ViolationRow;
 
 /// A one-feature-per-line sink.
 pub(crate) struct ViolationNdJson<W: Write> {
@@ -16,11 +16,6 @@ impl<W: Write> ViolationNdJson<W> {
         ViolationNdJson {
             out: BufWriter::with_capacity(1 << 16, w),
         }
-    }
-
-    pub(crate) fn write(&mut self, row: &ViolationRow<'_>, s: &Scratch) -> io::Result<()> {
-        write_feature(&mut self.out, row, s)?;
-        self.out.write_all(b"\n")
     }
 
     /// Writes rows formatted by [`format_row`].
@@ -35,8 +30,7 @@ impl<W: Write> ViolationNdJson<W> {
 
 /// Appends one violation as a line.
 #[inline]
-pub(crate) fn format_row(out: &mut Vec<u8>, row: &ViolationRow<'_>, s: &Scratch) {
-    // Writing to a Vec cannot fail.
-    let _ = write_feature(out, row, s);
+pub(crate) fn format_row(out: &mut Vec<u8>, row: &ViolationRow<'_>) {
+    push_feature(out, row);
     out.push(b'\n');
 }

@@ -11,6 +11,8 @@ use crate::violation_csv::ViolationCsv;
 use crate::violation_geojson::ViolationGeoJson;
 use crate::violation_ndjson::ViolationNdJson;
 
+mod decimal_text;
+
 /// The columns of every violation output, in order.
 pub const VIOLATION_COLUMNS: [&str; 10] = [
     "report_id",
@@ -125,7 +127,6 @@ impl<'a> ViolationRow<'a> {
 pub struct ViolationRows {
     format: OutputFormat,
     bytes: Vec<u8>,
-    scratch: Scratch,
 }
 
 impl ViolationRows {
@@ -134,7 +135,6 @@ impl ViolationRows {
         ViolationRows {
             format,
             bytes: Vec::new(),
-            scratch: Scratch::default(),
         }
     }
 
@@ -146,15 +146,11 @@ impl ViolationRows {
         names: &N,
     ) {
         let row = ViolationRow::new(report.into(), violation, names);
-        self.scratch.format(&row);
+        let out = &mut self.bytes;
         match self.format {
-            OutputFormat::NdJson => {
-                crate::violation_ndjson::format_row(&mut self.bytes, &row, &self.scratch)
-            }
-            OutputFormat::GeoJson => {
-                crate::violation_geojson::format_row(&mut self.bytes, &row, &self.scratch)
-            }
-            _ => crate::violation_csv::format_row(&mut self.bytes, &row, &self.scratch),
+            OutputFormat::NdJson => crate::violation_ndjson::format_row(out, &row),
+            OutputFormat::GeoJson => crate::violation_geojson::format_row(out, &row),
+            _ => crate::violation_csv::format_row(out, &row),
         }
     }
 
@@ -169,150 +165,48 @@ impl ViolationRows {
     }
 }
 
-/// Number formatting into reused buffers: no allocation per row.
-#[derive(Default)]
-pub(crate) struct Scratch {
-    pub(crate) time: String,
-    pub(crate) lon: String,
-    pub(crate) lat: String,
-    pub(crate) depth: String,
+/// Appends `v` as the shortest text that reads back as the same `f64` (Rust's `{}`), or
+/// nothing when it is not finite (an empty CSV cell; the JSON sinks write `null`):
+/// `false` then.
+#[inline]
+pub(crate) fn push_coordinate(out: &mut Vec<u8>, v: f64) -> bool {
+    let finite = v.is_finite();
+    if finite {
+        decimal_text::push_shortest(out, v);
+    }
+    finite
 }
 
-impl Scratch {
-    /// Formats the row's numbers: time as RFC 3339 UTC, lon/lat as the shortest text that
-    /// reads back as the same f64 (Rust's `{}`), depth with 2 decimals (`-0.00` is written
-    /// `0.00`). A non-finite number is left empty (CSV) — the JSON sinks write `null`.
-    pub(crate) fn format(&mut self, row: &ViolationRow<'_>) {
-        self.time.clear();
-        row.time.push_rfc3339(&mut self.time);
-        for (buf, v) in [(&mut self.lon, row.lon), (&mut self.lat, row.lat)] {
-            buf.clear();
-            if v.is_finite() {
-                push_shortest(buf, v);
-            }
-        }
-        self.depth.clear();
-        if row.depth_m.is_finite() {
-            push_centimetres(&mut self.depth, row.depth_m);
-        }
+/// Appends `depth_m` with 2 decimals (`-0.00` is written `0.00`), or nothing when it is
+/// not finite: `false` then (see [`push_coordinate`]).
+#[inline]
+pub(crate) fn push_depth(out: &mut Vec<u8>, depth_m: f64) -> bool {
+    let finite = depth_m.is_finite();
+    if finite {
+        decimal_text::push_centimetres(out, depth_m);
     }
-}
-
-/// Powers of ten that are exact as `f64`, up to 10^15.
-const EXACT_POWERS_OF_TEN: [f64; 16] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-];
-
-/// Appends finite `v` as `{v}` writes it: the shortest decimal that reads back as `v`,
-/// without an exponent.
-///
-/// Most coordinates take a short way. When `v` reads back from a decimal of at most 15
-/// significant digits, that decimal is the shortest one, and the only one of at most 15
-/// digits (two such decimals never round to the same `f64`); rounded to 15 significant
-/// digits, `v` is that decimal followed by zeros. So: `m`, `|v|` scaled by `10^s` to 15
-/// digits and rounded (the scaled product is within 1/4 of the integer then: one
-/// rounding of a value below 2^50), less its trailing zeros, is the decimal — exactly
-/// when `m / 10^s` is `v` again (one IEEE division of exact operands, as reading
-/// `m·10^-s` rounds it). Anything else (16 or 17 digits, |v| ≥ 10^15, or more digits
-/// below 1 than 15 places hold) goes through the formatter. The shortest-float formatter
-/// had been ~2–3 % of a check with many rows.
-fn push_shortest(out: &mut String, v: f64) {
-    use std::fmt::Write as _;
-    match shortest_decimal(v) {
-        Some((m, s)) => {
-            if v.is_sign_negative() {
-                out.push('-');
-            }
-            // The digits of m, a point before the last s (with zeros before them as
-            // needed, and a 0 before the point).
-            let (mut buf, mut at, mut rest) = ([0u8; 24], 24, m);
-            for k in 0.. {
-                if k == s && s > 0 {
-                    at -= 1;
-                    buf[at] = b'.';
-                }
-                at -= 1;
-                buf[at] = b'0' + (rest % 10) as u8;
-                rest /= 10;
-                if rest == 0 && k >= s {
-                    break;
-                }
-            }
-            out.push_str(std::str::from_utf8(&buf[at..]).expect("ASCII digits"));
-        }
-        None => {
-            let _ = write!(out, "{v}");
-        }
-    }
-}
-
-/// `(m, s)` with `|v| = m / 10^s` the shortest decimal of `|v|` when it has at most 15
-/// significant digits (see [`push_shortest`]); `None` otherwise.
-fn shortest_decimal(v: f64) -> Option<(u64, usize)> {
-    let x = v.abs();
-    // Digits before the point (0 below 1), so that x · 10^s < 10^15.
-    let whole = EXACT_POWERS_OF_TEN.iter().take_while(|&&p| p <= x).count();
-    if whole == EXACT_POWERS_OF_TEN.len() {
-        return None;
-    }
-    let mut s = 15 - whole;
-    let mut m = (x * EXACT_POWERS_OF_TEN[s] + 0.5) as u64;
-    while s > 0 && m % 10 == 0 {
-        m /= 10;
-        s -= 1;
-    }
-    (m as f64 / EXACT_POWERS_OF_TEN[s] == x).then_some((m, s))
-}
-
-/// Appends `d` (finite) with 2 decimals, as `format!("{d:.2}")` writes it (the exact
-/// value rounded), except that a value that rounds to zero is `0.00`, never `-0.00`.
-///
-/// Most depths take a short way: `x = d · 100` is within 2⁻¹⁴ of the exact product while
-/// |x| < 2⁴⁰, so when its fraction is farther than 2⁻¹² from one half, `x` rounds to the
-/// integer the exact product rounds to, and the digits are that integer's. The rest (a
-/// near-tie, a huge value) go through the formatter. Formatting 2-decimal depths had
-/// been ~2 % of a 10 M stress check.
-fn push_centimetres(out: &mut String, d: f64) {
-    use std::fmt::Write as _;
-    let x = (d * 100.0).abs();
-    // Below 2⁴⁰ the integer part and the fraction are exact, taken by hand (`fract` and
-    // `round` are calls into libm on baseline x86-64); NaN fails the first test.
-    let whole = if x < (1u64 << 40) as f64 {
-        x as u64
-    } else {
-        u64::MAX
-    };
-    let fraction = x - whole as f64;
-    if whole != u64::MAX && (fraction - 0.5).abs() > 1.0 / 4096.0 {
-        let n = whole + u64::from(fraction > 0.5);
-        if d < 0.0 && n != 0 {
-            out.push('-');
-        }
-        // The digits of n, a point before the last two, from the right.
-        let (mut buf, mut at, mut rest) = ([0u8; 24], 24, n);
-        for k in 0.. {
-            if k == 2 {
-                at -= 1;
-                buf[at] = b'.';
-            }
-            at -= 1;
-            buf[at] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            if rest == 0 && k >= 2 {
-                break;
-            }
-        }
-        out.push_str(std::str::from_utf8(&buf[at..]).expect("ASCII digits"));
-        return;
-    }
-    let d = if (d * 100.0).round() == 0.0 { 0.0 } else { d };
-    let _ = write!(out, "{d:.2}");
+    finite
 }
 
 enum Sink<W: Write> {
-    Csv(Box<ViolationCsv<W>>),
+    Csv(ViolationCsv<W>),
     GeoJson(ViolationGeoJson<W>),
     NdJson(ViolationNdJson<W>),
+}
+
+impl<W: Write> Sink<W> {
+    /// Writes rows of the sink's format; `InvalidInput` for rows of another.
+    fn append(&mut self, rows: &ViolationRows) -> io::Result<()> {
+        match (self, rows.format) {
+            (Sink::Csv(s), OutputFormat::Csv) => s.append(&rows.bytes),
+            (Sink::NdJson(s), OutputFormat::NdJson) => s.append(&rows.bytes),
+            (Sink::GeoJson(s), OutputFormat::GeoJson) => s.append(&rows.bytes),
+            _ => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "violation rows of another format",
+            )),
+        }
+    }
 }
 
 /// Writes violations as CSV (a header line, then one row per violation), a GeoJSON
@@ -350,20 +244,21 @@ enum Sink<W: Write> {
 /// ```
 pub struct ViolationWriter<W: Write> {
     sink: Sink<W>,
-    scratch: Scratch,
+    /// The row being written: formatted as [`ViolationRows`] formats, then appended.
+    row: ViolationRows,
 }
 
 impl<W: Write> ViolationWriter<W> {
     /// A writer of `format` to `w`; writes the CSV header or opens the collection.
     pub fn new(w: W, format: OutputFormat) -> io::Result<Self> {
         let sink = match format {
-            OutputFormat::Csv => Sink::Csv(Box::new(ViolationCsv::new(w)?)),
+            OutputFormat::Csv => Sink::Csv(ViolationCsv::new(w)?),
             OutputFormat::GeoJson => Sink::GeoJson(ViolationGeoJson::new(w)?),
             OutputFormat::NdJson => Sink::NdJson(ViolationNdJson::new(w)),
         };
         Ok(ViolationWriter {
             sink,
-            scratch: Scratch::default(),
+            row: ViolationRows::new(format),
         })
     }
 
@@ -375,13 +270,9 @@ impl<W: Write> ViolationWriter<W> {
         violation: &Violation,
         names: &N,
     ) -> io::Result<()> {
-        let row = ViolationRow::new(report.view(), violation, names);
-        self.scratch.format(&row);
-        match &mut self.sink {
-            Sink::Csv(s) => s.write(&row, &self.scratch),
-            Sink::GeoJson(s) => s.write(&row, &self.scratch),
-            Sink::NdJson(s) => s.write(&row, &self.scratch),
-        }
+        self.row.clear();
+        self.row.push(report, violation, names);
+        self.sink.append(&self.row)
     }
 
     /// The output format.
@@ -398,15 +289,7 @@ impl<W: Write> ViolationWriter<W> {
     /// # Errors
     /// I/O errors, and `InvalidInput` when the rows are of another format.
     pub fn append(&mut self, rows: &ViolationRows) -> io::Result<()> {
-        match (&mut self.sink, rows.format) {
-            (Sink::Csv(s), OutputFormat::Csv) => s.append(&rows.bytes),
-            (Sink::NdJson(s), OutputFormat::NdJson) => s.append(&rows.bytes),
-            (Sink::GeoJson(s), OutputFormat::GeoJson) => s.append(&rows.bytes),
-            _ => Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "violation rows of another format",
-            )),
-        }
+        self.sink.append(rows)
     }
 
     /// Closes the output (the GeoJSON collection's brackets), flushes, and returns `w`.

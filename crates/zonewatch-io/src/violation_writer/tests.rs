@@ -3,6 +3,7 @@
 //! Names come from an [`Agreement`] through [`ViolationNames`]: building a `Checker` would
 //! need the geodesic helpers, and the writer only needs the names.
 
+use super::decimal_text::{push_centimetres, push_shortest};
 use super::*;
 use zonewatch_core::{
     Confidence, Coord, Rule, RuleKind, RuleOptions, Shape, UnitAttributes, UnitFilter, Zone,
@@ -160,9 +161,19 @@ fn an_empty_run_is_still_a_valid_file() {
     assert_eq!(written(OutputFormat::NdJson, &[]), "");
 }
 
+/// A row's CSV cells, read back with the csv crate.
+fn csv_cells(row: &ViolationRow<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    crate::violation_csv::format_row(&mut out, row);
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(out.as_slice());
+    let record = r.records().next().unwrap().unwrap();
+    record.iter().map(str::to_string).collect()
+}
+
 #[test]
 fn depths_round_to_two_decimals_and_non_finite_numbers_are_null() {
-    let mut s = Scratch::default();
     let mut row = ViolationRow {
         report_id: "",
         unit_id: "",
@@ -175,23 +186,26 @@ fn depths_round_to_two_decimals_and_non_finite_numbers_are_null() {
         confidence: Confidence::Possible,
         depth_m: 2.675,
     };
-    s.format(&row);
     // 2.675 is 2.67499999999999982236431605997495353221893310546875 in f64: the exact
     // value is rounded, so down.
+    let cells = csv_cells(&row);
     assert_eq!(
-        (s.lon.as_str(), s.lat.as_str(), s.depth.as_str()),
+        (&*cells[3], &*cells[4], &*cells[9]),
         ("", "0.0000001", "2.67")
     );
     row.depth_m = -0.0;
-    s.format(&row);
-    assert_eq!(s.depth, "0.00");
+    assert_eq!(csv_cells(&row)[9], "0.00");
     row.depth_m = -12.5;
-    s.format(&row);
-    assert_eq!(s.depth, "-12.50");
+    assert_eq!(csv_cells(&row)[9], "-12.50");
+    row.depth_m = f64::INFINITY;
+    assert_eq!(csv_cells(&row)[9], "");
     let mut out = Vec::new();
-    crate::violation_geojson::write_feature(&mut out, &row, &s).unwrap();
+    crate::violation_geojson::push_feature(&mut out, &row);
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert!(v["geometry"]["coordinates"][0].is_null());
+    assert!(v["properties"]["lon"].is_null());
+    assert_eq!(v["properties"]["lat"], 1e-7);
+    assert!(v["properties"]["depth_m"].is_null());
 }
 
 #[test]
@@ -286,7 +300,6 @@ fn centimetres_by_formatter(d: f64) -> String {
 
 #[test]
 fn depths_near_half_a_centimetre_and_zero_are_written_as_the_formatter_writes_them() {
-    let mut out = String::new();
     for d in [
         0.0,
         -0.0,
@@ -311,9 +324,7 @@ fn depths_near_half_a_centimetre_and_zero_are_written_as_the_formatter_writes_th
         1e300,
         123.456,
     ] {
-        out.clear();
-        push_centimetres(&mut out, d);
-        assert_eq!(out, centimetres_by_formatter(d), "{d:e}");
+        assert_eq!(centimetres(d), centimetres_by_formatter(d), "{d:e}");
     }
 }
 
@@ -327,22 +338,27 @@ proptest::proptest! {
         cents in -1_000_000i64..1_000_000,
         ulps in -4i64..4,
     ) {
-        let mut out = String::new();
         let random = mantissa * 10f64.powi(exponent);
         let tie = (cents as f64 + 0.5) / 100.0;
         let near_tie = f64::from_bits((tie.to_bits() as i64 + ulps) as u64);
         for d in [random, tie, near_tie] {
-            out.clear();
-            push_centimetres(&mut out, d);
-            proptest::prop_assert_eq!(&out, &centimetres_by_formatter(d), "{:e}", d);
+            proptest::prop_assert_eq!(centimetres(d), centimetres_by_formatter(d), "{:e}", d);
         }
     }
 }
 
+/// `push_shortest`'s text, after a byte that must stay.
 fn shortest(v: f64) -> String {
-    let mut out = String::new();
+    let mut out = b">".to_vec();
     push_shortest(&mut out, v);
-    out
+    String::from_utf8(out).unwrap()[1..].to_string()
+}
+
+/// `push_centimetres`'s text, after a byte that must stay.
+fn centimetres(d: f64) -> String {
+    let mut out = b">".to_vec();
+    push_centimetres(&mut out, d);
+    String::from_utf8(out).unwrap()[1..].to_string()
 }
 
 #[test]
@@ -360,6 +376,13 @@ fn coordinates_are_written_as_the_formatter_writes_them_by_hand() {
         (123_456_789_012_345.0, "123456789012345"),
         (1e15, "1000000000000000"),
         (19.20384979248047, "19.20384979248047"),
+        // Trailing zeros over more than one word, none, and every digit a zero.
+        (10.5, "10.5"),
+        (-100.0, "-100"),
+        (0.5, "0.5"),
+        (1e-15, "0.000000000000001"),
+        (123_456_789.012_345_6, "123456789.0123456"),
+        (11.898544, "11.898544"),
     ] {
         assert_eq!(shortest(v), text, "{v:e}");
         assert_eq!(format!("{v}"), text, "{v:e}");
@@ -370,6 +393,10 @@ fn coordinates_are_written_as_the_formatter_writes_them_by_hand() {
         f64::MIN_POSITIVE,
         999_999_999_999_999.9,
         0.1,
+        // Rounds to 10^15 at 15 digits; one digit below 10^-15.
+        9.999_999_999_999_999,
+        1.5e-15,
+        -1e-16,
     ] {
         assert_eq!(shortest(v), format!("{v}"), "{v:e}");
     }
@@ -402,3 +429,5 @@ proptest::proptest! {
         }
     }
 }
+
+mod rows_against_oracles;
