@@ -1,6 +1,6 @@
 //! The numbers of a violation row as text, written straight into the row's bytes: lon/lat
 //! as the shortest decimal that reads back as the same `f64` (Rust's `{}`), depths with 2
-//! decimals. Most values take a short way whose digits come two at a time from a table;
+//! decimals. Most values take a short way whose digits come eight at a time from one word;
 //! the others go through the formatter. Each short way's argument is written where it is.
 
 use std::io::Write as _;
@@ -9,17 +9,6 @@ use std::io::Write as _;
 const EXACT_POWERS_OF_TEN: [f64; 16] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 ];
-
-/// `"00"` to `"99"`: two digits at a time.
-const DIGIT_PAIRS: [[u8; 2]; 100] = {
-    let mut pairs = [[0; 2]; 100];
-    let mut i = 0;
-    while i < 100 {
-        pairs[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
-        i += 1;
-    }
-    pairs
-};
 
 /// The 8 decimal digits of `v` < 10^8, zero-padded: eight lanes of one word, split by
 /// multiplications that divide every lane at once (the 4-digit halves by 100 with
@@ -167,7 +156,8 @@ pub(crate) fn push_centimetres(out: &mut Vec<u8>, d: f64) {
             text[..16].copy_from_slice(&sixteen_digits(metres));
         }
         text[16] = b'.';
-        text[17..19].copy_from_slice(&DIGIT_PAIRS[(n % 100) as usize]);
+        let cents = (n % 100) as u8;
+        text[17..19].copy_from_slice(&[b'0' + cents / 10, b'0' + cents % 10]);
         let digits = metres.checked_ilog10().map_or(1, |log| log as usize + 1);
         let from = 16 - digits;
         let cell: &[u8; 16] = text[from..from + 16].try_into().expect("16 bytes");
