@@ -322,13 +322,17 @@ impl ZoneGrid {
         let b = zr.block;
         let w = b.c1 - b.c0 + 1;
         let mut blocks = zr.blocks.iter().peekable();
-        for (i, &s) in zr.raster.iter().enumerate() {
-            if s == IN || s == EDGE {
-                let (c, r) = (b.c0 + i % w, b.r0 + i / w);
-                let block = blocks
-                    .next_if(|&&(at, _)| at as usize == i)
-                    .map(|&(_, k)| k);
-                f(r * self.nx + c, s, block);
+        // Row by row: the cell's index without a division per raster cell.
+        for (r, row) in zr.raster.chunks(w).enumerate() {
+            let first = (b.r0 + r) * self.nx + b.c0;
+            for (c, &s) in row.iter().enumerate() {
+                if s == IN || s == EDGE {
+                    let i = r * w + c;
+                    let block = blocks
+                        .next_if(|&&(at, _)| at as usize == i)
+                        .map(|&(_, k)| k);
+                    f(first + c, s, block);
+                }
             }
         }
     }
