@@ -6,10 +6,11 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::geodesic::{self, QueryPoint, Seed};
+use crate::zone_grid::CellHit;
 use crate::zone_index::{LookAhead, Placement, ZoneIndex};
 use crate::{
-    Agreement, AttributeView, Confidence, Coord, Report, ReportRef, Rule, RuleIndex, RuleKind,
-    Timestamp, Violation, ZoneRef,
+    Agreement, Confidence, Coord, Report, ReportRef, Rule, RuleIndex, RuleKind, Timestamp, Unit,
+    Violation, ZoneRef,
 };
 
 /// Why a report could not be checked. The report is rejected, counted, and reported with
@@ -71,12 +72,25 @@ impl std::hash::Hasher for UnitIdHasher {
         for c in &mut chunks {
             self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
         }
+        // The last 1–7 bytes, read in place (a copy to a padded word was a call to memcpy
+        // for every report's unit id): every byte is in the word, so ids of one length
+        // never share it (of different lengths they rarely do, and a shared hash only
+        // costs the table a comparison).
         let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(b));
-        }
+        let n = rest.len();
+        let w = match n {
+            0 => return,
+            1..=3 => {
+                let two = u64::from(rest[0]) | u64::from(rest[n / 2]) << 8;
+                two | u64::from(rest[n - 1]) << 16 | (n as u64) << 24
+            }
+            _ => {
+                let head = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+                let tail = u32::from_le_bytes([rest[n - 4], rest[n - 3], rest[n - 2], rest[n - 1]]);
+                u64::from(head) | u64::from(tail) << 32
+            }
+        };
+        self.add(w);
     }
 
     #[inline]
@@ -142,12 +156,16 @@ pub struct Checker {
     index: ZoneIndex,
     /// For each zone, the `keep_out` rules that name it, with their margins.
     keep_out_by_zone: Vec<Vec<(RuleIndex, f64)>>,
+    /// For each zone, the same rules as a mask (bit i: rule i; all bits when a rule past
+    /// the 64th names it): a zone none of whose rules apply to a report is passed over.
+    keep_out_zone_rules: Vec<u64>,
     /// The largest `keep_out` margin of any rule.
     max_margin_m: f64,
     /// While few zones are named by `keep_out` rules (up to [`FEW_KEEP_OUT`]): each one's
-    /// index box, grown by its largest margin. A report whose accuracy disc meets none of
-    /// them is within reach of no keep-out zone, and the grid is not asked.
-    keep_out_boxes: Option<Box<[(Coord, Coord)]>>,
+    /// index box, grown by its largest margin, and its rules' mask. A report whose
+    /// accuracy disc meets none of the boxes of zones with a rule that applies to it is
+    /// within reach of no keep-out zone it can break, and the grid is not asked.
+    keep_out_boxes: Option<Box<[(Coord, Coord, u64)]>>,
     /// Where a report may ask the grid: everywhere, or (no `stay_in` rule, few keep-out
     /// zones) only within reach of a keep-out box; `Some` holds the box around them all
     /// (inverted when there are none), for [`prefetch`](Self::prefetch).
@@ -173,7 +191,8 @@ pub struct Checker {
 struct Asked<'a> {
     rules: &'a [Rule],
     report: &'a ReportRef<'a>,
-    attrs: AttributeView<'a>,
+    /// The report's unit, from the units table: its attributes, under the report's own.
+    unit: Option<&'a Unit>,
     /// [`RulesInForce::at`] the report's time.
     in_force: u64,
     known: Cell<u64>,
@@ -194,7 +213,11 @@ impl Asked<'_> {
         } else {
             rule.in_force(self.report.time)
         };
-        let yes = in_force && rule.covers_unit(self.report.unit_id, self.attrs);
+        // Merged here, not for every report: most never get here.
+        let attrs = (self.unit.map(|u| u.attributes.view()))
+            .unwrap_or_default()
+            .overridden_by(self.report.attributes);
+        let yes = in_force && rule.covers_unit(self.report.unit_id, attrs);
         self.known.set(self.known.get() | bit);
         if yes {
             self.value.set(self.value.get() | bit);
@@ -255,6 +278,7 @@ impl Checker {
         let zone_pos = agreement.zone_positions();
         let zref = |id: &str| ZoneRef(zone_pos[id] as u32);
         let mut keep_out_by_zone = vec![Vec::new(); agreement.zones().len()];
+        let mut keep_out_zone_rules = vec![0u64; agreement.zones().len()];
         let mut reach = vec![0.0f64; agreement.zones().len()];
         let mut max_margin_m = 0.0f64;
         let (mut keep_out_rules, mut stay_in_rules) = (Some(0u64), Some(0u64));
@@ -266,6 +290,8 @@ impl Checker {
                     for z in zones {
                         let zr = zref(z);
                         keep_out_by_zone[zr.0 as usize].push((ri, *margin_m));
+                        keep_out_zone_rules[zr.0 as usize] |=
+                            1u64.checked_shl(ri.0).unwrap_or(u64::MAX);
                         reach[zr.0 as usize] = reach[zr.0 as usize].max(*margin_m);
                     }
                     max_margin_m = max_margin_m.max(*margin_m);
@@ -292,7 +318,10 @@ impl Checker {
         let keep_out_boxes = (named.len() <= FEW_KEEP_OUT).then(|| {
             named
                 .iter()
-                .map(|&z| index.zone(ZoneRef(z as u32)).reach(reach[z]))
+                .map(|&z| {
+                    let (lo, hi) = index.zone(ZoneRef(z as u32)).reach(reach[z]);
+                    (lo, hi, keep_out_zone_rules[z])
+                })
                 .collect()
         });
         // A check may need the distances to the zones a rule names, and to the units'
@@ -314,7 +343,7 @@ impl Checker {
         let grid_hull = keep_out_boxes
             .as_deref()
             .filter(|_| stay_in.is_empty())
-            .map(|boxes: &[(Coord, Coord)]| {
+            .map(|boxes: &[(Coord, Coord, u64)]| {
                 let none = (
                     Coord {
                         x: f64::INFINITY,
@@ -325,7 +354,7 @@ impl Checker {
                         y: f64::NEG_INFINITY,
                     },
                 );
-                boxes.iter().fold(none, |(lo, hi), (zlo, zhi)| {
+                boxes.iter().fold(none, |(lo, hi), (zlo, zhi, _)| {
                     (
                         Coord {
                             x: lo.x.min(zlo.x),
@@ -364,6 +393,7 @@ impl Checker {
             agreement,
             index,
             keep_out_by_zone,
+            keep_out_zone_rules,
             max_margin_m,
             keep_out_boxes,
             grid_hull,
@@ -393,6 +423,7 @@ impl Checker {
     /// whose accuracy disc meets a keep-out zone's box do; those outside the box around
     /// them all are not loaded for (a report just outside, with a wide disc, only misses
     /// the head start). The answers do not depend on it.
+    #[inline]
     pub fn prefetch(&self, p: Coord, stage: LookAhead) {
         if let Some((lo, hi)) = self.grid_hull
             && !(lo.x <= p.x && p.x <= hi.x && lo.y <= p.y && p.y <= hi.y)
@@ -443,15 +474,15 @@ impl Checker {
         mut hints: Option<&mut DepthHints>,
     ) -> Result<(), CheckError> {
         let p = report.position;
-        if !(p.x.is_finite()
-            && p.y.is_finite()
-            && (-180.0..=180.0).contains(&p.x)
-            && (-90.0..=90.0).contains(&p.y))
-        {
+        // NaN and the infinities are in no range: no `is_finite` (a dozen integer
+        // instructions each on x86-64).
+        if !((-180.0..=180.0).contains(&p.x) && (-90.0..=90.0).contains(&p.y)) {
             return Err(CheckError::BadPosition { lon: p.x, lat: p.y });
         }
         let a = report.accuracy_m;
-        if !(a.is_finite() && a >= 0.0) {
+        // Finite and not negative: two comparisons (a bound of +∞, like `is_finite`,
+        // becomes a dozen integer instructions).
+        if !(0.0..=f64::MAX).contains(&a) {
             return Err(CheckError::BadAccuracy(a));
         }
         // Without a units table no lookup (it would read the id's bytes, a cache miss of
@@ -464,22 +495,23 @@ impl Checker {
                 None => return Err(CheckError::UnknownUnit(report.unit_id.to_string())),
             }
         };
-        let base = unit
-            .map(|u| self.agreement.units()[u].attributes.view())
-            .unwrap_or_default();
-        let attrs = base.overridden_by(report.attributes);
         let home = unit.and_then(|u| self.unit_home[u]);
         // Which of the first 64 rules are in force, and (when the report overrides none of
         // its unit's attributes: the same question on the same attributes) cover the unit,
         // known from the agreement.
         let in_force = self.in_force.at(report.time);
+        let over = report.attributes;
+        let overrides = over.side.is_some()
+            || over.class.is_some()
+            || over.role.is_some()
+            || over.foreign.is_some();
         let unit_rules = unit
-            .filter(|_| report.attributes == AttributeView::default())
+            .filter(|_| !overrides)
             .map(|u| self.unit_rules[u] & in_force);
         let asked = Asked {
             rules: self.agreement.rules(),
             report: &report,
-            attrs,
+            unit: unit.map(|u| &self.agreement.units()[u]),
             in_force,
             known: Cell::new(0),
             value: Cell::new(0),
@@ -511,16 +543,28 @@ impl Checker {
         // The position's trigonometry, computed at the first distance or bound that needs
         // it and shared by every zone and rule after.
         let q = QueryPoint::new(p);
-        // A report whose unit no keep-out rule in force covers asks for no candidate.
-        let keep_out = match (unit_rules, self.keep_out_rules) {
-            (Some(unit), Some(keep_out)) => unit & keep_out != 0,
-            _ => true,
+        // The position's grid cell, looked up by the first keep-out candidate search or
+        // stay_in cover test that needs it and shared by the others (an `Option` filled
+        // in place: `OnceCell`'s first fill is a call out of line).
+        let mut cell: Option<CellHit<'_>> = None;
+        // The keep-out rules that may apply: those in force that cover the unit, when known
+        // from its mask; else any. A zone none of whose rules is among them is passed
+        // over, and a report for which none is asks for no candidate.
+        let may_apply = match (unit_rules, self.keep_out_rules) {
+            (Some(unit), Some(keep_out)) => unit & keep_out,
+            _ => u64::MAX,
         };
         // Rounded outward: holds every point within a + 1 mm of p.
         let disc = || geodesic::box_grown_by_m(p, p, a + 1e-3);
-        if keep_out && let Some(disc) = self.near_keep_out(disc) {
+        if may_apply != 0
+            && let Some(disc) = self.near_keep_out(disc, may_apply)
+        {
+            let hit = cell.get_or_insert_with(|| self.index.cell_at(p));
             self.index
-                .for_each_keep_out_candidate_in(p, a, disc, |z, cover| {
+                .for_each_keep_out_candidate_in(p, a, disc, hit, |z, cover| {
+                    if self.keep_out_zone_rules[z.0 as usize] & may_apply == 0 {
+                        return;
+                    }
                     // Rules naming the zone with the same margin (e.g. "training crews out" and
                     // "foreign forces out" of one country) share one placement: the same call.
                     let mut last: Option<(f64, Option<Placement>)> = None;
@@ -572,28 +616,41 @@ impl Checker {
                 .iter()
                 .copied()
                 .chain(if s.home { home } else { None });
-            if let Some(v) = self.judge_stay_in(s.rule, allowed, &q, a) {
+            let hit = cell.get_or_insert_with(|| self.index.cell_at(p));
+            if let Some(v) = self.judge_stay_in(s.rule, allowed, &q, hit, a) {
                 out.push(v);
             }
         }
-        out[start..].sort_unstable_by_key(|v| (v.rule, self.index.rank(v.zone)));
+        if out.len() - start > 1 {
+            out[start..].sort_unstable_by_key(|v| (v.rule, self.index.rank(v.zone)));
+        }
         Ok(())
     }
 
-    /// Whether some zone a `keep_out` rule names may lie within `a` of `p` (grown by its
-    /// largest margin), given `disc()`, the box holding every point within `a` (+ 1 mm)
-    /// of `p`: always, when there are many such zones; else whether the box meets one of
-    /// their boxes. Both boxes are rigorous (rounded outward), so a zone whose box is
-    /// missed is farther than `a` from `p`, and the grid would offer it for nothing: its
-    /// placement is `None`. `Some(disc())` when near.
-    fn near_keep_out(&self, disc: impl FnOnce() -> (Coord, Coord)) -> Option<(Coord, Coord)> {
+    /// Whether some zone named by a `keep_out` rule among `may_apply` may lie within `a`
+    /// of `p` (grown by its largest margin), given `disc()`, the box holding every point
+    /// within `a` (+ 1 mm) of `p`: always, when there are many such zones; else whether
+    /// the box meets one of their boxes. Both boxes are rigorous (rounded outward), so a
+    /// zone whose box is missed is farther than `a` from `p`, and the grid would offer it
+    /// for nothing: its placement is `None`. `Some(disc())` when near.
+    fn near_keep_out(
+        &self,
+        disc: impl FnOnce() -> (Coord, Coord),
+        may_apply: u64,
+    ) -> Option<(Coord, Coord)> {
         let (lo, hi) = disc();
         let Some(boxes) = self.keep_out_boxes.as_deref() else {
             return Some((lo, hi));
         };
         boxes
             .iter()
-            .any(|(zlo, zhi)| lo.x <= zhi.x && zlo.x <= hi.x && lo.y <= zhi.y && zlo.y <= hi.y)
+            .any(|(zlo, zhi, rules)| {
+                rules & may_apply != 0
+                    && lo.x <= zhi.x
+                    && zlo.x <= hi.x
+                    && lo.y <= zhi.y
+                    && zlo.y <= hi.y
+            })
             .then_some((lo, hi))
     }
 
@@ -644,15 +701,18 @@ impl Checker {
         rule: RuleIndex,
         allowed: impl Iterator<Item = ZoneRef> + Clone,
         q: &QueryPoint,
+        cell: &CellHit<'_>,
         a: f64,
     ) -> Option<Violation> {
-        let p = q.at();
         // The covering zones, each asked once (the judgement below reads them up to three
         // times); beyond the buffer, asked again as needed.
         let mut buf = [ZoneRef(0); STAY_IN_SORTED];
         let mut n = 0;
         let mut overflow = false;
-        for z in allowed.clone().filter(|&z| self.index.covers_zone(z, p)) {
+        for z in allowed
+            .clone()
+            .filter(|&z| self.index.covers_zone_in(z, q, cell))
+        {
             if n == STAY_IN_SORTED {
                 overflow = true;
                 break;
@@ -661,7 +721,7 @@ impl Checker {
             n += 1;
         }
         if overflow {
-            let covering = allowed.filter(|&z| self.index.covers_zone(z, p));
+            let covering = allowed.filter(|&z| self.index.covers_zone_in(z, q, cell));
             return self.judge_covered(rule, covering, q, a);
         }
         if n > 0 {
@@ -924,6 +984,184 @@ mod tests {
         }
         assert_eq!(checked, 4 * 48 * 40 * 5);
         assert!(flagged_beyond_boxes > 100, "{flagged_beyond_boxes}");
+    }
+
+    /// A report passes over the keep-out zones none of whose rules apply to it (in force,
+    /// covering its unit), and asks for no candidate when its disc meets no box of a zone
+    /// whose rules do. The oracle: the same report with its unit's attributes restated,
+    /// whose rules are asked of the filters one by one (no masks), on a checker without
+    /// keep-out boxes.
+    #[test]
+    fn keep_out_zones_are_passed_over_only_when_none_of_their_rules_applies() {
+        use crate::{Unit, UnitAttributes};
+        use geo_types::MultiLineString;
+        let list = |s: &[&str]| Some(s.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        let t = |days: i64| Timestamp::from_unix_nanos(days * 86_400 * 1_000_000_000);
+        let square = |id: &str, x: f64, y: f64, side: f64| {
+            area(
+                id,
+                &[
+                    (x, y),
+                    (x + side, y),
+                    (x + side, y + side),
+                    (x, y + side),
+                    (x, y),
+                ],
+            )
+        };
+        let zones = vec![
+            square("country", 16.0, 30.0, 2.0),
+            Zone {
+                id: "line".into(),
+                name: None,
+                shape: Shape::Band {
+                    lines: MultiLineString(vec![LineString::from(vec![
+                        (15.8, 31.9),
+                        (16.9, 31.1),
+                        (17.2, 29.8),
+                    ])]),
+                    buffer_m: 0.0,
+                },
+            },
+            square("oil1", 17.5, 30.4, 0.1),
+            square("oil2", 16.3, 31.6, 0.05),
+            circle("dmz", 17.0, 31.0, 12_000.0),
+        ];
+        let keep_out = |id: &str, zones: &[&str], margin_m: f64, who: UnitFilter| Rule {
+            who,
+            ..rule(
+                id,
+                RuleKind::KeepOut {
+                    zones: names(zones),
+                    margin_m,
+                },
+            )
+        };
+        let rules = vec![
+            keep_out(
+                "tank_band",
+                &["line"],
+                15_000.0,
+                UnitFilter {
+                    classes: list(&["tank"]),
+                    ..UnitFilter::default()
+                },
+            ),
+            Rule {
+                from: Some(t(10)),
+                ..keep_out(
+                    "arty_band",
+                    &["line"],
+                    25_000.0,
+                    UnitFilter {
+                        classes: list(&["artillery"]),
+                        ..UnitFilter::default()
+                    },
+                )
+            },
+            Rule {
+                from: Some(t(10)),
+                ..keep_out(
+                    "foreign_out",
+                    &["country"],
+                    5_000.0,
+                    UnitFilter {
+                        foreign: Some(true),
+                        ..UnitFilter::default()
+                    },
+                )
+            },
+            Rule {
+                except: Some(UnitFilter {
+                    roles: list(&["police"]),
+                    ..UnitFilter::default()
+                }),
+                ..keep_out(
+                    "oil",
+                    &["oil1", "oil2"],
+                    0.0,
+                    UnitFilter {
+                        sides: list(&["GNA", "LAAF"]),
+                        ..UnitFilter::default()
+                    },
+                )
+            },
+            Rule {
+                until: Some(t(20)),
+                ..keep_out(
+                    "dmz",
+                    &["dmz"],
+                    0.0,
+                    UnitFilter {
+                        sides: list(&["GNA"]),
+                        ..UnitFilter::default()
+                    },
+                )
+            },
+        ];
+        let unit = |id: &str, side: &str, class: &str, role: &str, foreign: bool| Unit {
+            id: id.into(),
+            attributes: UnitAttributes {
+                side: Some(side.into()),
+                class: Some(class.into()),
+                role: Some(role.into()),
+                foreign: Some(foreign),
+            },
+            home: None,
+        };
+        let units = vec![
+            unit("tank", "GNA", "tank", "military", false),
+            unit("arty", "LAAF", "artillery", "military", false),
+            unit("crew", "LAAF", "infantry", "training", true),
+            unit("police", "GNA", "police", "police", false),
+            unit("none", "JMC", "observer", "monitor", false),
+        ];
+        let checker = Checker::new(Agreement::new(zones, rules, units.clone()).unwrap());
+        assert!(checker.keep_out_boxes.is_some());
+        let mut plain = checker.clone();
+        plain.keep_out_boxes = None;
+        let (mut flagged, mut passed_over) = (0, 0);
+        for i in 0..25 {
+            for j in 0..25 {
+                let position = Coord {
+                    x: 15.5 + 0.13 * f64::from(i),
+                    y: 29.5 + 0.13 * f64::from(j),
+                };
+                for u in &units {
+                    for (time, accuracy_m) in [(t(0), 0.0), (t(15), 700.0), (t(30), 20_000.0)] {
+                        let report = Report {
+                            unit_id: u.id.clone(),
+                            time,
+                            ..report_at(position, accuracy_m)
+                        };
+                        let restated = Report {
+                            attributes: u.attributes.clone(),
+                            ..report.clone()
+                        };
+                        let got = checker.check(&report).unwrap();
+                        assert_eq!(got, plain.check(&restated).unwrap(), "{report:?}");
+                        flagged += got.len();
+                        // A zone whose box the disc meets, none of whose rules applies.
+                        let disc = geodesic::box_grown_by_m(position, position, accuracy_m + 1e-3);
+                        let ui = checker.unit_by_id[&u.id];
+                        let may_apply = checker.unit_rules[ui] & checker.in_force.at(time);
+                        let boxes = checker.keep_out_boxes.as_deref().unwrap();
+                        passed_over += boxes
+                            .iter()
+                            .filter(|(lo, hi, rules)| {
+                                rules & may_apply == 0
+                                    && disc.0.x <= hi.x
+                                    && lo.x <= disc.1.x
+                                    && disc.0.y <= hi.y
+                                    && lo.y <= disc.1.y
+                            })
+                            .count();
+                    }
+                }
+            }
+        }
+        assert!(flagged > 1_000, "{flagged}");
+        assert!(passed_over > 5_000, "{passed_over}");
     }
 
     /// Outside every allowed zone, the nearest is found whatever the order its lower
