@@ -321,16 +321,21 @@ impl ZoneGrid {
     fn for_each_listed(&self, zr: &ZoneRaster, mut f: impl FnMut(usize, u8, Option<u32>)) {
         let b = zr.block;
         let w = b.c1 - b.c0 + 1;
-        let mut blocks = zr.blocks.iter().peekable();
+        // `blocks` is sorted by raster index; `next` is the first not yet handed out.
+        let mut next = 0;
         // Row by row: the cell's index without a division per raster cell.
         for (r, row) in zr.raster.chunks(w).enumerate() {
             let first = (b.r0 + r) * self.nx + b.c0;
             for (c, &s) in row.iter().enumerate() {
                 if s == IN || s == EDGE {
                     let i = r * w + c;
-                    let block = blocks
-                        .next_if(|&&(at, _)| at as usize == i)
-                        .map(|&(_, k)| k);
+                    let block = match zr.blocks.get(next) {
+                        Some(&(at, k)) if at as usize == i => {
+                            next += 1;
+                            Some(k)
+                        }
+                        _ => None,
+                    };
                     f(first + c, s, block);
                 }
             }
