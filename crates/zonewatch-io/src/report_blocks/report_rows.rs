@@ -92,9 +92,9 @@ struct LineCuts {
 /// Eight bytes at a time, by one test for all eight: the bytes below `-`, which are
 /// every `,` and `\n` and the few other bytes that low (spaces, `\r`, `+`, …), told
 /// apart one by one; report rows have few of those (digits, letters, `-`, `.` and `:`
-/// are above `-`). A function of its own: inside the loop that reads the cells, its
-/// state and constants were spilled.
-#[inline(never)]
+/// are above `-`). A loop of its own, before the cells are read: with the cells read
+/// inside it, its state and constants were spilled around the inlined parsers.
+#[inline(always)]
 fn cut_line(line: &[u8], cuts: &mut LineCuts) -> usize {
     const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -120,9 +120,9 @@ fn cut_line(line: &[u8], cuts: &mut LineCuts) -> usize {
         let x = u64::from_le_bytes(word.try_into().expect("eight bytes"));
         let mut m = !(((x & LOW) + ADD) | x) & !LOW;
         while m != 0 {
-            let bit = m.trailing_zeros();
-            let i = at + (bit / 8) as usize;
-            if found(i, (x >> (bit & !7)) as u8, &mut count) {
+            let k = (m.trailing_zeros() / 8) as usize;
+            let i = at + k;
+            if found(i, word[k], &mut count) {
                 end = i;
                 break 'words;
             }
