@@ -120,6 +120,27 @@ pub(crate) struct ReportColumns {
     role: Option<usize>,
     foreign: Option<usize>,
     width: usize,
+    /// The field of each column, [`width`](Self::width) of them (for the one-pass
+    /// reader of blocks, which hands each cell to its field as it finds it).
+    by_column: Box<[ColumnField]>,
+}
+
+/// The report field (of [`RowFields`]) a CSV column gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ColumnField {
+    /// A column no field reads.
+    Ignored,
+    ReportId,
+    UnitId,
+    Time,
+    Lon,
+    Lat,
+    AccuracyM,
+    Source,
+    Side,
+    Class,
+    Role,
+    Foreign,
 }
 
 impl ReportColumns {
@@ -130,7 +151,7 @@ impl ReportColumns {
     /// field, all named in one error.
     pub(crate) fn find(header: &Header, source: &str, line: u64) -> Result<Self, InputError> {
         let mut f = ColumnFinder::new(header);
-        let columns = ReportColumns {
+        let mut columns = ReportColumns {
             report_id: f.optional(&["report_id"]),
             unit_id: f.required(&["unit_id"]),
             time: f.required(&["time"]),
@@ -143,9 +164,35 @@ impl ReportColumns {
             role: f.optional(&["role"]),
             foreign: f.optional(&["foreign"]),
             width: header.len(),
+            by_column: Box::default(),
         };
         f.finish(source, line)?;
+        let mut by_column = vec![ColumnField::Ignored; columns.width];
+        let c = &columns;
+        for (column, field) in [
+            (c.report_id, ColumnField::ReportId),
+            (Some(c.unit_id), ColumnField::UnitId),
+            (Some(c.time), ColumnField::Time),
+            (Some(c.lon), ColumnField::Lon),
+            (Some(c.lat), ColumnField::Lat),
+            (c.accuracy_m, ColumnField::AccuracyM),
+            (c.source, ColumnField::Source),
+            (c.side, ColumnField::Side),
+            (c.class, ColumnField::Class),
+            (c.role, ColumnField::Role),
+            (c.foreign, ColumnField::Foreign),
+        ] {
+            if let Some(i) = column {
+                by_column[i] = field;
+            }
+        }
+        columns.by_column = by_column.into();
         Ok(columns)
+    }
+
+    /// The field of each column, one per column of the header.
+    pub(crate) fn by_column(&self) -> &[ColumnField] {
+        &self.by_column
     }
 
     /// The fields of a row of `cells`, checked, its texts borrowed from the cells; the
@@ -244,6 +291,7 @@ impl ReportColumns {
 }
 
 /// A CSV row's fields, checked, its texts borrowed.
+#[derive(Clone, Copy)]
 pub(crate) struct RowFields<'c> {
     pub(crate) id: Option<&'c str>,
     pub(crate) unit_id: &'c str,

@@ -7,14 +7,16 @@
 //! `,` by hand, so it takes only blocks without a `"`: from the first block holding one,
 //! the rest of the input goes through the careful reader (the `csv` crate), resumed at
 //! that line. So does the rest of an input from a line longer than 16 MiB, and a GeoJSON
-//! FeatureCollection as a whole.
+//! FeatureCollection as a whole. Report rows borrowing the block ([`LineBlock::read_rows`])
+//! are read in one pass over a piece (`report_rows`), each cell handed to its field as
+//! it is cut, with the cell-list path as the fallback for every row it does not take.
 
 use std::sync::Arc;
 
 use zonewatch_core::{Coord, Report, ReportRef};
 
 use crate::csv_records::{Cells, Header, trim, trim_text};
-use crate::csv_reports::ReportColumns;
+use crate::csv_reports::{ReportColumns, RowFields};
 use crate::error::InputError;
 use crate::feature_in::FeatureIn;
 use crate::feature_scan::LineShapes;
@@ -22,9 +24,13 @@ use crate::json_features::{FeatureSlot, parse_feature_line};
 use crate::json_reports::feature_to_report;
 use crate::line_blocks::{BlockSize, LineBlocks, Next, PieceSpan, Pool, RawBlock, lines};
 use crate::point_reader::{PointColumns, PointId, json_point};
-use crate::report_fields::{StringPool, generated_id};
+use crate::report_fields::{RowProblem, StringPool, generated_id};
 use crate::rfc3339::LastDay;
 use crate::{Input, PointReader, Reject, ReportFormat, ReportReader};
+
+mod report_rows;
+
+use report_rows::{RowSink, for_each_report_row};
 
 /// Reports parsed from a piece of a block (or a careful reader's chunk), in input order.
 #[derive(Debug, Default)]
@@ -77,6 +83,37 @@ impl ReportRow<'_> {
         } else {
             f(self.report)
         }
+    }
+}
+
+/// Where [`LineBlock::read_rows`] puts rows: accepted as [`ReportRow`]s, rejected as
+/// rejects of `source`.
+struct RowsOut<'o, 'a> {
+    out: &'o mut ParsedRows<'a>,
+    source: &'o str,
+}
+
+impl<'a> RowSink<'a> for RowsOut<'_, 'a> {
+    #[inline(always)]
+    fn accept(&mut self, line: u64, f: &RowFields<'a>) {
+        self.out.rows.push(ReportRow {
+            report: ReportRef {
+                id: f.id.unwrap_or_default(),
+                unit_id: f.unit_id,
+                time: f.time,
+                position: f.position,
+                accuracy_m: f.accuracy_m,
+                attributes: f.attributes,
+            },
+            line,
+        });
+    }
+
+    #[inline(never)]
+    fn reject(&mut self, line: u64, problem: RowProblem) {
+        self.out
+            .rejects
+            .push(problem.into_reject(self.source, line, None));
     }
 }
 
@@ -219,22 +256,18 @@ impl LineBlock {
         let source = &*self.source;
         out.rows.reserve((p.end_line - p.first_line + 1) as usize);
         let mut last = LastDay::default();
-        csv_rows(bytes, p.first_line, |line, row| {
-            match columns.fields(row, &mut last) {
-                Ok(f) => out.rows.push(ReportRow {
-                    report: ReportRef {
-                        id: f.id.unwrap_or_default(),
-                        unit_id: f.unit_id,
-                        time: f.time,
-                        position: f.position,
-                        accuracy_m: f.accuracy_m,
-                        attributes: f.attributes,
-                    },
-                    line,
-                }),
-                Err(e) => out.rejects.push(e.into_reject(source, line, None)),
-            }
-        });
+        let mut sink = RowsOut { out, source };
+        // A piece that is not UTF-8 is read line by line, and its lines that are not,
+        // cell by cell (`csv_rows`), which names the cell and byte at fault.
+        match std::str::from_utf8(bytes) {
+            Ok(piece) => for_each_report_row(piece, p.first_line, columns, &mut last, &mut sink),
+            Err(_) => csv_rows(bytes, p.first_line, |line, cells| {
+                match columns.fields(cells, &mut last) {
+                    Ok(fields) => sink.accept(line, &fields),
+                    Err(problem) => sink.reject(line, problem),
+                }
+            }),
+        }
     }
 
     /// Parses piece `i` as points, appending to `out` (ids borrow from the block).

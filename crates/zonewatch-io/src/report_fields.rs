@@ -100,7 +100,7 @@ const PLAIN_DIGITS: usize = 15;
 /// fast-float2 gives (Clinger's fast path, which it takes too), without its generic
 /// checks. The tests compare the two bit for bit.
 #[inline(always)]
-fn parse_plain_decimal(bytes: &[u8]) -> Option<f64> {
+pub(crate) fn parse_plain_decimal(bytes: &[u8]) -> Option<f64> {
     let (negative, text) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
@@ -109,7 +109,9 @@ fn parse_plain_decimal(bytes: &[u8]) -> Option<f64> {
         Some(found) => found,
         None => short_decimal(text)?,
     };
-    let v = m as f64 / EXACT_POWERS_OF_TEN[scale];
+    // As `i64` (`m` < 10^15): x86-64 converts a signed integer in one instruction, an
+    // unsigned one in several.
+    let v = m as i64 as f64 / EXACT_POWERS_OF_TEN[scale];
     Some(if negative { -v } else { v })
 }
 

@@ -71,7 +71,7 @@ pub(crate) struct LastDay {
 /// time out of range), which [`parse_general`] then reads — or refuses, with its
 /// error. What it accepts it reads as `parse_general` does (the tests compare them).
 /// The date is read only when it is not `last`'s, which then becomes it.
-#[inline]
+#[inline(always)]
 fn parse_utc_seconds(s: &[u8], last: &mut LastDay) -> Option<Timestamp> {
     let s: &[u8; 20] = s.try_into().ok()?;
     let head = u64::from_le_bytes(s[..8].try_into().ok()?); // YYYY-MM-
