@@ -420,12 +420,20 @@ impl Checked {
             rows: ViolationRows::new(format),
             refused: Vec::new(),
         };
-        for &(i, k) in run {
+        // Room for the run's rows, as many bytes a report as the first with rows took,
+        // rather than growth by doubling from empty (a copy of the buffer each time).
+        let mut reserved = false;
+        for (done, &(i, k)) in run.iter().enumerate() {
             let (row, k) = (block[i as usize], k as usize);
             match answered[k / CHECK_SLICE].of(k % CHECK_SLICE) {
                 Ok(violations) => row.with_id(source, |report| {
                     for v in violations {
                         c.rows.push(report, v, checker);
+                    }
+                    if !reserved && !violations.is_empty() {
+                        reserved = true;
+                        let first = c.rows.as_bytes().len();
+                        c.rows.reserve(first * (run.len() - done));
                     }
                 }),
                 Err(e) => c.refused.push(Reject {

@@ -55,8 +55,9 @@ impl Timestamp {
 /// stress check.
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.rfc3339_digits() {
-            Some((buf, n)) => f.write_str(std::str::from_utf8(&buf[..n]).expect("ASCII digits")),
+        let mut buf = [0u8; 32];
+        match self.rfc3339_digits(&mut buf) {
+            Some(n) => f.write_str(std::str::from_utf8(&buf[..n]).expect("ASCII digits")),
             None => self.fmt_general(f),
         }
     }
@@ -67,17 +68,23 @@ impl Timestamp {
     /// bytes, without the formatter's machinery: an output row formats one time each, into
     /// a byte buffer.
     pub fn push_rfc3339(self, out: &mut Vec<u8>) {
-        match self.rfc3339_digits() {
-            // The common case, whole seconds, as a copy of a known length.
-            Some((buf, 20)) => out.extend_from_slice(&buf[..20]),
-            Some((buf, n)) => out.extend_from_slice(&buf[..n]),
+        let mut buf = [0u8; 32];
+        match self.rfc3339_digits(&mut buf) {
+            // The whole buffer, a copy of a known length, then the rest cut off again.
+            Some(n) => {
+                let start = out.len();
+                out.extend_from_slice(&buf);
+                out.truncate(start + n);
+            }
             None => out.extend_from_slice(self.to_string().as_bytes()),
         }
     }
 
-    /// The RFC 3339 text of an instant of a 4-digit year, in a buffer; `None` for the
-    /// others, which go the general way.
-    fn rfc3339_digits(self) -> Option<([u8; 30], usize)> {
+    /// Writes the RFC 3339 text of an instant of a 4-digit year at the start of `buf` and
+    /// returns its length; `None` for the others, which go the general way. (Into the
+    /// caller's buffer: returned with the length, the buffer was copied once more.)
+    #[inline]
+    fn rfc3339_digits(self, buf: &mut [u8; 32]) -> Option<usize> {
         let days = self.0.div_euclid(NANOS_PER_DAY);
         let of_day = self.0.rem_euclid(NANOS_PER_DAY) as u64;
         let sod = (of_day / 1_000_000_000) as u32;
@@ -85,7 +92,6 @@ impl Timestamp {
         // "YYYY-MM-DDTHH:MM:SS" + ".nnnnnnnnn" + "Z"; years of the range are 4 digits
         // (others, which no `Timestamp` has, go the general way).
         let (y, m, d) = civil_from_days_0000_9999(days)?;
-        let mut buf = [0u8; 30];
         // Two digits and a separator at `at`.
         let mut two = |at: usize, v: u32, sep: u8| {
             buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[v as usize]);
@@ -99,7 +105,7 @@ impl Timestamp {
         two(14, sod / 60 % 60, b':');
         if nanos == 0 {
             two(17, sod % 60, b'Z');
-            return Some((buf, 20));
+            return Some(20);
         }
         two(17, sod % 60, b'.');
         // Nine digits less the trailing zeros, then Z.
@@ -110,7 +116,7 @@ impl Timestamp {
             rest /= 10;
         }
         buf[20 + kept] = b'Z';
-        Some((buf, 21 + kept))
+        Some(21 + kept)
     }
 
     /// `Display` for any instant, through the formatter.

@@ -154,6 +154,12 @@ impl ViolationRows {
         }
     }
 
+    /// Reserves room for at least `additional` more bytes, so that a caller who knows
+    /// roughly how many rows come can spare the buffer's regrowth (each a copy).
+    pub fn reserve(&mut self, additional: usize) {
+        self.bytes.reserve(additional);
+    }
+
     /// The bytes formatted so far.
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes

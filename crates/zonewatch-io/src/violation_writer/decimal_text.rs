@@ -55,6 +55,9 @@ fn sixteen_digits(v: u64) -> [u8; 16] {
 /// formatter. The shortest-float formatter had been ~2–3 % of a check with many rows.
 pub(crate) fn push_shortest(out: &mut Vec<u8>, v: f64) {
     let x = v.abs();
+    if x < 1000.0 && push_seven_places(out, v.is_sign_negative(), x) {
+        return;
+    }
     // Digits before the point (0 below 1), so that x · 10^s < 10^15.
     let whole = EXACT_POWERS_OF_TEN.iter().take_while(|&&p| p <= x).count();
     if whole < EXACT_POWERS_OF_TEN.len() {
@@ -67,6 +70,48 @@ pub(crate) fn push_shortest(out: &mut Vec<u8>, v: f64) {
         }
     }
     let _ = write!(out, "{v}");
+}
+
+/// The short way of [`push_shortest`] for the coordinates of most data, `x` = |v| below
+/// 1000 that reads back from a decimal of at most 7 places: appends the text and returns
+/// `true`, or appends nothing and returns `false`.
+///
+/// `m = x · 10^7` rounded (below 10^10, so the conversion through `i64` is exact) is
+/// that decimal's digits exactly when `m / 10^7` is `x` again (as in `push_shortest`: one
+/// IEEE division of exact operands, as reading `m·10^-7` rounds it). A decimal of at
+/// most 10 significant digits that reads back as `x` is the only one of at most 15, so
+/// it is the shortest, less its trailing zeros. Its whole part (below 1000: reading back
+/// is monotonic and 1000 is exact) comes from three digit bytes with the leading zeros
+/// shifted out (one `0` kept), its 7 places from one word of eight digits whose first,
+/// always `0`, becomes the point.
+#[inline]
+fn push_seven_places(out: &mut Vec<u8>, negative: bool, x: f64) -> bool {
+    let m = (x * 1e7 + 0.5) as i64;
+    if m as f64 / 1e7 != x {
+        return false;
+    }
+    let m = m as u64;
+    let (whole, places) = ((m / 10_000_000) as u32, (m % 10_000_000) as u32);
+    // [-][1 to 3 whole digits][.7 places]: at most 12 bytes.
+    let mut text = [0u8; 16];
+    let sign = usize::from(negative);
+    text[0] = b'-';
+    let whole_digits = 1 + usize::from(whole >= 10) + usize::from(whole >= 100);
+    let three = u32::from_le_bytes([
+        b'0' + (whole / 100) as u8,
+        b'0' + (whole / 10 % 10) as u8,
+        b'0' + (whole % 10) as u8,
+        0,
+    ]) >> (8 * (3 - whole_digits));
+    text[sign..sign + 4].copy_from_slice(&three.to_le_bytes());
+    let point = sign + whole_digits;
+    let fraction = u64::from_le_bytes(eight_digits(places)) & !0xFF | u64::from(b'.');
+    text[point..point + 8].copy_from_slice(&fraction.to_le_bytes());
+    // The places' trailing zeros (the point stops them), and the point when all are.
+    let zeros = (fraction ^ ASCII_ZEROS).leading_zeros() as usize / 8;
+    let end = if zeros == 7 { point } else { point + 8 - zeros };
+    push_prefix(out, &text, end);
+    true
 }
 
 /// Appends `-` if `negative`, then `m` < 10^15 as 15 digits with the point after the
@@ -136,14 +181,20 @@ pub(crate) fn push_centimetres(out: &mut Vec<u8>, d: f64) {
     // Below 2⁴⁰ the integer part and the fraction are exact, taken by hand (`fract` and
     // `round` are calls into libm on baseline x86-64); NaN fails the first test.
     let whole = if x < (1u64 << 40) as f64 {
-        x as u64
+        // Through `i64`: one instruction, where `as u64` needs a test for 2⁶³ and over.
+        x as i64 as u64
     } else {
         u64::MAX
     };
     let fraction = x - whole as f64;
     if whole != u64::MAX && (fraction - 0.5).abs() > 1.0 / 4096.0 {
         let n = whole + u64::from(fraction > 0.5);
-        if d < 0.0 && n != 0 {
+        let negative = d < 0.0 && n != 0;
+        if n < 100_000_000 {
+            push_cents_below_a_million_metres(out, negative, n as u32);
+            return;
+        }
+        if negative {
             out.push(b'-');
         }
         // metres.cc: the metres (below 2⁴⁰ / 100 < 10^11) as 16 digits of which the
@@ -168,6 +219,23 @@ pub(crate) fn push_centimetres(out: &mut Vec<u8>, d: f64) {
     let _ = write!(out, "{d:.2}");
 }
 
+/// Appends `n` < 10^8 centimetres as metres with 2 decimals, `-` first if `negative`:
+/// `n`'s eight digits, the last two moved one byte up behind a point, the leading zeros
+/// of the metres (all but one) shifted out, then the sign shifted in.
+#[inline]
+fn push_cents_below_a_million_metres(out: &mut Vec<u8>, negative: bool, n: u32) {
+    let digits = u64::from_le_bytes(eight_digits(n));
+    // The metres' leading zeros: at most 5 of their 6 digits.
+    let zeros = ((digits ^ ASCII_ZEROS).trailing_zeros() / 8).min(5);
+    let metres = digits & 0xFFFF_FFFF_FFFF;
+    let cents = digits >> 48;
+    let text =
+        (u128::from(metres | u64::from(b'.') << 48) | u128::from(cents) << 56) >> (8 * zeros);
+    let sign = u32::from(negative);
+    let text = (text << (8 * sign)) | (u128::from(b'-') * u128::from(sign));
+    push_prefix(out, &text.to_le_bytes(), (9 - zeros + sign) as usize);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +256,68 @@ mod tests {
         }
         (0..100_000_000).step_by(9_973).for_each(check);
         check(99_999_999);
+    }
+
+    /// `push_seven_places`'s text, or `None` when it declines.
+    fn seven_places(v: f64) -> Option<String> {
+        let mut out = b">".to_vec();
+        let taken = push_seven_places(&mut out, v.is_sign_negative(), v.abs());
+        assert!(
+            taken || out.len() == 1,
+            "{v:e}: nothing written when declined"
+        );
+        taken.then(|| String::from_utf8(out).unwrap()[1..].to_string())
+    }
+
+    /// Against std's `{}`: decimals of 0 to 7 places under 1000 of either sign take the
+    /// short way and write what the formatter writes (every whole part, with fractions
+    /// of every length, with the trailing zeros, and a stride through all 10^7); one ulp
+    /// off such a decimal, the short way declines, and so does a value of 8 places.
+    #[test]
+    fn seven_places_are_the_formatters() {
+        let fractions = [
+            "", "0", "5", "05", "0000001", "9999999", "1234567", "123456", "12345", "1", "1000000",
+            "0100000", "898544", "4510950",
+        ];
+        for whole in 0..1000 {
+            for fraction in fractions {
+                for sign in ["", "-"] {
+                    let text = format!("{sign}{whole}.{fraction}");
+                    let v: f64 = text.parse().unwrap();
+                    assert_eq!(seven_places(v), Some(format!("{v}")), "{text}");
+                    for ulps in [-1i64, 1] {
+                        if v != 0.0 {
+                            let near = f64::from_bits(v.to_bits().wrapping_add_signed(ulps));
+                            assert_eq!(seven_places(near), None, "{near:e}");
+                        }
+                    }
+                }
+            }
+        }
+        for whole in [0, 16, 31, 179, 999] {
+            for fraction in (0..10_000_000).step_by(997) {
+                let v: f64 = format!("{whole}.{fraction:07}").parse().unwrap();
+                assert_eq!(seven_places(v), Some(format!("{v}")), "{v}");
+            }
+        }
+        for v in [0.12345678, 16.00000001, 999.99999999, 1e-8] {
+            assert_eq!(seven_places(v), None, "{v}");
+        }
+    }
+
+    /// Against std's `{:.2}`: every centimetre count below 10^5 and a stride up to the
+    /// short way's end at 10^8 (and past it), of either sign.
+    #[test]
+    fn centimetres_below_a_million_metres_are_the_formatters() {
+        let counts = (0..100_000u64).chain((100_000..100_100_000).step_by(9_973));
+        for n in counts.chain([99_999_999, 100_000_000, 100_000_001]) {
+            for d in [n as f64 / 100.0, -(n as f64) / 100.0] {
+                let mut out = b">".to_vec();
+                push_centimetres(&mut out, d);
+                let expected = format!("{:.2}", if n == 0 { 0.0 } else { d });
+                assert_eq!(&out[1..], expected.as_bytes(), "{d}");
+            }
+        }
     }
 
     #[test]
