@@ -105,42 +105,23 @@ impl<'h> ColumnFinder<'h> {
     }
 }
 
-/// Where each report field is, and how many cells a row has.
+/// Where each report field is, and how many cells a row has: the column of each field
+/// (the one-pass reader of blocks, `report_blocks::report_rows`, reads the cells from
+/// them as [`fields`](Self::fields) does).
 #[derive(Clone, Debug)]
 pub(crate) struct ReportColumns {
-    report_id: Option<usize>,
-    unit_id: usize,
-    time: usize,
-    lon: usize,
-    lat: usize,
-    accuracy_m: Option<usize>,
-    source: Option<usize>,
-    side: Option<usize>,
-    class: Option<usize>,
-    role: Option<usize>,
-    foreign: Option<usize>,
-    width: usize,
-    /// The field of each column, [`width`](Self::width) of them (for the one-pass
-    /// reader of blocks, which hands each cell to its field as it finds it).
-    by_column: Box<[ColumnField]>,
-}
-
-/// The report field (of [`RowFields`]) a CSV column gives.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ColumnField {
-    /// A column no field reads.
-    Ignored,
-    ReportId,
-    UnitId,
-    Time,
-    Lon,
-    Lat,
-    AccuracyM,
-    Source,
-    Side,
-    Class,
-    Role,
-    Foreign,
+    pub(crate) report_id: Option<usize>,
+    pub(crate) unit_id: usize,
+    pub(crate) time: usize,
+    pub(crate) lon: usize,
+    pub(crate) lat: usize,
+    pub(crate) accuracy_m: Option<usize>,
+    pub(crate) source: Option<usize>,
+    pub(crate) side: Option<usize>,
+    pub(crate) class: Option<usize>,
+    pub(crate) role: Option<usize>,
+    pub(crate) foreign: Option<usize>,
+    pub(crate) width: usize,
 }
 
 impl ReportColumns {
@@ -151,7 +132,7 @@ impl ReportColumns {
     /// field, all named in one error.
     pub(crate) fn find(header: &Header, source: &str, line: u64) -> Result<Self, InputError> {
         let mut f = ColumnFinder::new(header);
-        let mut columns = ReportColumns {
+        let columns = ReportColumns {
             report_id: f.optional(&["report_id"]),
             unit_id: f.required(&["unit_id"]),
             time: f.required(&["time"]),
@@ -164,35 +145,9 @@ impl ReportColumns {
             role: f.optional(&["role"]),
             foreign: f.optional(&["foreign"]),
             width: header.len(),
-            by_column: Box::default(),
         };
         f.finish(source, line)?;
-        let mut by_column = vec![ColumnField::Ignored; columns.width];
-        let c = &columns;
-        for (column, field) in [
-            (c.report_id, ColumnField::ReportId),
-            (Some(c.unit_id), ColumnField::UnitId),
-            (Some(c.time), ColumnField::Time),
-            (Some(c.lon), ColumnField::Lon),
-            (Some(c.lat), ColumnField::Lat),
-            (c.accuracy_m, ColumnField::AccuracyM),
-            (c.source, ColumnField::Source),
-            (c.side, ColumnField::Side),
-            (c.class, ColumnField::Class),
-            (c.role, ColumnField::Role),
-            (c.foreign, ColumnField::Foreign),
-        ] {
-            if let Some(i) = column {
-                by_column[i] = field;
-            }
-        }
-        columns.by_column = by_column.into();
         Ok(columns)
-    }
-
-    /// The field of each column, one per column of the header.
-    pub(crate) fn by_column(&self) -> &[ColumnField] {
-        &self.by_column
     }
 
     /// The fields of a row of `cells`, checked, its texts borrowed from the cells; the

@@ -115,6 +115,21 @@ pub(crate) fn parse_plain_decimal(bytes: &[u8]) -> Option<f64> {
     Some(if negative { -v } else { v })
 }
 
+/// [`parse_plain_decimal`] of a cell of one to seven digits and nothing else (the way
+/// accuracies are written), handed over as the first `n` bytes of `word` (the cell and
+/// the bytes after it, the first in the low byte): the digits read in one word, with no
+/// loop over them. `None` for anything else (a sign, a `.`), which
+/// [`parse_plain_decimal`] then reads.
+#[inline(always)]
+pub(crate) fn parse_short_integer(word: u64, n: usize) -> Option<f64> {
+    debug_assert!((1..8).contains(&n));
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    // The cell's bytes moved to the high end, the bytes before them made '0'.
+    let digits = (word << (8 * (8 - n))) | (ZEROS >> (8 * n));
+    // Below 10^7, exact; `m / 10^0` is `m`.
+    Some(eight_digits(digits)? as i64 as f64)
+}
+
 /// Powers of ten up to the eighth, as integers.
 const POWERS_OF_TEN: [u64; 9] = [
     1,
@@ -676,5 +691,29 @@ mod tests {
             shown("x".repeat(50).as_bytes()),
             format!("\"{}\"…", "x".repeat(40))
         );
+    }
+
+    #[test]
+    fn short_integers_are_read_as_std_reads_them() {
+        // The cell, then what follows it in the piece; only the first `n` bytes count.
+        for (cell, after) in [
+            ("0", ",uav\n"),
+            ("7", "\n"),
+            ("36", ",humint"),
+            ("365", "99999"),
+            ("0012", ".5,,,"),
+            ("9999999", "\n"),
+            ("1234567", "x"),
+        ] {
+            let bytes = format!("{cell}{after}........");
+            let word = u64::from_le_bytes(bytes.as_bytes()[..8].try_into().unwrap());
+            let got = parse_short_integer(word, cell.len()).map(f64::to_bits);
+            assert_eq!(got, Some(cell.parse::<f64>().unwrap().to_bits()), "{cell}");
+        }
+        for cell in ["-1", "+1", "1.5", "1e3", "1 2", "a", "1,", "12345\n"] {
+            let bytes = format!("{cell}........");
+            let word = u64::from_le_bytes(bytes.as_bytes()[..8].try_into().unwrap());
+            assert_eq!(parse_short_integer(word, cell.len()), None, "{cell}");
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! The report rows of a CSV piece without quotes, read in one pass: each cell goes to
-//! its column's field as its separator is found, with no list of cells in between.
+//! The report rows of a CSV piece without quotes, read in one pass: a line's commas are
+//! found, then each field is read from its column's cell, with no list of cells in
+//! between.
 //!
 //! The pass takes a row only when every field reads on the fast path: the right number
 //! of cells, the required texts present, plain decimals, times [`parse_rfc3339_after`]
@@ -10,13 +11,13 @@
 //! careful path takes too, with the same values: the same parsers and tests, in another
 //! order (the tests compare the two).
 
-use zonewatch_core::{AttributeView, Coord, Timestamp};
+use zonewatch_core::{AttributeView, Coord};
 
 use super::CsvLine;
 use crate::csv_records::{trim, trim_text};
-use crate::csv_reports::{ColumnField, ReportColumns, RowFields};
+use crate::csv_reports::{ReportColumns, RowFields};
 use crate::flag::parse_flag;
-use crate::report_fields::{RowProblem, parse_plain_decimal};
+use crate::report_fields::{RowProblem, parse_plain_decimal, parse_short_integer};
 use crate::rfc3339::{LastDay, parse_rfc3339_after};
 
 /// Where the rows of [`for_each_report_row`] go.
@@ -40,27 +41,21 @@ pub(super) fn for_each_report_row<'t>(
     last: &mut LastDay,
     sink: &mut impl RowSink<'t>,
 ) {
+    let width = columns.width;
     let mut pass = RowPass {
         piece,
         columns,
-        by_column: columns.by_column(),
+        commas: if width <= MAX_CELLS {
+            width - 1
+        } else {
+            usize::MAX
+        },
         last,
         sink,
-        fields: RowFields {
-            id: None,
-            unit_id: "",
-            time: Timestamp::from_unix_nanos(0),
-            position: Coord { x: 0.0, y: 0.0 },
-            accuracy_m: 0.0,
-            source: None,
-            attributes: AttributeView::default(),
-        },
-        lon: 0.0,
-        lat: 0.0,
     };
     let bytes = piece.as_bytes();
     let mut cuts = LineCuts {
-        ends: [0; MAX_CELLS + 1],
+        seps: [0; MAX_CELLS + 2],
         count: 0,
     };
     let (mut line, mut start) = (first_line, 0);
@@ -78,10 +73,12 @@ pub(super) fn for_each_report_row<'t>(
 /// The most cells a row read in the pass has; wider rows go to the careful path.
 const MAX_CELLS: usize = 32;
 
-/// Where the cells of a line end.
+/// Where the cells of a line start and end: cell `k` (up to `count`, below
+/// [`MAX_CELLS`]) runs from `seps[k]` to `seps[k + 1] - 1`.
 struct LineCuts {
-    /// The line's first `count` (up to [`MAX_CELLS`]) commas, and then its end.
-    ends: [u32; MAX_CELLS + 1],
+    /// 0 (the line's start), then one past each of the line's first `count` (up to
+    /// [`MAX_CELLS`]) commas, then one past its end.
+    seps: [u32; MAX_CELLS + 2],
     /// The number of commas.
     count: usize,
 }
@@ -108,7 +105,7 @@ fn cut_line(line: &[u8], cuts: &mut LineCuts) -> usize {
     let mut found = |i: usize, byte: u8, count: &mut usize| match byte {
         b'\n' => true,
         b',' => {
-            cuts.ends[*count % MAX_CELLS] = i as u32;
+            cuts.seps[1 + *count % MAX_CELLS] = i as u32 + 1;
             *count += 1;
             false
         }
@@ -139,25 +136,20 @@ fn cut_line(line: &[u8], cuts: &mut LineCuts) -> usize {
         }
     }
     cuts.count = count;
-    cuts.ends[count.min(MAX_CELLS)] = end as u32;
+    cuts.seps[1 + count.min(MAX_CELLS)] = end as u32 + 1;
     end
 }
 
-/// The reader of [`for_each_report_row`], and the fields of the row last read.
-///
-/// A row the pass takes has a cell in every column, so it sets every field that has a
-/// column; the fields without one keep their empty values from the start. So `fields`
-/// is never reset between rows (a row left half-read goes to the careful path, and the
-/// next row sets its fields again).
+/// The reader of [`for_each_report_row`].
 struct RowPass<'t, 'a, S> {
     piece: &'t str,
     columns: &'a ReportColumns,
-    by_column: &'a [ColumnField],
+    /// The commas of a row the pass reads: one fewer than the columns (a header has at
+    /// least the four required ones); none that a line has when there are more than
+    /// [`MAX_CELLS`] columns.
+    commas: usize,
     last: &'a mut LastDay,
     sink: &'a mut S,
-    fields: RowFields<'t>,
-    lon: f64,
-    lat: f64,
 }
 
 impl<'t, S: RowSink<'t>> RowPass<'t, '_, S> {
@@ -165,29 +157,14 @@ impl<'t, S: RowSink<'t>> RowPass<'t, '_, S> {
     /// here or on the careful path.
     #[inline(always)]
     fn row(&mut self, line: u64, start: usize, end: usize, cuts: &LineCuts) {
-        let width = self.by_column.len();
-        let mut taken = cuts.count + 1 == width && width <= MAX_CELLS;
-        if taken {
-            // Cell `k` runs from after the cut before it (or the line's start) to cut `k`.
-            let mut a = start;
-            for (&field, &cut) in self.by_column.iter().zip(&cuts.ends) {
-                let b = start + cut as usize;
-                if !self.take(field, a, b) {
-                    taken = false;
-                    break;
-                }
-                a = b + 1;
-            }
-        }
-        taken = taken && (-180.0..=180.0).contains(&self.lon) && (-90.0..=90.0).contains(&self.lat);
-        if taken {
-            self.fields.position = Coord {
-                x: self.lon,
-                y: self.lat,
-            };
-            self.sink.accept(line, &self.fields);
+        let fields = if cuts.count == self.commas {
+            self.fields(start, cuts)
         } else {
-            careful_row(
+            None
+        };
+        match fields {
+            Some(fields) => self.sink.accept(line, &fields),
+            None => careful_row(
                 self.piece,
                 start,
                 end,
@@ -195,65 +172,122 @@ impl<'t, S: RowSink<'t>> RowPass<'t, '_, S> {
                 self.columns,
                 self.last,
                 self.sink,
-            );
+            ),
         }
     }
 
-    /// Reads the cell from `a` to `b` into `field`; `false` when the fast path does not
-    /// take it.
+    /// The fields of the line from `start`, cut at `cuts` into as many cells as there
+    /// are columns, read from their columns' cells as [`ReportColumns::fields`] reads
+    /// them, on the fast path; `None` when a field does not read on it. Columns no
+    /// field reads (and `source`) are never looked at.
     #[inline(always)]
-    fn take(&mut self, field: ColumnField, a: usize, b: usize) -> bool {
-        let piece = self.piece;
-        let cell = || trim(&piece.as_bytes()[a..b]);
-        // Cut at `,` and line ends (ASCII), so always at character boundaries.
-        let text = || piece.get(a..b).map(trim_text);
-        let f = &mut self.fields;
-        match field {
-            ColumnField::Ignored | ColumnField::Source => true,
-            ColumnField::UnitId => match text() {
-                Some(t) if !t.is_empty() => {
-                    f.unit_id = t;
-                    true
-                }
-                _ => false,
+    fn fields(&mut self, start: usize, cuts: &LineCuts) -> Option<RowFields<'t>> {
+        let c = self.columns;
+        let line = Line {
+            piece: self.piece,
+            start,
+            cuts,
+        };
+        let unit_id = line.text(c.unit_id).filter(|t| !t.is_empty())?;
+        let time = parse_rfc3339_after(line.cell(c.time), self.last).ok()?;
+        let lon = parse_plain_decimal(line.cell(c.lon))?;
+        let lat = parse_plain_decimal(line.cell(c.lat))?;
+        if !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
+            return None;
+        }
+        let accuracy_m = match c.accuracy_m {
+            None => 0.0,
+            Some(k) => line.accuracy(k)?,
+        };
+        let id = line.optional(c.report_id)?;
+        let side = line.optional(c.side)?;
+        let class = line.optional(c.class)?;
+        let role = line.optional(c.role)?;
+        let foreign = match c.foreign.map(|k| line.cell(k)) {
+            None | Some(b"") => None,
+            Some(cell) => Some(parse_flag(cell)?),
+        };
+        Some(RowFields {
+            id,
+            unit_id,
+            time,
+            position: Coord { x: lon, y: lat },
+            accuracy_m,
+            source: None,
+            attributes: AttributeView {
+                side,
+                class,
+                role,
+                foreign,
             },
-            ColumnField::Time => match parse_rfc3339_after(cell(), self.last) {
-                Ok(t) => {
-                    f.time = t;
-                    true
-                }
-                Err(_) => false,
-            },
-            ColumnField::Lon => parse_plain_decimal(cell()).map(|v| self.lon = v).is_some(),
-            ColumnField::Lat => parse_plain_decimal(cell()).map(|v| self.lat = v).is_some(),
-            ColumnField::AccuracyM => {
-                let cell = cell();
-                if cell.is_empty() {
-                    f.accuracy_m = 0.0;
-                    return true;
-                }
-                match parse_plain_decimal(cell) {
-                    Some(v) if v >= 0.0 => {
-                        f.accuracy_m = v;
-                        true
-                    }
-                    _ => false,
+        })
+    }
+}
+
+/// A line of a piece, from `start`, cut at `cuts`.
+#[derive(Clone, Copy)]
+struct Line<'t, 'c> {
+    piece: &'t str,
+    start: usize,
+    cuts: &'c LineCuts,
+}
+
+impl<'t> Line<'t, '_> {
+    /// Where cell `k` starts and ends in the piece.
+    #[inline(always)]
+    fn span(self, k: usize) -> (usize, usize) {
+        // `k` is below the row's width, at most `MAX_CELLS` (a power of two): the mask
+        // keeps it as it is, and tells the compiler both indices are in bounds.
+        let (k, seps) = (k & (MAX_CELLS - 1), &self.cuts.seps);
+        (
+            self.start + seps[k] as usize,
+            self.start + seps[k + 1] as usize - 1,
+        )
+    }
+
+    /// Cell `k`, trimmed.
+    #[inline(always)]
+    fn cell(self, k: usize) -> &'t [u8] {
+        let (a, b) = self.span(k);
+        trim(&self.piece.as_bytes()[a..b])
+    }
+
+    /// Cell `k` as an accuracy: 0 when empty, `None` unless a plain decimal, not
+    /// negative. A cell of one to seven digits (most) is read in one word with the bytes
+    /// after it, when the piece has eight from its start.
+    #[inline(always)]
+    fn accuracy(self, k: usize) -> Option<f64> {
+        let (a, b) = self.span(k);
+        let bytes = self.piece.as_bytes();
+        let cell = trim(&bytes[a..b]);
+        if cell.is_empty() {
+            return Some(0.0);
+        }
+        if cell.len() == b - a && cell.len() < 8 {
+            if let Some(word) = bytes.get(a..a + 8) {
+                let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+                if let Some(v) = parse_short_integer(word, cell.len()) {
+                    return Some(v);
                 }
             }
-            ColumnField::ReportId => text().map(|t| f.id = nonempty(t)).is_some(),
-            ColumnField::Side => text().map(|t| f.attributes.side = nonempty(t)).is_some(),
-            ColumnField::Class => text().map(|t| f.attributes.class = nonempty(t)).is_some(),
-            ColumnField::Role => text().map(|t| f.attributes.role = nonempty(t)).is_some(),
-            ColumnField::Foreign => {
-                let cell = cell();
-                if cell.is_empty() {
-                    f.attributes.foreign = None;
-                    return true;
-                }
-                parse_flag(cell)
-                    .map(|v| f.attributes.foreign = Some(v))
-                    .is_some()
-            }
+        }
+        parse_plain_decimal(cell).filter(|&v| v >= 0.0)
+    }
+
+    /// Cell `k` as text, trimmed (cut at `,` and line ends, ASCII, so always at
+    /// character boundaries: never `None`).
+    #[inline(always)]
+    fn text(self, k: usize) -> Option<&'t str> {
+        let (a, b) = self.span(k);
+        self.piece.get(a..b).map(trim_text)
+    }
+
+    /// An optional text: `Some(None)` when there is no column or the cell is empty.
+    #[inline(always)]
+    fn optional(self, column: Option<usize>) -> Option<Option<&'t str>> {
+        match column {
+            Some(k) => self.text(k).map(nonempty),
+            None => Some(None),
         }
     }
 }

@@ -6,6 +6,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::csv_records::{CsvRecords, Header};
+use zonewatch_core::Timestamp;
 
 /// A row's outcome, shown: its line, and its fields (`source` left out: the pass does
 /// not read it) or its problem.
@@ -199,6 +200,8 @@ proptest! {
             "report_id,unit_id,time,lon,lat,accuracy_m,source",
             "id,unit_id,time,x,y,accuracy_m,side",
             "report_id,unit_id,time,lon,lat,foreign,role",
+            // Columns in another order, one no field reads.
+            "class,unit_id,time,lat,lon,note,role",
         ]),
     ) {
         let mut text = format!("{header}\n{}", rows.concat());
@@ -249,11 +252,49 @@ proptest! {
     ) {
         let end = memchr::memchr(b'\n', &bytes).unwrap_or(bytes.len());
         let commas: Vec<u32> = memchr::memchr_iter(b',', &bytes[..end]).map(|i| i as u32).collect();
-        let mut cuts = LineCuts { ends: [u32::MAX; MAX_CELLS + 1], count: 0 };
+        let mut cuts = LineCuts { seps: [u32::MAX; MAX_CELLS + 2], count: 0 };
         prop_assert_eq!(cut_line(&bytes, &mut cuts), end);
         prop_assert_eq!(cuts.count, commas.len());
         let kept = commas.len().min(MAX_CELLS);
-        prop_assert_eq!(&cuts.ends[..kept], &commas[..kept]);
-        prop_assert_eq!(cuts.ends[kept] as usize, end);
+        // The line's start, one past each comma kept, one past the end.
+        let want: Vec<u32> = [0].into_iter()
+            .chain(commas[..kept].iter().map(|&c| c + 1))
+            .chain([end as u32 + 1])
+            .collect();
+        prop_assert_eq!(&cuts.seps[1..kept + 2], &want[1..]);
+        prop_assert_eq!(cuts.seps[0], u32::MAX, "the start is not the scan's to write");
+    }
+
+    /// Accuracies the pass takes are `str::parse::<f64>`'s, bit for bit, whatever
+    /// follows the cell in the piece (the short ones are read in one word with the bytes
+    /// after them); every row as the `csv` crate and the careful path read it.
+    #[test]
+    fn accuracies_taken_are_std_values(
+        cell in prop_oneof![
+            (0u64..100_000_000).prop_map(|v| v.to_string()),
+            "[0-9]{1,9}",
+            "[-+0-9.e ]{1,9}",
+        ],
+        after in proptest::sample::select(vec!["", ",uav", "\n", "\r\n", ",1,2,3,4,5,6,7\n"]),
+    ) {
+        let text = format!("unit_id,time,lon,lat,accuracy_m,source\nU,2020-10-23T00:37:26Z,1,2,{cell}{after}");
+        prop_assert_eq!(by_pass(&text), by_csv_crate(&text));
+        let (columns, rows) = columns_and_rows(&text);
+        struct Accuracy(Option<f64>);
+        impl<'t> RowSink<'t> for Accuracy {
+            fn accept(&mut self, _: u64, f: &RowFields<'t>) {
+                self.0 = Some(f.accuracy_m);
+            }
+            fn reject(&mut self, _: u64, _: RowProblem) {}
+        }
+        let mut got = Accuracy(None);
+        for_each_report_row(rows, 2, &columns, &mut LastDay::default(), &mut got);
+        if let Some(v) = got.0 {
+            let want = match cell.trim() {
+                "" => 0.0,
+                t => t.parse::<f64>().expect("taken, so a number"),
+            };
+            prop_assert_eq!(v.to_bits(), want.to_bits());
+        }
     }
 }
