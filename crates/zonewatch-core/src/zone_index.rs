@@ -202,31 +202,19 @@ impl PreparedZone {
 
     /// Whether `p` is in the region grown by `extra_m` (edge included).
     pub(crate) fn covers(&self, p: Coord, extra_m: f64) -> bool {
-        if let Some(area) = &self.area
-            && self.distance_m + extra_m == 0.0
-        {
-            // Ungrown: the exact predicate alone decides (a covered point is in the box,
-            // where the distance bound below is 0).
-            return area.covers(p);
-        }
-        if self.lower_bound_m(p, extra_m) > 0.0 {
-            return false;
-        }
-        if self.area.as_ref().is_some_and(|a| a.covers(p)) {
-            return true;
-        }
-        let grow = self.distance_m + extra_m;
-        self.grows(grow) && self.skeleton_up_to_m(p, grow).is_some()
+        // The query point computes nothing until a bound or distance needs it.
+        self.covers_at(&QueryPoint::new(p), extra_m)
     }
 
-    /// [`covers`](Self::covers) from a prepared query point: the same answer, its lower
-    /// bound and distance taken from the point's trigonometry (bit for bit the values
-    /// `covers` computes from `p`), which the report's other distances share.
+    /// [`covers`](Self::covers) from a prepared query point, whose trigonometry the
+    /// report's other distances share.
     pub(crate) fn covers_at(&self, q: &QueryPoint, extra_m: f64) -> bool {
         let p = q.at();
         if let Some(area) = &self.area
             && self.distance_m + extra_m == 0.0
         {
+            // Ungrown: the exact predicate alone decides (a covered point is in the box,
+            // where the distance bound below is 0).
             return area.covers(p);
         }
         if self.lower_bound_at(q, extra_m) > 0.0 {
